@@ -1,0 +1,38 @@
+"""Image reference grammar: ``[registry/]repository[:tag][@digest]``, normalized for Docker Hub."""
+
+from __future__ import annotations
+
+from .model import ImageRef
+
+_DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
+
+
+def parse_image_ref(text: str, resolved: bool = True) -> ImageRef:
+    """Parse an image reference; ``resolved`` says whether every ARG in it had a known value."""
+    remainder, _, digest = text.partition("@")
+    registry: str | None = None
+    first, slash, rest = remainder.partition("/")
+    if slash and ("." in first or ":" in first or first == "localhost"):
+        registry, remainder = first.lower(), rest
+    repository, tag = remainder, None
+    last_slash = remainder.rfind("/")
+    colon = remainder.rfind(":")
+    if colon > last_slash:
+        repository, tag = remainder[:colon], remainder[colon + 1 :]
+    if registry in _DOCKER_HUB:
+        registry = None
+    if registry is None and repository.startswith("library/"):
+        repository = repository[len("library/") :]
+    return ImageRef(
+        raw=text,
+        registry=registry,
+        repository=repository.lower(),
+        tag=tag or None,
+        digest=digest or None,
+        resolved=resolved and "$" not in text,
+    )
+
+
+def full_name(image: ImageRef) -> str:
+    """``registry/repository`` (or just the repository for Docker Hub), for matching against image families."""
+    return f"{image.registry}/{image.repository}" if image.registry else image.repository

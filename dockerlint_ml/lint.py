@@ -1,0 +1,81 @@
+"""The engine: read -> parse -> rules -> suppressions/selection -> sorted, de-duplicated findings."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Dockerfile, Finding, Severity
+from .parse import InputError, parse_bytes
+from .rules.base import Rule, RuleContext
+from .settings import Settings, is_enabled
+from .suppress import apply_suppressions
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+    dockerfile: Dockerfile | None = None
+
+
+class Linter:
+    def __init__(self, settings: Settings, rule_classes: Sequence[type[Rule]]) -> None:
+        self.settings = settings
+        self.rules = [cls() for cls in rule_classes if is_enabled(cls.id, cls.enabled_by_default, settings)]
+
+    def lint_bytes(self, data: bytes, path: str, build_context: Any = None) -> FileResult:
+        try:
+            dockerfile = parse_bytes(data, path)
+        except InputError as error:
+            return FileResult(path, error=str(error))
+        except RecursionError:
+            return FileResult(path, error="too deeply nested to parse")
+        return self.lint_dockerfile(dockerfile, build_context)
+
+    def lint_dockerfile(self, dockerfile: Dockerfile, build_context: Any = None) -> FileResult:
+        settings = self.settings
+        if settings.target and dockerfile.stages and dockerfile.stage_named(settings.target) is None:
+            names = ", ".join(s.name for s in dockerfile.stages if s.name) or "none"
+            return FileResult(dockerfile.path, error=f"--target {settings.target}: no such stage (stages: {names})")
+        ctx = RuleContext(dockerfile, settings.target, settings.rule_options, build_context)
+        stage_starts = [stage.from_instruction.span.line for stage in dockerfile.stages]
+        findings: list[Finding] = []
+        for rule in self.rules:
+            try:
+                problems = list(rule.check(ctx))
+            except Exception as error:  # a rule bug must not hide the other rules' findings
+                return FileResult(
+                    dockerfile.path,
+                    error=f"internal error in rule {rule.id} ({type(error).__name__}: {error}); please report it",
+                )
+            for problem in problems:
+                severity = settings.severity.get(rule.id) or problem.severity or rule.severity
+                position = bisect_right(stage_starts, problem.span.line) - 1
+                stage = dockerfile.stages[position].label if position >= 0 else None
+                findings.append(
+                    Finding(
+                        path=dockerfile.path,
+                        rule=rule.id,
+                        name=rule.name,
+                        severity=severity,
+                        message=problem.message,
+                        span=problem.span,
+                        stage=stage,
+                        fix=problem.fix,
+                    )
+                )
+        findings = apply_suppressions(dockerfile, findings, settings.warn_unused_ignores)
+        minimum = settings.min_severity.rank
+        unique = {(f.rule, f.span, f.message): f for f in findings if f.severity.rank >= minimum}
+        return FileResult(dockerfile.path, sorted(unique.values(), key=lambda f: f.sort_key), dockerfile=dockerfile)
+
+
+def fails(findings: Sequence[Finding], fail_on: str) -> bool:
+    if fail_on == "never":
+        return False
+    threshold = Severity(fail_on).rank
+    return any(finding.severity.rank >= threshold for finding in findings)

@@ -1,0 +1,500 @@
+"""Bytes -> :class:`Dockerfile` model: an adapter over dockerfile-parse that closes its gaps.
+
+dockerfile-parse gives the instruction stream (keyword, start/end line, Docker's joined value). It cannot
+handle heredocs, a blank line inside a ``\\`` continuation, a continuation on the last line, a BOM, invalid
+UTF-8 or an argument-less last line without newline. So we first scan the physical lines ourselves (which
+we need anyway for 1-based spans and heredoc bodies), hand dockerfile-parse a sanitized copy in which
+every line it would mishandle is a ``#`` placeholder, and join both views by start line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from io import BytesIO
+
+from .images import parse_image_ref
+from .model import (
+    Dockerfile,
+    Flag,
+    Heredoc,
+    Instruction,
+    Span,
+    Stage,
+    SyntaxProblem,
+    Word,
+)
+from .text import LogicalText, expand, split_words
+
+KNOWN_INSTRUCTIONS = frozenset(
+    [
+        "FROM",
+        "RUN",
+        "CMD",
+        "LABEL",
+        "MAINTAINER",
+        "EXPOSE",
+        "ENV",
+        "ADD",
+        "COPY",
+        "ENTRYPOINT",
+        "VOLUME",
+        "USER",
+        "WORKDIR",
+        "ARG",
+        "ONBUILD",
+        "STOPSIGNAL",
+        "HEALTHCHECK",
+        "SHELL",
+    ]
+)
+HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
+SHELL_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
+EXEC_FORM_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "HEALTHCHECK"})
+NEEDS_ARGUMENT = KNOWN_INSTRUCTIONS - {"HEALTHCHECK"}
+MAX_BYTES = 10 * 1024 * 1024
+
+_DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(.*?)\s*$")
+# `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'`; not `<<<` here-strings nor `1 << 2` arithmetic.
+_HEREDOC = re.compile(r"(?<!<)<<(-?)(?!<)\s*(?:\"([A-Za-z_][\w.-]*)\"|'([A-Za-z_][\w.-]*)'|([A-Za-z_][\w.-]*))")
+_FLAG = re.compile(r"--([a-zA-Z][a-zA-Z0-9-]*)(?:=(\S*))?")
+
+
+class InputError(Exception):
+    """The input cannot be read as a Dockerfile at all (reported as a one-line error, exit code 2)."""
+
+
+def decode(data: bytes) -> str:
+    """Decode bytes to text with ``\\n`` line endings; raise :class:`InputError` with a one-line reason."""
+    if len(data) > MAX_BYTES:
+        raise InputError(f"file is too large ({len(data) // (1024 * 1024)} MiB; the limit is 10 MiB)")
+    if b"\x00" in data:
+        raise InputError("binary file (contains NUL bytes), not a Dockerfile")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"not valid UTF-8 (byte {error.start})") from None
+    return text.removeprefix("\ufeff")
+
+
+@dataclass
+class _RawInstruction:
+    """One instruction as found by the line scanner (0-based line indexes)."""
+
+    start: int
+    end: int
+    content_lines: list[int]
+    heredocs: list[tuple[str, bool, bool, int, int, bool]] = field(default_factory=list)
+    # (name, strip_tabs, quoted, body_start, terminator_line, terminated)
+
+    @property
+    def last_line(self) -> int:
+        return self.heredocs[-1][4] if self.heredocs else self.end
+
+
+def _continues(line: str, escape: str) -> bool:
+    stripped = line.rstrip()
+    return (stripped.endswith(escape) and not stripped.endswith(escape * 2)) or stripped == escape
+
+
+def _scan(lines: list[str], escape: str) -> tuple[list[_RawInstruction], list[tuple[int, str]]]:
+    """Group physical lines into instructions, skipping comments/blank lines inside continuations."""
+    found: list[_RawInstruction] = []
+    comments: list[tuple[int, str]] = []
+    index, count = 0, len(lines)
+    while index < count:
+        stripped = lines[index].strip()
+        if not stripped or stripped.startswith("#"):
+            if stripped:
+                comments.append((index + 1, stripped))
+            index += 1
+            continue
+        raw = _RawInstruction(start=index, end=index, content_lines=[index])
+        current = lines[index]
+        while _continues(current, escape) and index + 1 < count:
+            index += 1
+            following = lines[index].strip()
+            if not following or following.startswith("#"):
+                if following:
+                    comments.append((index + 1, following))
+                continue
+            raw.content_lines.append(index)
+            current = lines[index]
+        raw.end = index
+        keyword = stripped.split(None, 1)[0].upper()
+        if keyword == "ONBUILD" and len(stripped.split(None, 2)) > 1:
+            keyword = stripped.split(None, 2)[1].upper()
+        if keyword in HEREDOC_INSTRUCTIONS:
+            index = _scan_heredocs(raw, lines, escape)
+        found.append(raw)
+        index += 1
+    return found, comments
+
+
+def _scan_heredocs(raw: _RawInstruction, lines: list[str], escape: str) -> int:
+    """Attach heredoc bodies that follow ``raw``; return the index of its last line."""
+    joined = "".join(lines[i] for i in raw.content_lines)
+    position = raw.end
+    for match in _HEREDOC.finditer(joined):
+        strip_tabs = match.group(1) == "-"
+        name = match.group(2) or match.group(3) or match.group(4)
+        quoted = match.group(4) is None
+        body_start = position + 1
+        line_index = body_start
+        while line_index < len(lines):
+            candidate = lines[line_index].lstrip("\t") if strip_tabs else lines[line_index]
+            if candidate.rstrip() == name:
+                break
+            line_index += 1
+        terminated = line_index < len(lines)
+        terminator = line_index if terminated else len(lines) - 1
+        raw.heredocs.append((name, strip_tabs, quoted, body_start, terminator, terminated))
+        position = terminator
+    return position
+
+
+def _sanitize(lines: list[str], raws: list[_RawInstruction], escape: str) -> str:
+    """A copy dockerfile-parse reads correctly: same line count, troublesome lines made ``#``."""
+    sanitized = list(lines)
+    for raw in raws:
+        content = set(raw.content_lines)
+        for index in range(raw.start, raw.end + 1):
+            if index not in content:
+                sanitized[index] = "#"
+        last = raw.content_lines[-1]
+        if _continues(sanitized[last], escape):  # a continuation on the very last line
+            sanitized[last] = sanitized[last].rstrip()[: -len(escape)]
+        for _name, _strip, _quoted, body_start, terminator, _ok in raw.heredocs:
+            for index in range(body_start, terminator + 1):
+                sanitized[index] = "#"
+    return "\n".join(sanitized) + "\n"
+
+
+def _dockerfile_parse_structure(text: str) -> dict[int, dict]:
+    from dockerfile_parse import DockerfileParser
+
+    parser = DockerfileParser(fileobj=BytesIO(text.encode("utf-8")))
+    return {item["startline"]: item for item in parser.structure if item["instruction"] != "COMMENT"}
+
+
+def _directives(lines: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for line in lines:
+        match = _DIRECTIVE.match(line.strip())
+        if not match or match.group(1).lower() in found:
+            break
+        found[match.group(1).lower()] = match.group(2)
+    return found
+
+
+def _split_flags(body: LogicalText, offset: int) -> tuple[list[Flag], int]:
+    """Leading ``--name[=value]`` flags of an instruction; returns them and the offset after them."""
+    flags: list[Flag] = []
+    text = body.text
+    while True:
+        while offset < len(text) and text[offset] in " \t":
+            offset += 1
+        match = _FLAG.match(text, offset)
+        if not match or (match.end() < len(text) and text[match.end()] not in " \t"):
+            return flags, offset
+        flags.append(Flag(match.group(1).lower(), match.group(2), body.span(match.start(), match.end())))
+        offset = match.end()
+
+
+def _exec_form(args: str) -> tuple[str, ...] | None:
+    stripped = args.strip()
+    if not stripped.startswith("["):
+        return None
+    try:
+        value = json.loads(stripped)
+    except ValueError:
+        return None
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    return None
+
+
+@dataclass
+class _StageState:
+    """Variables in scope while walking one stage; ENV names are kept apart because children inherit them."""
+
+    variables: dict[str, str | None] = field(default_factory=dict)
+    env_names: set[str] = field(default_factory=set)
+
+    def env(self) -> dict[str, str | None]:
+        return {name: self.variables[name] for name in self.env_names}
+
+
+class _Builder:
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.lines = text.split("\n")
+        if self.lines and self.lines[-1] == "":
+            self.lines.pop()
+        self.directives = _directives(self.lines)
+        escape = self.directives.get("escape", "\\")
+        self.escape = escape if escape in ("\\", "`") else "\\"
+        self.problems: list[SyntaxProblem] = []
+
+    def build(self) -> Dockerfile:
+        raws, comments = _scan(self.lines, self.escape)
+        structure = _dockerfile_parse_structure(_sanitize(self.lines, raws, self.escape)) if raws else {}
+        global_args: dict[str, str | None] = {}
+        stages: list[Stage] = []
+        stage_envs: list[dict[str, str | None]] = []
+        all_instructions: list[Instruction] = []
+        pending: tuple[dict, list[Instruction], _StageState] | None = None
+
+        def close_stage() -> None:
+            if pending is not None:
+                details, body, state = pending
+                stages.append(Stage(instructions=tuple(body), **details))
+                stage_envs.append(state.env())
+
+        for raw in raws:
+            keyword = self.lines[raw.start].split(None, 1)[0].upper()
+            scope = pending[2].variables if pending and keyword != "FROM" else global_args
+            instruction = self._instruction(raw, structure.get(raw.start), scope)
+            if instruction.keyword == "FROM":
+                close_stage()
+                details, state = self._start_stage(instruction, stages, stage_envs, global_args)
+                instruction = details["from_instruction"]
+                pending = (details, [instruction], state)
+            elif pending is None:
+                self._before_first_from(instruction, global_args)
+            else:
+                instruction = _with_stage(instruction, len(stages))
+                pending[1].append(instruction)
+                self._apply_scope(instruction, pending[2], global_args)
+            all_instructions.append(instruction)
+        close_stage()
+        if not stages and all_instructions:
+            self.problems.append(
+                SyntaxProblem("no FROM instruction: a Dockerfile must start a stage", all_instructions[0].span)
+            )
+        return Dockerfile(
+            path=self.path,
+            text=self.text,
+            lines=tuple(self.lines),
+            newline="\n",
+            instructions=tuple(all_instructions),
+            stages=tuple(stages),
+            global_args=global_args,
+            directives=self.directives,
+            comments=tuple(comments),
+            problems=tuple(sorted(self.problems, key=lambda p: (p.span.line, p.span.column))),
+            escape=self.escape,
+        )
+
+    def _before_first_from(self, instruction: Instruction, global_args: dict[str, str | None]) -> None:
+        if instruction.keyword == "ARG":
+            for name, value, _word in instruction.pairs():
+                global_args[name] = value
+        elif instruction.keyword in KNOWN_INSTRUCTIONS:
+            self.problems.append(
+                SyntaxProblem(
+                    f"{instruction.keyword} before the first FROM: only ARG may come before FROM",
+                    instruction.keyword_span,
+                )
+            )
+
+    def _start_stage(
+        self,
+        instruction: Instruction,
+        stages: list[Stage],
+        stage_envs: list[dict[str, str | None]],
+        global_args: Mapping[str, str | None],
+    ) -> tuple[dict, _StageState]:
+        words = [w.text for w in instruction.arguments]
+        name = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
+        base_text = words[0] if words else ""
+        expanded, resolved = expand(base_text, global_args)
+        parent = None
+        for stage in stages:
+            if stage.name is not None and stage.name.lower() == expanded.lower():
+                parent = stage.index
+        inherited = stage_envs[parent] if parent is not None else {}
+        image = None if parent is not None or not expanded else parse_image_ref(expanded, resolved)
+        if not words:
+            self.problems.append(SyntaxProblem("FROM needs an image: `FROM image[:tag] [AS name]`", instruction.span))
+        elif len(words) not in (1, 3) or (len(words) == 3 and words[1].lower() != "as"):
+            self.problems.append(
+                SyntaxProblem("malformed FROM: expected `FROM image[:tag] [AS name]`", instruction.span)
+            )
+        details = {
+            "index": len(stages),
+            "name": name,
+            "from_instruction": _with_stage(instruction, len(stages)),
+            "base_text": expanded,
+            "image": image,
+            "parent": parent,
+        }
+        return details, _StageState(variables=dict(inherited), env_names=set(inherited))
+
+    def _apply_scope(self, instruction: Instruction, state: _StageState, global_args: Mapping[str, str | None]) -> None:
+        if instruction.keyword == "ARG":
+            for name, value, _word in instruction.pairs():
+                if value is None and name in global_args:
+                    value = global_args[name]
+                if name not in state.env_names:  # an ENV of the same name wins over the ARG
+                    state.variables[name] = value
+        elif instruction.keyword == "ENV":
+            for name, value, _word in instruction.pairs():
+                state.variables[name] = expand(value, state.variables)[0] if value else value
+                state.env_names.add(name)
+
+    def _instruction(
+        self,
+        raw: _RawInstruction,
+        parsed: dict | None,
+        scope: Mapping[str, str | None],
+    ) -> Instruction:
+        body = LogicalText.from_lines(self.lines, raw.content_lines, self.escape)
+        keyword_match = re.match(r"\s*(\S+)", body.text)
+        assert keyword_match is not None  # the scanner only yields non-blank lines
+        raw_keyword = keyword_match.group(1)
+        keyword = raw_keyword.upper()
+        keyword_span = body.span(keyword_match.start(1), keyword_match.end(1))
+        last = raw.last_line
+        span = Span(raw.start + 1, keyword_span.column, last + 1, len(self.lines[last].rstrip()) + 1)
+        value = parsed["value"] if parsed and parsed["instruction"] == keyword else body.text[keyword_match.end() :]
+        return self._make(raw, body, keyword_match.end(), keyword, raw_keyword, keyword_span, span, value, scope)
+
+    def _make(
+        self,
+        raw: _RawInstruction,
+        body: LogicalText,
+        offset: int,
+        keyword: str,
+        raw_keyword: str,
+        keyword_span: Span,
+        span: Span,
+        value: str,
+        scope: Mapping[str, str | None],
+    ) -> Instruction:
+        onbuild = None
+        if keyword == "ONBUILD":
+            inner = re.match(r"\s*(\S+)", body.text[offset:])
+            if inner:
+                inner_keyword = inner.group(1)
+                start = offset + inner.start(1)
+                inner_span = body.span(start, offset + inner.end(1))
+                onbuild = self._make(
+                    raw,
+                    body,
+                    offset + inner.end(1),
+                    inner_keyword.upper(),
+                    inner_keyword,
+                    inner_span,
+                    span,
+                    body.text[offset + inner.end(1) :].strip(),
+                    scope,
+                )
+        if keyword not in KNOWN_INSTRUCTIONS:
+            self.problems.append(
+                SyntaxProblem(f"unknown instruction `{raw_keyword}`: check the spelling", keyword_span)
+            )
+        flags, args_offset = _split_flags(body, offset) if keyword != "ONBUILD" else ([], offset)
+        args = body.text[args_offset:].strip()
+        if keyword in NEEDS_ARGUMENT and not args and not raw.heredocs:
+            self.problems.append(SyntaxProblem(f"{keyword} needs an argument", span))
+        exec_form = _exec_form(args) if keyword in EXEC_FORM_INSTRUCTIONS else None
+        if exec_form is None and keyword in EXEC_FORM_INSTRUCTIONS and args.startswith("["):
+            self.problems.append(
+                SyntaxProblem(
+                    f"{keyword} looks like exec form but is not a valid JSON array of strings "
+                    '(use double quotes: ["cmd", "arg"])',
+                    span,
+                )
+            )
+        heredocs = tuple(self._heredoc(entry) for entry in raw.heredocs)
+        arguments = tuple(split_words(body, args_offset))
+        commands = ()
+        if keyword in SHELL_INSTRUCTIONS or keyword == "HEALTHCHECK":
+            from .shell import commands_for
+
+            commands = commands_for(keyword, body, args_offset, arguments, exec_form, heredocs)
+        return Instruction(
+            keyword=keyword,
+            raw_keyword=raw_keyword,
+            value=value,
+            args=args,
+            flags=tuple(flags),
+            arguments=arguments,
+            exec_form=exec_form,
+            span=span,
+            keyword_span=keyword_span,
+            stage_index=None,
+            scope=dict(scope),
+            heredocs=heredocs,
+            commands=commands,
+            onbuild=onbuild,
+        )
+
+    def _heredoc(self, entry: tuple[str, bool, bool, int, int, bool]) -> Heredoc:
+        name, strip_tabs, quoted, body_start, terminator, terminated = entry
+        body_end = terminator if terminated else terminator + 1
+        body_lines = self.lines[body_start:body_end]
+        if strip_tabs:
+            body_lines = [line.lstrip("\t") for line in body_lines]
+        if not terminated:
+            self.problems.append(
+                SyntaxProblem(
+                    f"unterminated heredoc <<{name}: add a line `{name}` to end it",
+                    Span(body_start, 1, body_start, 1) if body_start else Span(1, 1, 1, 1),
+                )
+            )
+        end = min(terminator, len(self.lines) - 1)
+        return Heredoc(
+            name=name,
+            body="\n".join(body_lines) + ("\n" if body_lines else ""),
+            span=Span(body_start + 1, 1, end + 1, len(self.lines[end]) + 1 if self.lines else 1),
+            body_start_line=body_start + 1,
+            strip_tabs=strip_tabs,
+            quoted=quoted,
+        )
+
+
+def _with_stage(instruction: Instruction, stage_index: int | None) -> Instruction:
+    if instruction.stage_index == stage_index:
+        return instruction
+    from dataclasses import replace
+
+    return replace(instruction, stage_index=stage_index)
+
+
+def parse_text(text: str, path: str = "Dockerfile") -> Dockerfile:
+    """Parse already-decoded text (line endings are normalized here)."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    normalized = text.replace("\r\n", "\n").replace("\r", "\n")
+    dockerfile = _Builder(path, normalized).build()
+    if newline != "\n":
+        from dataclasses import replace
+
+        dockerfile = replace(dockerfile, newline=newline)
+    return dockerfile
+
+
+def parse_bytes(data: bytes, path: str = "Dockerfile") -> Dockerfile:
+    """Decode and parse; raises :class:`InputError` for input that is not a text Dockerfile."""
+    return parse_text(decode(data), path)
+
+
+def instruction_pairs(instruction: Instruction) -> list[tuple[str, str | None, Word]]:
+    """``KEY=value`` pairs of ENV/ARG/LABEL, values unquoted, plus legacy ``ENV KEY value``."""
+    words = instruction.arguments
+    if not words:
+        return []
+    if instruction.keyword in ("ENV", "LABEL") and "=" not in words[0].raw.split('"')[0]:
+        rest = instruction.args[len(words[0].raw) :].strip()
+        return [(words[0].text, rest, words[0])]
+    pairs: list[tuple[str, str | None, Word]] = []
+    for word in words:
+        name, equals, value = word.text.partition("=")
+        if not name:
+            continue
+        pairs.append((name, value if equals else None, word))
+    return pairs

@@ -1,0 +1,7 @@
+"""Rules of the artifacts family."""
+
+from __future__ import annotations
+
+from .base import Rule
+
+RULES: list[type[Rule]] = []

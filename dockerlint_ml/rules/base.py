@@ -1,0 +1,149 @@
+"""What a rule is, and the context it reads.
+
+A rule is a small class: an ID from the catalog, a name, a default severity, tags, a one-line summary,
+optional option defaults, and one ``check(ctx)`` generator yielding :class:`Problem` s. The engine turns
+problems into findings (path, severity overrides, suppressions); rules never deal with any of that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar
+
+from ..model import Dockerfile, Fix, Instruction, Severity, ShellCommand, Span, Stage, Word
+
+FAMILIES = {
+    "0": "correctness",
+    "1": "cache",
+    "2": "size",
+    "3": "security",
+    "4": "serving",
+    "5": "gpu",
+    "6": "artifacts",
+    "7": "reproducibility",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What a rule found: where, what to do about it, optionally a fix or a different severity."""
+
+    span: Span
+    message: str
+    severity: Severity | None = None
+    fix: Fix | None = None
+
+
+def span_of(node: Instruction | ShellCommand | Word | Span) -> Span:
+    if isinstance(node, Span):
+        return node
+    return node.span
+
+
+class Rule:
+    id: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    summary: ClassVar[str]
+    tags: ClassVar[tuple[str, ...]] = ()
+    enabled_by_default: ClassVar[bool] = True
+    fixable: ClassVar[bool] = False
+    #: option name -> default value; the config validates user values against these types
+    options: ClassVar[Mapping[str, Any]] = {}
+
+    @classmethod
+    def family(cls) -> str:
+        return FAMILIES.get(cls.id[2], "other")
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def problem(
+        self,
+        at: Instruction | ShellCommand | Word | Span,
+        message: str,
+        *,
+        severity: Severity | None = None,
+        fix: Fix | None = None,
+    ) -> Problem:
+        return Problem(span_of(at), message, severity, fix)
+
+
+@dataclass
+class RuleContext:
+    """Everything a rule may read: the parsed file, which stages ship, and its options."""
+
+    dockerfile: Dockerfile
+    target: str | None = None
+    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    build_context: Any = None
+
+    def options(self, rule: type[Rule] | Rule) -> dict[str, Any]:
+        merged = dict(rule.options)
+        merged.update(self.rule_options.get(rule.id, {}))
+        return merged
+
+    @cached_property
+    def final_stage(self) -> Stage | None:
+        if not self.dockerfile.stages:
+            return None
+        if self.target:
+            found = self.dockerfile.stage_named(self.target)
+            if found is not None:
+                return found
+        return self.dockerfile.stages[-1]
+
+    @cached_property
+    def shipped_indexes(self) -> frozenset[int]:
+        """The final stage and the stages it is built FROM, transitively."""
+        shipped: set[int] = set()
+        stage = self.final_stage
+        while stage is not None and stage.index not in shipped:
+            shipped.add(stage.index)
+            stage = self.dockerfile.stages[stage.parent] if stage.parent is not None else None
+        return frozenset(shipped)
+
+    @property
+    def shipped_stages(self) -> list[Stage]:
+        return [stage for stage in self.dockerfile.stages if stage.index in self.shipped_indexes]
+
+    def is_shipped(self, stage: Stage | int | None) -> bool:
+        index = stage.index if isinstance(stage, Stage) else stage
+        return index in self.shipped_indexes
+
+    def lineage(self, stage: Stage) -> list[Stage]:
+        """``stage`` and its FROM ancestors, base first (what the image built from ``stage`` contains)."""
+        chain: list[Stage] = []
+        current: Stage | None = stage
+        while current is not None and current not in chain:
+            chain.insert(0, current)
+            current = self.dockerfile.stages[current.parent] if current.parent is not None else None
+        return chain
+
+    def stage_of(self, instruction: Instruction) -> Stage | None:
+        index = instruction.stage_index
+        return self.dockerfile.stages[index] if index is not None else None
+
+    def instructions(self, *keywords: str, shipped_only: bool = False) -> Iterator[Instruction]:
+        """Instructions of every stage (or only shipped ones) with one of ``keywords`` (all if none)."""
+        for stage in self.dockerfile.stages:
+            if shipped_only and not self.is_shipped(stage):
+                continue
+            for instruction in stage.instructions:
+                if not keywords or instruction.keyword in keywords:
+                    yield instruction
+
+    def commands(self, *, shipped_only: bool = False) -> Iterator[tuple[Instruction, ShellCommand]]:
+        """Every shell command of every RUN, with its instruction."""
+        for instruction in self.instructions("RUN", shipped_only=shipped_only):
+            for command in instruction.commands:
+                yield instruction, command
+
+
+def run_commands(instructions: Iterable[Instruction]) -> Iterator[tuple[Instruction, ShellCommand]]:
+    for instruction in instructions:
+        if instruction.keyword == "RUN":
+            for command in instruction.commands:
+                yield instruction, command

@@ -1,0 +1,7 @@
+"""Rules of the cache family."""
+
+from __future__ import annotations
+
+from .base import Rule
+
+RULES: list[type[Rule]] = []

@@ -1,0 +1,482 @@
+"""RUN bodies -> :class:`ShellCommand` s, with tree-sitter-bash, plus per-tool option specs.
+
+tree-sitter-bash is error-tolerant (it never raises) and gives a position for every node, so commands keep
+exact spans even inside ``&&`` chains across continuations, ``if``/``for`` blocks, ``$(...)`` and heredoc
+scripts. Scripts hidden in ``sh -c '...'`` and wrappers such as ``sudo`` or ``env`` are unwrapped, so rules
+ask questions (``cmd.tool == "pip"``, ``cmd.has_flag("--no-cache-dir")``) instead of parsing argv again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .model import Heredoc, Invocation, Option, Redirect, ShellCommand, Span, Word
+from .text import LogicalText
+
+SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh"})
+MAX_NESTING = 16  # `sh -c` inside `sh -c` ...: deeper scripts are not unwrapped
+
+_parser: Any = None
+
+
+def _tree_sitter_parser() -> Any:
+    """Built on first use; importing the compiled binding directly skips importlib.resources (~8 ms)."""
+    global _parser
+    if _parser is None:
+        from tree_sitter import Language, Parser
+
+        try:
+            from tree_sitter_bash import _binding
+
+            language = _binding.language()
+        except ImportError:  # pragma: no cover - layout of other tree-sitter-bash releases
+            import tree_sitter_bash
+
+            language = tree_sitter_bash.language()
+        _parser = Parser(Language(language))
+    return _parser
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Per-tool option specs
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    value_options: frozenset[str] = frozenset()
+    subcommand: bool = True
+    clusters: bool = False  # `-fsSL` means -f -s -S -L
+    two_word: frozenset[str] = frozenset()  # `conda env create`, `uv pip install`
+    aliases: tuple[tuple[str, str], ...] = ()
+    stop_after: frozenset[str] = frozenset()  # `python -c CODE args...`
+
+
+def _opts(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_PIP_VALUES = _opts(
+    "-r --requirement -c --constraint -e --editable -i --index-url --extra-index-url -f --find-links "
+    "--trusted-host -t --target --prefix --root --src --upgrade-strategy --platform --python-version "
+    "--implementation --abi --only-binary --no-binary --progress-bar --cache-dir --log --proxy --retries "
+    "--timeout --exists-action --cert --client-cert --global-option --config-settings -C --report --python "
+    "--index --group --extra -p -o --output-file --override --python-platform"
+)
+_OS_VALUES = _opts(
+    "-c --config --setopt --enablerepo --disablerepo --releasever --installroot -d -e -x --exclude "
+    "--repo --repofrompath --setopt -R --root"
+)
+SPECS: dict[str, ToolSpec] = {
+    "pip": ToolSpec(_PIP_VALUES, clusters=True, two_word=frozenset({"cache", "config"})),
+    "uv": ToolSpec(_PIP_VALUES | _opts("--cache-dir --directory --project"), two_word=frozenset({"pip"})),
+    "apt-get": ToolSpec(
+        _opts("-o --option -c --config-file -t --target-release -a --host-architecture"), clusters=True
+    ),
+    "apk": ToolSpec(_opts("-t --virtual -X --repository --repositories-file -p --root --arch"), clusters=True),
+    "yum": ToolSpec(_OS_VALUES, clusters=True),
+    "dnf": ToolSpec(_OS_VALUES, clusters=True),
+    "microdnf": ToolSpec(_OS_VALUES),
+    "zypper": ToolSpec(
+        _OS_VALUES,
+        clusters=True,
+        aliases=(("in", "install"), ("rm", "remove"), ("ref", "refresh"), ("up", "update")),
+    ),
+    "conda": ToolSpec(
+        _opts("-n --name -p --prefix -c --channel -f --file --set --add --prepend --append --remove"),
+        two_word=frozenset({"env"}),
+    ),
+    "curl": ToolSpec(
+        _opts(
+            "-o --output -H --header -d --data --data-raw --data-binary --data-urlencode -X --request -u --user "
+            "-A --user-agent -e --referer -w --write-out --retry --retry-delay --retry-max-time -m --max-time "
+            "--connect-timeout --cacert --cert --key -T --upload-file -F --form --url -b --cookie -c --cookie-jar "
+            "-x --proxy -r --range --limit-rate --output-dir --proto --proto-redir --resolve -K --config -E "
+            "--oauth2-bearer --pass"
+        ),
+        subcommand=False,
+        clusters=True,
+    ),
+    "wget": ToolSpec(
+        _opts(
+            "-O --output-document -P --directory-prefix --header -U --user-agent --user --password "
+            "--http-user --http-password -o --output-file -a --append-output -t --tries -T --timeout -e --execute "
+            "--post-data --ca-certificate -i --input-file"
+        ),
+        subcommand=False,
+        clusters=True,
+    ),
+    "git": ToolSpec(
+        _opts(
+            "-c -C --git-dir --work-tree -b --branch --depth -o --origin --filter -j --jobs --reference "
+            "--shallow-since -B --template --separate-git-dir"
+        ),
+        clusters=True,
+        two_word=frozenset({"lfs"}),
+    ),
+    "npm": ToolSpec(_opts("--prefix -w --workspace --registry --cache")),
+    "poetry": ToolSpec(_opts("--only --with --without -E --extras --directory -C")),
+    "pipenv": ToolSpec(_opts("--python")),
+    "huggingface-cli": ToolSpec(
+        _opts("--token --revision --local-dir --cache-dir --repo-type --include --exclude --max-workers")
+    ),
+    "wandb": ToolSpec(_opts("--host")),
+    "python": ToolSpec(_opts("-c -m -W -X"), subcommand=False, clusters=True, stop_after=_opts("-c -m")),
+    "chmod": ToolSpec(_opts("--reference"), subcommand=False),
+    "rm": ToolSpec(subcommand=False, clusters=True),
+    "sudo": ToolSpec(_opts("-u --user -g --group -h --host -p --prompt -C"), subcommand=False, clusters=True),
+}
+SPECS["mamba"] = SPECS["micromamba"] = SPECS["conda"]
+SPECS["hf"] = replace(SPECS["huggingface-cli"], two_word=frozenset({"auth"}))
+SPECS["apt"] = SPECS["apt-get"]
+
+_PIP_NAME = re.compile(r"pip(?:\d+(?:\.\d+)?)?")
+_PYTHON_NAME = re.compile(r"python(?:\d+(?:\.\d+)?)?")
+
+
+def tool_of(name: str, argv: Sequence[str]) -> tuple[str, int] | None:
+    """The tool a command runs and where its arguments start: ``python3 -m pip`` is pip from index 3."""
+    if _PIP_NAME.fullmatch(name):
+        return "pip", 1
+    if _PYTHON_NAME.fullmatch(name):
+        if len(argv) >= 3 and argv[1] == "-m" and _PIP_NAME.fullmatch(argv[2]):
+            return "pip", 3
+        if len(argv) >= 2 and argv[1] == "-mpip":
+            return "pip", 2
+        return "python", 1
+    if name == "apt":
+        return "apt-get", 1
+    if name in SPECS:
+        return name, 1
+    return None
+
+
+def parse_invocation(tool: str, words: Sequence[Word]) -> Invocation:
+    """Split ``words`` (without the command name) into options, subcommand and positionals."""
+    spec = SPECS[tool]
+    options: list[Option] = []
+    positionals: list[Word] = []
+    index, count, only_positionals = 0, len(words), False
+    while index < count:
+        word = words[index]
+        text = word.text
+        if only_positionals or not text.startswith("-") or text == "-":
+            positionals.append(word)
+            index += 1
+            continue
+        if text == "--":
+            only_positionals = True
+            index += 1
+            continue
+        consumed_next = False
+        if text.startswith("--"):
+            name, equals, value = text.partition("=")
+            if equals:
+                options.append(Option(name, Word(value, value, word.span), word.span))
+            elif name in spec.value_options and index + 1 < count:
+                options.append(Option(name, words[index + 1], word.span.cover(words[index + 1].span)))
+                consumed_next = True
+            else:
+                options.append(Option(name, None, word.span))
+        elif spec.clusters:
+            for position, char in enumerate(text[1:], start=2):
+                name = "-" + char
+                if name in spec.value_options:
+                    rest = text[position:]
+                    if rest:
+                        options.append(Option(name, Word(rest, rest, word.span), word.span))
+                    elif index + 1 < count:
+                        options.append(Option(name, words[index + 1], word.span.cover(words[index + 1].span)))
+                        consumed_next = True
+                    else:
+                        options.append(Option(name, None, word.span))
+                    break
+                options.append(Option(name, None, word.span))
+        else:
+            name = text
+            if name in spec.value_options and index + 1 < count:
+                options.append(Option(name, words[index + 1], word.span.cover(words[index + 1].span)))
+                consumed_next = True
+            elif text[:2] in spec.value_options and len(text) > 2:
+                options.append(Option(text[:2], Word(text[2:], text[2:], word.span), word.span))
+            else:
+                options.append(Option(name, None, word.span))
+        if options and options[-1].name in spec.stop_after:
+            only_positionals = True
+        index += 2 if consumed_next else 1
+    subcommand = None
+    if spec.subcommand and positionals:
+        subcommand = positionals.pop(0).text
+        subcommand = dict(spec.aliases).get(subcommand, subcommand)
+        if subcommand in spec.two_word and positionals:
+            subcommand = f"{subcommand} {positionals.pop(0).text}"
+    return Invocation(tool, subcommand, tuple(options), tuple(positionals))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Wrappers: `sudo apt-get ...`, `env A=1 pip ...`, `xargs apt-get install` run the command they precede.
+
+_WRAPPER_VALUES = {
+    "sudo": _opts("-u --user -g --group -h --host -p --prompt -C"),
+    "env": _opts("-u --unset -C --chdir"),
+    "nice": _opts("-n --adjustment"),
+    "xargs": _opts("-I -n -P -d -a -L -s -E --max-args --max-procs --delimiter --arg-file"),
+    "timeout": _opts("-s --signal -k --kill-after"),
+    "stdbuf": _opts("-i -o -e"),
+}
+WRAPPERS = frozenset({"sudo", "env", "nohup", "time", "nice", "exec", "command", "xargs", "timeout", "stdbuf"}) | {
+    "eatmydata",
+    "chronic",
+}
+
+
+def _unwrap(words: Sequence[Word], name: str) -> int | None:
+    """Index of the wrapped command's name in ``words``, or None."""
+    values = _WRAPPER_VALUES.get(name, frozenset())
+    index = 1
+    while index < len(words):
+        text = words[index].text
+        if text.startswith("-"):
+            index += 2 if text in values else 1
+        elif (name == "env" and "=" in text) or (name == "timeout" and re.fullmatch(r"[\d.]+[smhd]?", text)):
+            index += 1
+        else:
+            return index
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# tree-sitter walk
+
+
+def _byte_to_char(source: str) -> list[int] | None:
+    """None for ASCII sources (offsets agree); else a byte offset -> char offset table."""
+    encoded = source.encode("utf-8")
+    if len(encoded) == len(source):
+        return None
+    table: list[int] = []
+    for index, char in enumerate(source):
+        table.extend([index] * len(char.encode("utf-8")))
+    table.append(len(source))
+    return table
+
+
+def _unquote(node: Any, source: bytes) -> str:
+    kind = node.type
+    raw = source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+    if kind == "raw_string":
+        return raw[1:-1]
+    if kind == "ansi_c_string":
+        return raw[2:-1]
+    if kind == "string":
+        return re.sub(r'\\([$`"\\\n])', r"\1", raw[1:-1])
+    if kind == "concatenation":
+        return "".join(_unquote(child, source) for child in node.children)
+    if kind in ("word", "number"):
+        return re.sub(r"\\(.)", r"\1", raw)
+    return raw
+
+
+class _Walker:
+    def __init__(self, text: LogicalText, depth: int, counter: list[int]) -> None:
+        self.text = text
+        self.depth = depth
+        self.counter = counter  # pipeline ids, shared with nested scripts so they stay unique
+        self.source = text.text.encode("utf-8")
+        self.table = _byte_to_char(text.text)
+        self.commands: list[ShellCommand] = []
+        self.pipelines: dict[tuple[int, int], tuple[int, int, int]] = {}
+
+    def char(self, byte: int) -> int:
+        return byte if self.table is None else self.table[min(byte, len(self.table) - 1)]
+
+    def span(self, node: Any) -> Span:
+        return self.text.span(self.char(node.start_byte), self.char(node.end_byte))
+
+    def word(self, node: Any) -> Word:
+        raw = self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        return Word(_unquote(node, self.source), raw, self.span(node))
+
+    def walk(self, root: Any) -> None:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            kind = node.type
+            if kind == "pipeline":
+                self._register_pipeline(node)
+            elif kind == "command":
+                self._command(node)
+            stack.extend(reversed(node.children))
+
+    def _register_pipeline(self, node: Any) -> None:
+        members = [child for child in node.named_children if child.type != "comment"]
+        self.counter[0] += 1
+        for index, member in enumerate(members):
+            self.pipelines[(member.start_byte, member.end_byte)] = (self.counter[0], index, len(members))
+
+    def _pipe_position(self, node: Any) -> tuple[int, int, int]:
+        current = node
+        while current is not None and current.type in ("command", "redirected_statement", "negated_command"):
+            found = self.pipelines.get((current.start_byte, current.end_byte))
+            if found:
+                return found
+            current = current.parent
+        self.counter[0] += 1
+        return self.counter[0], 0, 1
+
+    def _command(self, node: Any) -> None:
+        name_node = node.child_by_field_name("name")
+        if name_node is None:
+            return
+        words = [self.word(name_node.named_children[0] if name_node.named_children else name_node)]
+        words.extend(self.word(child) for child in node.children_by_field_name("argument"))
+        assignments = tuple(
+            (self.word(child).text.partition("=")[0], self.word(child).text.partition("=")[2])
+            for child in node.children
+            if child.type == "variable_assignment"
+        )
+        redirects: list[Redirect] = []
+        parent = node.parent
+        if parent is not None and parent.type == "redirected_statement":
+            for child in parent.children_by_field_name("redirect"):
+                destination = child.child_by_field_name("destination")
+                operator = child.children[0].type if child.children else ""
+                redirects.append(Redirect(operator, self.word(destination).text if destination else ""))
+        pipeline, pipe_index, pipe_length = self._pipe_position(node)
+        self._emit(words, self.span(node), pipeline, pipe_index, pipe_length, tuple(redirects), assignments, None)
+
+    def _emit(
+        self,
+        words: list[Word],
+        span: Span,
+        pipeline: int,
+        pipe_index: int,
+        pipe_length: int,
+        redirects: tuple[Redirect, ...],
+        assignments: tuple[tuple[str, str], ...],
+        wrapper: str | None,
+    ) -> None:
+        name = words[0].text.rsplit("/", 1)[-1] if not words[0].has_expansion else words[0].raw
+        found = tool_of(name, [w.text for w in words])
+        invocation = parse_invocation(found[0], words[found[1] :]) if found else None
+        self.commands.append(
+            ShellCommand(
+                name=name,
+                words=tuple(words),
+                span=span,
+                pipeline=pipeline,
+                pipe_index=pipe_index,
+                pipe_length=pipe_length,
+                redirects=redirects,
+                assignments=assignments,
+                wrapper=wrapper,
+                invocation=invocation,
+            )
+        )
+        if name in WRAPPERS:
+            inner = _unwrap(words, name)
+            if inner is not None:
+                inner_words = words[inner:]
+                inner_span = Span(inner_words[0].span.line, inner_words[0].span.column, span.end_line, span.end_column)
+                self._emit(inner_words, inner_span, pipeline, pipe_index, pipe_length, redirects, (), name)
+        elif name in SHELLS or name == "su":
+            self._nested_script(words)
+
+    def _nested_script(self, words: list[Word]) -> None:
+        if self.depth >= MAX_NESTING:
+            return
+        for index, word in enumerate(words[1:-1], start=1):
+            if re.fullmatch(r"-[a-zA-Z]*c[a-zA-Z]*", word.text):
+                script = words[index + 1]
+                start = self._char_offset(script.span)
+                quoted = script.raw[:1] in ("'", '"')
+                inner = self.text.shifted(start + (1 if quoted else 0), script.text)
+                self.commands.extend(parse_script(inner, self.depth + 1, self.counter))
+                return
+
+    def _char_offset(self, span: Span) -> int:
+        # Inverse of LogicalText.position for a span start: scan segments (scripts are short).
+        for offset in range(len(self.text.text)):
+            if self.text.position(offset) == (span.line, span.column):
+                return offset
+        return 0
+
+
+def parse_script(text: LogicalText, depth: int = 0, counter: list[int] | None = None) -> list[ShellCommand]:
+    """All simple commands in a shell script, in source order."""
+    if not text.text.strip():
+        return []
+    walker = _Walker(text, depth, counter if counter is not None else [0])
+    walker.walk(_tree_sitter_parser().parse(walker.source).root_node)
+    return walker.commands
+
+
+def _exec_words(body: LogicalText, offset: int) -> list[Word]:
+    """The strings of a JSON exec-form array with their spans."""
+    text = body.text
+    words: list[Word] = []
+    index = text.find("[", offset) + 1
+    decoder = json.decoder
+    while 0 < index < len(text):
+        char = text[index]
+        if char == '"':
+            value, end = decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
+            words.append(Word(value, text[index:end], body.span(index, end)))
+            index = end
+        elif char == "]":
+            break
+        else:
+            index += 1
+    return words
+
+
+def _command_from_argv(words: list[Word], span: Span) -> list[ShellCommand]:
+    walker = _Walker(LogicalText("", [(0, span.line, span.column)]), 0, [0])
+    walker._emit(words, span, 1, 0, 1, (), (), None)
+    return walker.commands
+
+
+_SHELL_SCRIPT_PREFIX = re.compile(r"^\s*(?:(?:/usr)?/bin/)?(?:sh|bash|dash|ash)?(?:\s+-[a-z]+)*\s*$")
+
+
+def commands_for(
+    keyword: str,
+    body: LogicalText,
+    args_offset: int,
+    arguments: Sequence[Word],
+    exec_form: tuple[str, ...] | None,
+    heredocs: Sequence[Heredoc],
+) -> tuple[ShellCommand, ...]:
+    """The commands a RUN/CMD/ENTRYPOINT/HEALTHCHECK runs."""
+    if keyword == "HEALTHCHECK":
+        cmd_word = next((w for w in arguments if w.text.upper() == "CMD"), None)
+        if cmd_word is None:
+            return ()
+        start = _offset_after(body, cmd_word)
+        rest = body.text[start:].strip()
+        if rest.startswith("["):
+            return tuple(_command_from_argv(_exec_words(body, start), cmd_word.span))
+        return tuple(parse_script(body.shifted(start, body.text[start:])))
+    if exec_form is not None:
+        words = _exec_words(body, args_offset)
+        if not words:
+            return ()
+        return tuple(_command_from_argv(words, words[0].span.cover(words[-1].span)))
+    script_text = body.text[args_offset:]
+    counter = [0]
+    commands = parse_script(body.shifted(args_offset, script_text), 0, counter)
+    for heredoc in heredocs:
+        before_marker = script_text.split("<<", 1)[0]
+        if _SHELL_SCRIPT_PREFIX.match(before_marker):
+            commands.extend(parse_script(LogicalText.block(heredoc.body, heredoc.body_start_line), 0, counter))
+    return tuple(commands)
+
+
+def _offset_after(body: LogicalText, word: Word) -> int:
+    for offset in range(len(body.text)):
+        if body.position(offset) == (word.span.line, word.span.column):
+            return offset + len(word.raw)
+    return len(body.text)

@@ -1,0 +1,83 @@
+"""Inline suppressions: ``# mllint: ignore=ML101,ML206`` above (or inside) an instruction, and
+``# mllint: ignore-file=ML301`` (or a bare ``ignore-file``) anywhere in the file."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from .model import Dockerfile, Finding, Severity, Span
+
+_COMMENT = re.compile(r"#\s*mllint:\s*(ignore-file|ignore)\b\s*(?:=\s*([A-Za-z0-9_,\s]*))?", re.IGNORECASE)
+ALL = "*"
+
+
+@dataclass
+class _Entry:
+    line: int
+    codes: tuple[str, ...]  # ("*",) for all rules
+    scope: tuple[int, int] | None  # instruction line range; None for the whole file
+    used: set[str] = field(default_factory=set)
+
+    def matches(self, finding: Finding) -> bool:
+        if self.scope is not None and not self.scope[0] <= finding.span.line <= self.scope[1]:
+            return False
+        return any(code == ALL or finding.rule.startswith(code) for code in self.codes)
+
+
+def _entries(dockerfile: Dockerfile) -> list[_Entry]:
+    starts = [instruction.span.line for instruction in dockerfile.instructions]
+    spans = [(i.span.line, i.span.end_line) for i in dockerfile.instructions]
+    entries: list[_Entry] = []
+    for line, text in dockerfile.comments:
+        match = _COMMENT.match(text)
+        if not match:
+            continue
+        codes = tuple(code.strip().upper() for code in (match.group(2) or "").split(",") if code.strip()) or (ALL,)
+        if match.group(1).lower() == "ignore-file":
+            entries.append(_Entry(line, codes, None))
+            continue
+        position = bisect_right(starts, line)
+        if position and spans[position - 1][0] <= line <= spans[position - 1][1]:
+            entries.append(_Entry(line, codes, spans[position - 1]))  # a comment inside a continuation
+            continue
+        following = line + 1
+        while following <= len(dockerfile.lines) and dockerfile.lines[following - 1].lstrip().startswith("#"):
+            following += 1
+        if position < len(starts) and starts[position] == following:
+            entries.append(_Entry(line, codes, spans[position]))
+    return entries
+
+
+def apply_suppressions(dockerfile: Dockerfile, findings: list[Finding], report_unused: bool) -> list[Finding]:
+    """Drop suppressed findings; with ``report_unused``, add an ML000 finding for each ignore that did nothing."""
+    entries = _entries(dockerfile)
+    if not entries:
+        return findings
+    kept: list[Finding] = []
+    for finding in findings:
+        matching = [entry for entry in entries if entry.matches(finding)]
+        for entry in matching:
+            entry.used.add(finding.rule)
+        if not matching:
+            kept.append(finding)
+    if report_unused:
+        for entry in entries:
+            unused = [
+                code for code in entry.codes if not any(rule.startswith(code) or code == ALL for rule in entry.used)
+            ]
+            if unused:
+                text = dockerfile.lines[entry.line - 1]
+                column = text.index("#") + 1
+                kept.append(
+                    Finding(
+                        path=dockerfile.path,
+                        rule="ML000",
+                        name="unused-suppression",
+                        severity=Severity.WARNING,
+                        message=f"suppression of {', '.join(unused)} silences nothing here: remove it",
+                        span=Span(entry.line, column, entry.line, len(text.rstrip()) + 1),
+                    )
+                )
+    return kept

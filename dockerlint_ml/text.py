@@ -1,0 +1,155 @@
+"""Text helpers shared by the parser and the shell layer: joined instruction text that still knows where
+every character came from, word splitting with spans, and Docker's variable substitution."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+
+from .model import Span, Word
+
+
+class LogicalText:
+    """Text joined from several physical lines, mapping each offset back to its 1-based line and column.
+
+    ``segments`` holds ``(offset_in_text, line_number, column_of_first_char)`` for each joined piece.
+    """
+
+    __slots__ = ("_offsets", "_segments", "text")
+
+    def __init__(self, text: str, segments: Sequence[tuple[int, int, int]]) -> None:
+        self.text = text
+        self._segments = list(segments)
+        self._offsets = [segment[0] for segment in self._segments]
+
+    @classmethod
+    def from_lines(cls, lines: Sequence[str], indexes: Sequence[int], escape: str) -> LogicalText:
+        """Join the physical lines ``indexes`` as Docker does: the escape character and newline vanish."""
+        parts: list[str] = []
+        segments: list[tuple[int, int, int]] = []
+        offset = 0
+        last = indexes[-1]
+        for index in indexes:
+            line = lines[index]
+            if index != last:
+                stripped = line.rstrip()
+                if stripped.endswith(escape):
+                    line = stripped[: -len(escape)]
+            segments.append((offset, index + 1, 1))
+            parts.append(line)
+            offset += len(line)
+        return cls("".join(parts), segments)
+
+    @classmethod
+    def block(cls, text: str, first_line: int, first_column: int = 1) -> LogicalText:
+        """A multi-line block (a heredoc body or script) that starts at ``first_line``."""
+        segments: list[tuple[int, int, int]] = []
+        offset = 0
+        for number, line in enumerate(text.split("\n")):
+            segments.append((offset, first_line + number, first_column if number == 0 else 1))
+            offset += len(line) + 1
+        return cls(text, segments)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        index = max(bisect_right(self._offsets, offset) - 1, 0)
+        start, line, column = self._segments[index]
+        return line, column + offset - start
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        if end <= start:
+            return Span(line, column, line, column)
+        end_line, end_column = self.position(end - 1)
+        return Span(line, column, end_line, end_column + 1)
+
+    def shifted(self, start: int, text: str) -> LogicalText:
+        """A sub-text (e.g. the script inside ``sh -c '...'``) that begins at ``start`` of this text."""
+        segments: list[tuple[int, int, int]] = []
+        for offset, line, column in self._segments:
+            relative = offset - start
+            if relative <= 0:
+                segments = [(0, *self.position(start))]
+            elif relative < len(text):
+                segments.append((relative, line, column))
+        return LogicalText(text, segments or [(0, *self.position(start))])
+
+
+_QUOTES = "\"'"
+
+
+def split_words(body: LogicalText, offset: int) -> list[Word]:
+    """Split instruction arguments into words: whitespace separates, quotes group, backslash escapes."""
+    text = body.text
+    words: list[Word] = []
+    index, length = offset, len(text)
+    while index < length:
+        while index < length and text[index] in " \t":
+            index += 1
+        if index >= length:
+            break
+        start = index
+        value: list[str] = []
+        quote = ""
+        while index < length:
+            char = text[index]
+            if quote:
+                if char == quote:
+                    quote = ""
+                elif char == "\\" and quote == '"' and index + 1 < length and text[index + 1] in '"\\$':
+                    index += 1
+                    value.append(text[index])
+                else:
+                    value.append(char)
+            elif char in _QUOTES:
+                quote = char
+            elif char in " \t":
+                break
+            elif char == "\\" and index + 1 < length:
+                index += 1
+                value.append(text[index])
+            else:
+                value.append(char)
+            index += 1
+        words.append(Word("".join(value), text[start:index], body.span(start, index)))
+    return words
+
+
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def expand(text: str, scope: Mapping[str, str | None]) -> tuple[str, bool]:
+    """Docker's variable substitution. Returns the expanded text and whether every variable was known."""
+    if "$" not in text:
+        return text, True
+    resolved = True
+
+    def substitute(match: re.Match[str]) -> str:
+        nonlocal resolved
+        name = match.group(1) or match.group(4)
+        operator, word = match.group(2), match.group(3) or ""
+        known = name in scope and scope[name] is not None
+        value = scope.get(name) or ""
+        if operator in (":-", "-"):
+            if known and (value or operator == "-"):
+                return value
+            return expand(word, scope)[0]
+        if operator in (":+", "+"):
+            if not known:
+                resolved = False if name not in scope else resolved
+                return ""
+            return word if (value or operator == "+") else ""
+        if not known:
+            resolved = False
+            return match.group(0)
+        return value
+
+    return _VARIABLE.sub(substitute, text), resolved
+
+
+def variables_used(text: str) -> list[tuple[str, int, bool]]:
+    """Each ``$VAR``/``${VAR...}`` in text: name, offset, and whether it carries a default (``${V:-x}``)."""
+    return [
+        (match.group(1) or match.group(4), match.start(), match.group(2) is not None)
+        for match in _VARIABLE.finditer(text)
+    ]

@@ -1,0 +1,59 @@
+"""Every rule has a page in rules/, and the page's examples are linted: the docs can never lie.
+
+Page shape (ruff's): `# ID name`, a severity/family/autofix table, then `## What it does`,
+`## Why is this bad?`, `## Example` (blocks that must fire the rule), `## Use instead` (blocks that must
+not), `## Fix`, `## Options`. Examples are ```dockerfile fenced blocks.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dockerlint_ml.registry import builtin_rules
+
+from .conftest import ROOT, lint
+
+PAGES = ROOT / "rules"
+REQUIRED_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix", "## Options")
+ENGINE_RULES = {"ML000"}  # produced by the engine, not by check(): its example is tested in test_suppress
+
+
+def _blocks(section: str) -> list[str]:
+    return re.findall(r"```dockerfile\n(.*?)```", section, re.DOTALL)
+
+
+def _sections(page: str) -> dict[str, str]:
+    parts = re.split(r"^(## .+)$", page, flags=re.MULTILINE)
+    return {parts[i].strip(): parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+RULES = builtin_rules()
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
+def test_page_exists_with_all_sections(rule):
+    page = (PAGES / f"{rule.id}.md").read_text(encoding="utf-8")
+    assert page.startswith(f"# {rule.id} {rule.name}\n")
+    for section in REQUIRED_SECTIONS:
+        assert f"\n{section}\n" in page, f"{rule.id}.md lacks {section}"
+    assert rule.severity.value in page.split("## What it does")[0]
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.id not in ENGINE_RULES], ids=lambda rule: rule.id)
+def test_page_examples(rule):
+    sections = _sections((PAGES / f"{rule.id}.md").read_text(encoding="utf-8"))
+    failing, passing = _blocks(sections["## Example"]), _blocks(sections["## Use instead"])
+    assert failing and passing, f"{rule.id}.md needs a failing and a passing ```dockerfile example"
+    for block in failing:
+        assert rule.id in {f.rule for f in lint(block, [rule.id], dedent=False)}, f"{rule.id} did not fire on:\n{block}"
+    for block in passing:
+        fired = [f for f in lint(block, [rule.id], dedent=False) if f.rule == rule.id]
+        assert not fired, f"{rule.id} fired on its passing example:\n{block}\n{fired}"
+
+
+def test_no_orphan_pages():
+    ids = {rule.id for rule in RULES}
+    orphans = sorted(path.stem for path in PAGES.glob("ML*.md") if path.stem not in ids)
+    assert not orphans, f"pages without a rule: {orphans}"
