@@ -490,6 +490,8 @@ def instruction_pairs(instruction: Instruction) -> list[tuple[str, str | None, W
         return []
     if instruction.keyword in ("ENV", "LABEL") and "=" not in words[0].raw.split('"')[0]:
         rest = instruction.args[len(words[0].raw) :].strip()
+        if len(rest) >= 2 and rest[0] == rest[-1] and rest[0] in "\"'":
+            rest = rest[1:-1]
         return [(words[0].text, rest, words[0])]
     pairs: list[tuple[str, str | None, Word]] = []
     for word in words:

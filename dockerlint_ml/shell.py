@@ -83,10 +83,11 @@ SPECS: dict[str, ToolSpec] = {
     "zypper": ToolSpec(
         _OS_VALUES,
         clusters=True,
-        aliases=(("in", "install"), ("rm", "remove"), ("ref", "refresh"), ("up", "update")),
+        aliases=(("in", "install"), ("rm", "remove"), ("ref", "refresh"), ("up", "update"), ("cc", "clean")),
     ),
     "conda": ToolSpec(
         _opts("-n --name -p --prefix -c --channel -f --file --set --add --prepend --append --remove"),
+        clusters=True,  # argparse/CLI11 clusters short options: `conda clean -ay` is -a -y
         two_word=frozenset({"env"}),
     ),
     "curl": ToolSpec(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from ..model import Instruction, ShellCommand
+import re
+from collections.abc import Iterable
+from fnmatch import fnmatchcase
+
+from ..images import full_name
+from ..model import ImageRef, Instruction, ShellCommand, Word
 
 
 def has_cache_mount(instruction: Instruction, *targets: str) -> bool:
@@ -22,3 +27,69 @@ def is_pip_install(command: ShellCommand) -> bool:
 
 def is_apt_install(command: ShellCommand) -> bool:
     return command.tool == "apt-get" and command.subcommand == "install"
+
+
+# --- size helpers (ML2xx): later commands, rm targets, requirement names, image tags -------------------
+
+
+def commands_after(instruction: Instruction, command: ShellCommand) -> tuple[ShellCommand, ...]:
+    """The commands of ``instruction`` that run after ``command`` (source order)."""
+    for index, candidate in enumerate(instruction.commands):
+        if candidate is command:
+            return instruction.commands[index + 1 :]
+    return ()
+
+
+def rm_targets(command: ShellCommand) -> tuple[Word, ...]:
+    """The paths an ``rm`` removes (empty for any other command)."""
+    if command.tool != "rm" or command.invocation is None:
+        return ()
+    return command.invocation.positionals
+
+
+def removes_path(target: str, path: str) -> bool:
+    """Whether an ``rm`` target removes everything in ``path``: the path itself, ``path/``, ``path/*``,
+    or a parent directory (``/var/lib/apt`` removes ``/var/lib/apt/lists``)."""
+    cleaned = target.removesuffix("*").rstrip("/") if target.endswith("/*") else target.rstrip("/")
+    path = path.rstrip("/")
+    return bool(cleaned) and (cleaned == path or path.startswith(cleaned + "/"))
+
+
+_REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+
+
+def requirement_name(word: Word) -> str | None:
+    """The normalized project name of a requirement argument (``"jax[cuda12]>=0.4"`` -> ``jax``);
+    None for paths, URLs, archives and words with unexpanded variables."""
+    text = word.text.strip()
+    if word.has_expansion or "/" in text or "\\" in text or text.endswith((".whl", ".tar.gz", ".zip")):
+        return None
+    match = _REQUIREMENT_NAME.match(text)
+    if match is None or (match.end() < len(text) and text[match.end()] not in "[=<>~!;@ "):
+        return None
+    return re.sub(r"[-_.]+", "-", match.group()).lower()
+
+
+def tag_tokens(tag: str | None) -> list[str]:
+    """An image tag split on ``-`` and lowercased: ``12.1.0-cudnn8-devel-ubuntu22.04`` -> 4 tokens."""
+    return tag.lower().split("-") if tag else []
+
+
+def image_matches(image: ImageRef, patterns: Iterable[str]) -> bool:
+    """Whether ``image`` is named by one of ``patterns``: a name (``python``), a prefix of the reference
+    ending at a boundary (``python:3.11`` matches ``python:3.11-bookworm``; ``nvcr.io/nvidia`` matches
+    ``nvcr.io/nvidia/pytorch:24.01-py3``) or a glob (``python:3.*``)."""
+    name = full_name(image)
+    reference = f"{name}:{image.tag}" if image.tag else name
+    for pattern in patterns:
+        pattern = pattern.strip().lower()
+        if not pattern:
+            continue
+        if any(c in pattern for c in "*?["):
+            if fnmatchcase(reference, pattern) or fnmatchcase(name, pattern):
+                return True
+        elif reference == pattern or name == pattern:
+            return True
+        elif reference.startswith(pattern) and (pattern[-1] in ":/-." or reference[len(pattern)] in ":/-.@"):
+            return True
+    return False

@@ -19,7 +19,6 @@ class PipCacheKept(Rule):
     severity = Severity.WARNING
     summary = "pip install keeps its download cache in the image"
     tags = ("size",)
-    fixable = True
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for instruction, command in ctx.commands(shipped_only=True):

@@ -1,0 +1,295 @@
+"""``mllint`` command line. Heavy modules (pydantic, sarif-om, importlib.metadata) are imported only on the
+branch that needs them: pre-commit runs us on every commit, so start-up time is a feature."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .model import Severity
+from .settings import FAIL_ON_LEVELS, Settings
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json", "sarif")
+
+
+class UsageProblem(Exception):
+    """A usage or configuration error: one line on stderr, exit code 2."""
+
+
+def _error(message: str) -> None:
+    click.echo(f"mllint: error: {message}", err=True)
+
+
+def _codes(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
+
+
+def _severity_overrides(values: Sequence[str]) -> dict[str, Severity]:
+    overrides: dict[str, Severity] = {}
+    for value in values:
+        rule_id, equals, level = value.partition("=")
+        if not equals or level.strip().lower() not in ("error", "warning", "info"):
+            raise UsageProblem(f"--severity {value!r}: expected ID=LEVEL with LEVEL one of error, warning, info")
+        overrides[rule_id.strip().upper()] = Severity(level.strip().lower())
+    return overrides
+
+
+def _load_settings(config: str | None, isolated: bool, rules_by_id: dict) -> Settings:
+    if isolated:
+        return Settings()
+    from .config import ConfigError, discover, load_file, validate
+
+    try:
+        found = load_file(Path(config)) if config else discover(Path.cwd())
+        if found is None:
+            return Settings()
+        return validate(found[0], found[1], rules_by_id)
+    except ConfigError as error:
+        raise UsageProblem(str(error)) from None
+
+
+def _merge(settings: Settings, **cli: object) -> Settings:
+    if cli["select"]:
+        settings.select = cli["select"]  # type: ignore[assignment]
+    settings.extend_select += cli["extend_select"]  # type: ignore[operator]
+    settings.ignore += cli["ignore"]  # type: ignore[operator]
+    settings.severity.update(cli["severity"])  # type: ignore[arg-type]
+    for name in ("fail_on", "target"):
+        if cli[name] is not None:
+            setattr(settings, name, cli[name])
+    if cli["min_severity"] is not None:
+        settings.min_severity = Severity(cli["min_severity"])
+    if cli["warn_unused_ignores"]:
+        settings.warn_unused_ignores = True
+    if cli["plugins"]:
+        settings.plugins = True
+    return settings
+
+
+def _list_rules(rules: Sequence, settings: Settings, output_format: str) -> str:
+    from .settings import is_enabled
+
+    rows = [
+        {
+            "id": rule.id,
+            "name": rule.name,
+            "severity": rule.severity.value,
+            "family": rule.family(),
+            "enabled": is_enabled(rule.id, rule.enabled_by_default, settings),
+            "fixable": rule.fixable,
+            "summary": rule.summary,
+        }
+        for rule in rules
+    ]
+    if output_format == "json":
+        import json
+
+        return json.dumps(rows, indent=2) + "\n"
+    if output_format == "markdown":
+        lines = ["| ID | name | severity | fix | what it flags |", "|---|---|---|---|---|"]
+        for row in rows:
+            default = "" if row["enabled"] else " (off by default)"
+            fix = "yes" if row["fixable"] else ""
+            lines.append(
+                f"| [{row['id']}](rules/{row['id']}.md) | {row['name']} | {row['severity']}{default} | {fix} |"
+                f" {row['summary']} |"
+            )
+        return "\n".join(lines) + "\n"
+    width = max(len(row["name"]) for row in rows)
+    lines = [
+        f"{row['id']}  {row['name']:<{width}}  {row['severity']:<7}  {'on ' if row['enabled'] else 'off'}"
+        f"  {'fix' if row['fixable'] else '   '}  {row['summary']}"
+        for row in rows
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice([*FORMATS, "markdown"]),
+    default="text",
+    help="Output format (markdown only with --list-rules).",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
+@click.option("--select", multiple=True, help="Only these rules (IDs or prefixes like ML2), comma-separated.")
+@click.option("--extend-select", multiple=True, help="Add rules to the selection (also off-by-default ones).")
+@click.option("--ignore", multiple=True, help="Skip these rules (IDs or prefixes), comma-separated.")
+@click.option("--severity", "severity", multiple=True, metavar="ID=LEVEL", help="Override a rule's severity.")
+@click.option(
+    "--fail-on", type=click.Choice(FAIL_ON_LEVELS), default=None, help="Lowest severity that fails (default warning)."
+)
+@click.option("--min-severity", type=click.Choice(["error", "warning", "info"]), help="Hide findings below this.")
+@click.option("--target", help="The stage being built (as `docker build --target`); default: the last stage.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Use this config file instead of searching.")
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+@click.option("--no-color", is_flag=True, help="No ANSI colours (also when NO_COLOR is set).")
+@click.option("--quiet", "-q", is_flag=True, help="Only findings and errors, no summary.")
+@click.option("--show-source", is_flag=True, help="Show the offending line with a caret under each finding.")
+@click.option("--warn-unused-ignores", is_flag=True, help="Report inline ignores that silence nothing (ML000).")
+@click.option("--stdin-filename", help="The path to report when reading the Dockerfile from `-`.")
+@click.option("--plugins", is_flag=True, help="Load third-party rules from the `dockerlint_ml.rules` entry points.")
+@click.option("--list-rules", is_flag=True, help="List all rules and exit.")
+@click.option("--explain", metavar="ID", help="Print a rule's reference page and exit.")
+@click.version_option(__version__, "--version", prog_name="mllint", message="%(prog)s %(version)s")
+def command(
+    paths: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    severity: tuple[str, ...],
+    fail_on: str | None,
+    min_severity: str | None,
+    target: str | None,
+    config: str | None,
+    isolated: bool,
+    no_color: bool,
+    quiet: bool,
+    show_source: bool,
+    warn_unused_ignores: bool,
+    stdin_filename: str | None,
+    plugins: bool,
+    list_rules: bool,
+    explain: str | None,
+) -> int:
+    """Lint Dockerfiles that package machine-learning models.
+
+    PATHS are files, directories (searched for Dockerfile, Dockerfile.*, *.dockerfile, Containerfile),
+    or - for standard input. Without PATHS, the current directory is searched.
+
+    Exit codes: 0 no findings at or above --fail-on; 1 findings; 2 usage or config error, or an input
+    that could not be read.
+    """
+    from .registry import PluginError, all_rules, builtin_rules
+
+    builtin = builtin_rules()
+    settings = _load_settings(config, isolated, {rule.id: rule for rule in builtin})
+    settings = _merge(
+        settings,
+        select=_codes(select),
+        extend_select=_codes(extend_select),
+        ignore=_codes(ignore),
+        severity=_severity_overrides(severity),
+        fail_on=fail_on,
+        target=target,
+        min_severity=min_severity,
+        warn_unused_ignores=warn_unused_ignores,
+        plugins=plugins,
+    )
+    try:
+        rules = all_rules(settings.plugins or (list_rules and plugins))
+    except PluginError as error:
+        raise UsageProblem(str(error)) from None
+    known = {rule.id: rule for rule in rules}
+    for code in (*settings.select, *settings.extend_select, *settings.ignore, *settings.severity):
+        if not any(rule_id.startswith(code) for rule_id in known):
+            raise UsageProblem(f"{code!r} matches no rule (codes look like ML206 or ML2; see --list-rules)")
+
+    if explain:
+        from .pages import page_text
+
+        page = page_text(explain.upper()) if explain.upper() in known else None
+        if page is None:
+            raise UsageProblem(f"--explain {explain}: no such rule (see --list-rules)")
+        return _emit(page, output)
+    if list_rules:
+        return _emit(_list_rules(rules, settings, output_format), output)
+    if output_format == "markdown":
+        raise UsageProblem("--format markdown is only for --list-rules")
+
+    results = _lint_all(paths, settings, rules, stdin_filename)
+    for result in results:
+        if result.error is not None:
+            _error(f"{result.path}: {result.error}")
+    report = _render(results, rules, output_format, output, no_color, show_source, quiet)
+    _emit(report, output)
+
+    from .lint import fails
+
+    if any(result.error is not None for result in results):
+        return EXIT_ERROR
+    findings = [finding for result in results for finding in result.findings]
+    return EXIT_FINDINGS if fails(findings, settings.fail_on) else EXIT_OK
+
+
+def _lint_all(paths: tuple[str, ...], settings: Settings, rules: Sequence, stdin_filename: str | None) -> list:
+    from .files import collect, read
+    from .lint import FileResult, Linter
+
+    linter = Linter(settings, rules)
+    results: list[FileResult] = []
+    for item in collect(paths):
+        if item.error is not None:
+            results.append(FileResult(item.path, error=item.error))
+            continue
+        if item.path == "-":
+            results.append(linter.lint_bytes(sys.stdin.buffer.read(), stdin_filename or "-"))
+            continue
+        try:
+            data = read(item.path)
+        except OSError as error:
+            results.append(FileResult(item.path, error=str(error)))
+            continue
+        results.append(linter.lint_bytes(data, item.path))
+    return results
+
+
+def _render(
+    results: list,
+    rules: Sequence,
+    output_format: str,
+    output: str | None,
+    no_color: bool,
+    show_source: bool,
+    quiet: bool,
+) -> str:
+    if output_format == "json":
+        from .report import json as json_report
+
+        return json_report.render(results)
+    if output_format == "sarif":
+        from .report import sarif
+
+        return sarif.render(results, rules, root=sarif.find_root(Path.cwd()))
+    from .report import text
+
+    color = output is None and not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    return text.render(results, color=color, show_source=show_source, quiet=quiet)
+
+
+def _emit(report: str, output: str | None) -> int:
+    if output is None:
+        click.echo(report, nl=False)
+        return EXIT_OK
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(report)
+    except OSError as error:
+        raise UsageProblem(f"--output {output}: {error.strerror or error}") from None
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        code = command.main(args=list(argv) if argv is not None else None, prog_name="mllint", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        code = done.exit_code
+    except click.ClickException as problem:
+        _error(problem.format_message().replace("\n", " "))
+        code = EXIT_ERROR
+    except UsageProblem as problem:
+        _error(str(problem))
+        code = EXIT_ERROR
+    except (click.Abort, KeyboardInterrupt):
+        code = 130
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

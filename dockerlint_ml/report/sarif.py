@@ -1,0 +1,178 @@
+"""SARIF 2.1.0 for GitHub code scanning, built from sarif-om objects.
+
+sarif-om's own serializer (jschema_to_python) drops values equal to their defaults, `level="warning"`
+among them, so GitHub would show such results at the rule's level. Our small attrs walker renames fields
+by their ``schema_property_name`` metadata and keeps ``level`` always. See ../shared/SARIF.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attr
+import sarif_om as om
+
+from .. import __version__
+from ..lint import FileResult
+from ..model import Finding, Severity
+from ..pages import page_text, summary_paragraph
+from ..rules.base import Rule
+
+INFORMATION_URI = "https://github.com/dockerlint-ml/dockerlint-ml"
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+MAX_RESULTS = 5000
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "recommendation"}
+SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.0", Severity.INFO: "2.0"}
+_ALWAYS_KEEP = frozenset({"level"})
+
+
+def to_json(value: Any) -> Any:
+    """Serialize sarif-om objects: schema names, no None, no defaults except ``level``."""
+    if attr.has(type(value)):
+        out: dict[str, Any] = {}
+        for field in attr.fields(type(value)):
+            item = getattr(value, field.name)
+            if item is None:
+                continue
+            default = field.default
+            if field.name not in _ALWAYS_KEEP and default is not attr.NOTHING and item == default:
+                continue
+            out[field.metadata.get("schema_property_name", field.name)] = to_json(item)
+        return out
+    if isinstance(value, dict):
+        return {key: to_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(item) for item in value]
+    return value
+
+
+def find_root(start: Path) -> Path:
+    """The enclosing git work tree, else ``start`` itself."""
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return start
+
+
+def artifact_uri(path: str, root: Path) -> str:
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(root.resolve() if root.is_absolute() else root.absolute()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def fingerprint(finding: Finding, line_text: str, occurrence: int) -> str:
+    """Stable across runs and edits elsewhere: rule + normalized line text, plus ``:N`` for repeats."""
+    normalized = re.sub(r"\s+", " ", line_text.strip())
+    digest = hashlib.sha256(f"{finding.rule}\0{normalized}".encode()).hexdigest()[:32]
+    return f"{digest}:{occurrence}"
+
+
+def _rule_descriptor(rule: type[Rule]) -> om.ReportingDescriptor:
+    page = page_text(rule.id)
+    tags = [rule.family(), *[t for t in rule.tags if t != rule.family()]]
+    properties: dict[str, Any] = {"tags": tags[:20], "precision": getattr(rule, "precision", "high")}
+    if "security" in tags:
+        properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
+    else:
+        properties["problem.severity"] = PROBLEM_SEVERITY[rule.severity]
+    return om.ReportingDescriptor(
+        id=rule.id,
+        name=rule.name,
+        short_description=om.MultiformatMessageString(text=rule.summary),
+        full_description=om.MultiformatMessageString(text=(summary_paragraph(page) or rule.summary)[:1000]),
+        help=om.MultiformatMessageString(text=page or rule.summary, markdown=page or rule.summary),
+        help_uri=f"{INFORMATION_URI}/blob/main/rules/{rule.id}.md",
+        default_configuration=om.ReportingConfiguration(level=LEVELS[rule.severity]),
+        properties=properties,
+    )
+
+
+def render(
+    results: Sequence[FileResult],
+    rules: Sequence[type[Rule]],
+    *,
+    root: Path,
+    category: str = "mllint/",
+) -> str:
+    ordered = sorted(rules, key=lambda rule: rule.id)
+    index = {rule.id: position for position, rule in enumerate(ordered)}
+    sarif_results: list[om.Result] = []
+    for result in results:
+        seen: Counter[tuple[str, str]] = Counter()
+        lines = result.dockerfile.lines if result.dockerfile else ()
+        uri = artifact_uri(result.path, root)
+        for finding in result.findings:
+            line_text = lines[finding.span.line - 1] if 0 < finding.span.line <= len(lines) else ""
+            key = (finding.rule, re.sub(r"\s+", " ", line_text.strip()))
+            seen[key] += 1
+            sarif_results.append(
+                om.Result(
+                    rule_id=finding.rule,
+                    rule_index=index.get(finding.rule, -1),
+                    level=LEVELS[finding.severity],
+                    message=om.Message(text=finding.message),
+                    locations=[
+                        om.Location(
+                            physical_location=om.PhysicalLocation(
+                                artifact_location=om.ArtifactLocation(uri=uri, uri_base_id="%SRCROOT%"),
+                                region=om.Region(
+                                    start_line=finding.span.line,
+                                    start_column=finding.span.column,
+                                    end_line=finding.span.end_line,
+                                    end_column=finding.span.end_column,
+                                ),
+                            )
+                        )
+                    ],
+                    partial_fingerprints={"primaryLocationLineHash": fingerprint(finding, line_text, seen[key])},
+                )
+            )
+    notifications = [
+        om.Notification(
+            message=om.Message(text=f"{result.path}: {result.error}"),
+            level="error",
+            locations=[
+                om.Location(
+                    physical_location=om.PhysicalLocation(
+                        artifact_location=om.ArtifactLocation(
+                            uri=artifact_uri(result.path, root), uri_base_id="%SRCROOT%"
+                        )
+                    )
+                )
+            ],
+        )
+        for result in results
+        if result.error is not None
+    ]
+    run = om.Run(
+        tool=om.Tool(
+            driver=om.ToolComponent(
+                name="mllint",
+                semantic_version=__version__,
+                version=__version__,
+                information_uri=INFORMATION_URI,
+                rules=[_rule_descriptor(rule) for rule in ordered],
+            )
+        ),
+        automation_details=om.RunAutomationDetails(id=category),
+        invocations=[
+            om.Invocation(
+                execution_successful=not notifications,
+                tool_execution_notifications=notifications or None,
+            )
+        ],
+        original_uri_base_ids={"%SRCROOT%": om.ArtifactLocation(uri=root.resolve().as_uri() + "/")},
+        results=sarif_results[:MAX_RESULTS],
+    )
+    log = om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
+    return json.dumps(to_json(log), indent=2, ensure_ascii=False) + "\n"

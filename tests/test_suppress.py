@@ -1,0 +1,54 @@
+"""Inline suppressions and selection."""
+
+from __future__ import annotations
+
+from .conftest import lint, rule_lines
+
+PIP = "RUN pip install numpy==1.26.4"
+
+
+def test_ignore_above_instruction():
+    findings = lint(f"FROM python:3.11-slim\n# mllint: ignore=ML206\n{PIP}\n{PIP}\n", ["ML206"])
+    assert rule_lines(findings, "ML206") == [4]
+
+
+def test_ignore_block_of_comments_and_lists():
+    text = f"FROM python:3.11-slim\n# why: cached on purpose\n# mllint: ignore=ML101, ML206\n{PIP}\n"
+    assert rule_lines(lint(text, ["ML206"]), "ML206") == []
+
+
+def test_ignore_does_not_jump_over_blank_line():
+    text = f"FROM python:3.11-slim\n# mllint: ignore=ML206\n\n{PIP}\n"
+    assert rule_lines(lint(text, ["ML206"]), "ML206") == [4]
+
+
+def test_ignore_inside_continuation():
+    text = "FROM python:3.11-slim\nRUN apt-get update && \\\n    # mllint: ignore=ML206\n    pip install x==1\n"
+    assert rule_lines(lint(text, ["ML206"]), "ML206") == []
+
+
+def test_ignore_other_rule_keeps_finding():
+    text = f"FROM python:3.11-slim\n# mllint: ignore=ML205\n{PIP}\n"
+    assert rule_lines(lint(text, ["ML206"]), "ML206") == [3]
+
+
+def test_ignore_file_with_and_without_ids():
+    text = f"FROM python:3.11-slim\n{PIP}\n# mllint: ignore-file=ML2\n"
+    assert lint(text, ["ML206"]) == []
+    text = f"# mllint: ignore-file\nFROM python:3.11-slim\n{PIP}\nFOO bar\n"
+    assert lint(text) == []
+
+
+def test_unused_ignores_are_reported_on_request():
+    text = "FROM python:3.11-slim\n# mllint: ignore=ML206\nRUN pip install --no-cache-dir numpy==1.26.4\n"
+    assert lint(text, ["ML206"]) == []
+    findings = lint(text, ["ML206", "ML000"], warn_unused_ignores=True)
+    assert [(f.rule, f.span.line) for f in findings] == [("ML000", 2)]
+    assert "ML206" in findings[0].message
+
+
+def test_select_prefix_and_most_specific_wins():
+    text = f"FROM python:3.11-slim\n{PIP}\nFOO x\n"
+    assert {f.rule for f in lint(text, ["ML2"])} == {"ML206"}
+    assert {f.rule for f in lint(text, ["ML206"], ignore=("ML2",))} == {"ML206"}
+    assert {f.rule for f in lint(text, ["ML2"], ignore=("ML206",))} == set()
