@@ -15,7 +15,7 @@ from .model import Severity
 from .settings import FAIL_ON_LEVELS, Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 
 class UsageProblem(Exception):
@@ -136,6 +136,17 @@ def _list_rules(rules: Sequence, settings: Settings, output_format: str) -> str:
 @click.option("--show-source", is_flag=True, help="Show the offending line with a caret under each finding.")
 @click.option("--warn-unused-ignores", is_flag=True, help="Report inline ignores that silence nothing (ML000).")
 @click.option("--stdin-filename", help="The path to report when reading the Dockerfile from `-`.")
+@click.option(
+    "--sarif-category",
+    default="mllint/",
+    show_default=True,
+    help="SARIF automationDetails.id: give each upload of the same commit its own category.",
+)
+@click.option(
+    "--sarif-root",
+    type=click.Path(file_okay=False),
+    help="Directory SARIF/GitLab paths are relative to (default: the enclosing git work tree).",
+)
 @click.option("--plugins", is_flag=True, help="Load third-party rules from the `dockerlint_ml.rules` entry points.")
 @click.option("--list-rules", is_flag=True, help="List all rules and exit.")
 @click.option("--explain", metavar="ID", help="Print a rule's reference page and exit.")
@@ -158,6 +169,8 @@ def command(
     show_source: bool,
     warn_unused_ignores: bool,
     stdin_filename: str | None,
+    sarif_category: str,
+    sarif_root: str | None,
     plugins: bool,
     list_rules: bool,
     explain: str | None,
@@ -211,7 +224,9 @@ def command(
     for result in results:
         if result.error is not None:
             _error(f"{result.path}: {result.error}")
-    report = _render(results, rules, output_format, output, no_color, show_source, quiet)
+    options = {"no_color": no_color, "show_source": show_source, "quiet": quiet}
+    options.update(sarif_category=sarif_category, sarif_root=sarif_root)
+    report = _render(results, rules, output_format, output, **options)
     _emit(report, output)
 
     from .lint import fails
@@ -249,18 +264,32 @@ def _render(
     rules: Sequence,
     output_format: str,
     output: str | None,
+    *,
     no_color: bool,
     show_source: bool,
     quiet: bool,
+    sarif_category: str,
+    sarif_root: str | None,
 ) -> str:
     if output_format == "json":
         from .report import json as json_report
 
         return json_report.render(results)
-    if output_format == "sarif":
+    if output_format == "github":
+        from .report import github
+
+        return github.render(results)
+    if output_format in ("sarif", "gitlab"):
+        from .report.common import find_root
+
+        root = Path(sarif_root) if sarif_root else find_root(Path.cwd())
+        if output_format == "gitlab":
+            from .report import gitlab
+
+            return gitlab.render(results, root=root)
         from .report import sarif
 
-        return sarif.render(results, rules, root=sarif.find_root(Path.cwd()))
+        return sarif.render(results, rules, root=root, category=sarif_category)
     from .report import text
 
     color = output is None and not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()

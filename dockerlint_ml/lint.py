@@ -44,14 +44,13 @@ class Linter:
         ctx = RuleContext(dockerfile, settings.target, settings.rule_options, build_context)
         stage_starts = [stage.from_instruction.span.line for stage in dockerfile.stages]
         findings: list[Finding] = []
+        crash: str | None = None
         for rule in self.rules:
             try:
                 problems = list(rule.check(ctx))
             except Exception as error:  # a rule bug must not hide the other rules' findings
-                return FileResult(
-                    dockerfile.path,
-                    error=f"internal error in rule {rule.id} ({type(error).__name__}: {error}); please report it",
-                )
+                crash = crash or f"internal error in rule {rule.id} ({type(error).__name__}: {error}); please report it"
+                continue
             for problem in problems:
                 severity = settings.severity.get(rule.id) or problem.severity or rule.severity
                 position = bisect_right(stage_starts, problem.span.line) - 1
@@ -71,7 +70,8 @@ class Linter:
         findings = apply_suppressions(dockerfile, findings, settings.warn_unused_ignores)
         minimum = settings.min_severity.rank
         unique = {(f.rule, f.span, f.message): f for f in findings if f.severity.rank >= minimum}
-        return FileResult(dockerfile.path, sorted(unique.values(), key=lambda f: f.sort_key), dockerfile=dockerfile)
+        ordered = sorted(unique.values(), key=lambda f: f.sort_key)
+        return FileResult(dockerfile.path, ordered, error=crash, dockerfile=dockerfile)
 
 
 def fails(findings: Sequence[Finding], fail_on: str) -> bool:

@@ -7,11 +7,8 @@ by their ``schema_property_name`` metadata and keeps ``level`` always. See ../sh
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import re
-from collections import Counter
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,9 +18,10 @@ import sarif_om as om
 
 from .. import __version__
 from ..lint import FileResult
-from ..model import Finding, Severity
+from ..model import Severity
 from ..pages import page_text, summary_paragraph
 from ..rules.base import Rule
+from .common import fingerprinted, relative_uri
 
 INFORMATION_URI = "https://github.com/dockerlint-ml/dockerlint-ml"
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -52,29 +50,6 @@ def to_json(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [to_json(item) for item in value]
     return value
-
-
-def find_root(start: Path) -> Path:
-    """The enclosing git work tree, else ``start`` itself."""
-    for directory in (start, *start.parents):
-        if (directory / ".git").exists():
-            return directory
-    return start
-
-
-def artifact_uri(path: str, root: Path) -> str:
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(root.resolve() if root.is_absolute() else root.absolute()).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
-
-
-def fingerprint(finding: Finding, line_text: str, occurrence: int) -> str:
-    """Stable across runs and edits elsewhere: rule + normalized line text, plus ``:N`` for repeats."""
-    normalized = re.sub(r"\s+", " ", line_text.strip())
-    digest = hashlib.sha256(f"{finding.rule}\0{normalized}".encode()).hexdigest()[:32]
-    return f"{digest}:{occurrence}"
 
 
 def _rule_descriptor(rule: type[Rule]) -> om.ReportingDescriptor:
@@ -106,37 +81,37 @@ def render(
 ) -> str:
     ordered = sorted(rules, key=lambda rule: rule.id)
     index = {rule.id: position for position, rule in enumerate(ordered)}
-    sarif_results: list[om.Result] = []
-    for result in results:
-        seen: Counter[tuple[str, str]] = Counter()
-        lines = result.dockerfile.lines if result.dockerfile else ()
-        uri = artifact_uri(result.path, root)
-        for finding in result.findings:
-            line_text = lines[finding.span.line - 1] if 0 < finding.span.line <= len(lines) else ""
-            key = (finding.rule, re.sub(r"\s+", " ", line_text.strip()))
-            seen[key] += 1
-            sarif_results.append(
-                om.Result(
-                    rule_id=finding.rule,
-                    rule_index=index.get(finding.rule, -1),
-                    level=LEVELS[finding.severity],
-                    message=om.Message(text=finding.message),
-                    locations=[
-                        om.Location(
-                            physical_location=om.PhysicalLocation(
-                                artifact_location=om.ArtifactLocation(uri=uri, uri_base_id="%SRCROOT%"),
-                                region=om.Region(
-                                    start_line=finding.span.line,
-                                    start_column=finding.span.column,
-                                    end_line=finding.span.end_line,
-                                    end_column=finding.span.end_column,
-                                ),
-                            )
-                        )
-                    ],
-                    partial_fingerprints={"primaryLocationLineHash": fingerprint(finding, line_text, seen[key])},
+    sarif_results = [
+        om.Result(
+            rule_id=finding.rule,
+            rule_index=index.get(finding.rule, -1),
+            level=LEVELS[finding.severity],
+            message=om.Message(text=finding.message),
+            locations=[
+                om.Location(
+                    physical_location=om.PhysicalLocation(
+                        artifact_location=om.ArtifactLocation(
+                            uri=relative_uri(result.path, root), uri_base_id="%SRCROOT%"
+                        ),
+                        region=om.Region(
+                            start_line=finding.span.line,
+                            start_column=finding.span.column,
+                            end_line=finding.span.end_line,
+                            end_column=finding.span.end_column,
+                        ),
+                    )
                 )
-            )
+            ],
+            partial_fingerprints={"primaryLocationLineHash": fingerprint},
+        )
+        for result, finding, fingerprint in fingerprinted(results)
+    ]
+    if len(sarif_results) > MAX_RESULTS:
+        print(
+            f"mllint: warning: {len(sarif_results)} results; GitHub keeps only {MAX_RESULTS} per run, "
+            f"so the SARIF holds the first {MAX_RESULTS}",
+            file=sys.stderr,
+        )
     notifications = [
         om.Notification(
             message=om.Message(text=f"{result.path}: {result.error}"),
@@ -145,7 +120,7 @@ def render(
                 om.Location(
                     physical_location=om.PhysicalLocation(
                         artifact_location=om.ArtifactLocation(
-                            uri=artifact_uri(result.path, root), uri_base_id="%SRCROOT%"
+                            uri=relative_uri(result.path, root), uri_base_id="%SRCROOT%"
                         )
                     )
                 )

@@ -39,7 +39,7 @@ def _plural(count: int, word: str) -> str:
 
 def summary(results: Sequence[FileResult]) -> str:
     findings = [f for result in results for f in result.findings]
-    linted = sum(1 for result in results if result.error is None)
+    linted = sum(1 for result in results if result.dockerfile is not None)
     files = _plural(linted, "file")
     if not findings:
         return f"No problems found in {files}."
