@@ -73,6 +73,7 @@ def _merge(settings: Settings, **cli: object) -> Settings:
 
 
 def _list_rules(rules: Sequence, settings: Settings, output_format: str) -> str:
+    from .fix import FIXERS
     from .settings import is_enabled
 
     rows = [
@@ -82,7 +83,7 @@ def _list_rules(rules: Sequence, settings: Settings, output_format: str) -> str:
             "severity": rule.severity.value,
             "family": rule.family(),
             "enabled": is_enabled(rule.id, rule.enabled_by_default, settings),
-            "fixable": rule.fixable,
+            "fixable": rule.fixable or rule.id in FIXERS,
             "summary": rule.summary,
         }
         for rule in rules
@@ -148,8 +149,18 @@ def _list_rules(rules: Sequence, settings: Settings, output_format: str) -> str:
     help="Directory SARIF/GitLab paths are relative to (default: the enclosing git work tree).",
 )
 @click.option("--plugins", is_flag=True, help="Load third-party rules from the `dockerlint_ml.rules` entry points.")
+@click.option("--fix", "fix", is_flag=True, help="Apply safe fixes in place, then report what remains.")
+@click.option("--diff", "diff", is_flag=True, help="Print a unified diff of what --fix would change; write nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix/--diff, also apply fixes that may change behaviour.")
 @click.option("--list-rules", is_flag=True, help="List all rules and exit.")
 @click.option("--explain", metavar="ID", help="Print a rule's reference page and exit.")
+@click.option("--facts", "show_facts", is_flag=True, help="Print what was inferred per stage (CUDA, Python, ...).")
+@click.option(
+    "--context",
+    "context_dir",
+    type=click.Path(file_okay=False),
+    help="Build context directory rules may read (requirements files); default: the Dockerfile's directory.",
+)
 @click.version_option(__version__, "--version", prog_name="mllint", message="%(prog)s %(version)s")
 def command(
     paths: tuple[str, ...],
@@ -172,8 +183,13 @@ def command(
     sarif_category: str,
     sarif_root: str | None,
     plugins: bool,
+    fix: bool,
+    diff: bool,
+    unsafe_fixes: bool,
     list_rules: bool,
     explain: str | None,
+    show_facts: bool = False,
+    context_dir: str | None = None,
 ) -> int:
     """Lint Dockerfiles that package machine-learning models.
 
@@ -219,12 +235,18 @@ def command(
         return _emit(_list_rules(rules, settings, output_format), output)
     if output_format == "markdown":
         raise UsageProblem("--format markdown is only for --list-rules")
+    if show_facts:
+        return _facts_report(paths, settings, output_format, output, stdin_filename, context_dir)
 
-    results = _lint_all(paths, settings, rules, stdin_filename)
+    if fix or diff:
+        options = {"no_color": no_color, "show_source": show_source, "quiet": quiet, "unsafe_fixes": unsafe_fixes}
+        options.update(sarif_category=sarif_category, sarif_root=sarif_root)
+        return _fix(paths, settings, rules, stdin_filename, diff, output_format, output, options, context_dir)
+    results = _lint_all(paths, settings, rules, stdin_filename, context_dir)
     for result in results:
         if result.error is not None:
             _error(f"{result.path}: {result.error}")
-    options = {"no_color": no_color, "show_source": show_source, "quiet": quiet}
+    options = {"no_color": no_color, "show_source": show_source, "quiet": quiet, "unsafe_fixes": unsafe_fixes}
     options.update(sarif_category=sarif_category, sarif_root=sarif_root)
     report = _render(results, rules, output_format, output, **options)
     _emit(report, output)
@@ -237,7 +259,60 @@ def command(
     return EXIT_FINDINGS if fails(findings, settings.fail_on) else EXIT_OK
 
 
-def _lint_all(paths: tuple[str, ...], settings: Settings, rules: Sequence, stdin_filename: str | None) -> list:
+def _build_context(path: str, context_dir: str | None) -> object:
+    """The build context rules may read: --context, else the Dockerfile's directory (none for stdin)."""
+    from .context import BuildContext
+
+    if context_dir:
+        return BuildContext(context_dir)
+    return None if path == "-" else BuildContext(os.path.dirname(os.path.abspath(path)))
+
+
+def _facts_report(
+    paths: tuple[str, ...],
+    settings: Settings,
+    output_format: str,
+    output: str | None,
+    stdin_filename: str | None,
+    context_dir: str | None,
+) -> int:
+    """``mllint --facts``: the inferred facts per stage, as text or JSON."""
+    import json
+
+    from .facts import dockerfile_facts, facts_as_dict, render_text
+    from .files import collect, read
+    from .parse import InputError, parse_bytes
+    from .rules.base import RuleContext
+
+    documents, failed = [], False
+    for item in collect(paths):
+        try:
+            if item.error is not None:
+                raise OSError(item.error)
+            data = sys.stdin.buffer.read() if item.path == "-" else read(item.path)
+            dockerfile = parse_bytes(data, stdin_filename or "-" if item.path == "-" else item.path)
+        except (OSError, InputError) as error:
+            _error(f"{item.path}: {error}")
+            failed = True
+            continue
+        ctx = RuleContext(dockerfile, settings.target, settings.rule_options)
+        facts = dockerfile_facts(dockerfile, _build_context(item.path, context_dir), ctx.shipped_indexes)
+        documents.append(facts_as_dict(dockerfile, facts))
+    if output_format == "json":
+        report = json.dumps(documents, indent=2) + "\n"
+    else:
+        report = "".join(render_text(document) for document in documents)
+    _emit(report, output)
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def _lint_all(
+    paths: tuple[str, ...],
+    settings: Settings,
+    rules: Sequence,
+    stdin_filename: str | None,
+    context_dir: str | None = None,
+) -> list:
     from .files import collect, read
     from .lint import FileResult, Linter
 
@@ -255,8 +330,57 @@ def _lint_all(paths: tuple[str, ...], settings: Settings, rules: Sequence, stdin
         except OSError as error:
             results.append(FileResult(item.path, error=str(error)))
             continue
-        results.append(linter.lint_bytes(data, item.path))
-    return results
+        results.append(linter.lint_bytes(data, item.path, _build_context(item.path, context_dir)))
+    from .fix import attach_fixes
+
+    return [attach_fixes(result) for result in results]
+
+
+def _fix(
+    paths: tuple[str, ...],
+    settings: Settings,
+    rules: Sequence,
+    stdin_filename: str | None,
+    diff: bool,
+    output_format: str,
+    output: str | None,
+    options: dict,
+    context_dir: str | None = None,
+) -> int:
+    """--fix: rewrite files, then report what remains. --diff: print what --fix would change, exit 1 if any."""
+    from .fix import fix_paths
+    from .lint import Linter, fails
+
+    run = fix_paths(
+        paths,
+        Linter(settings, rules),
+        unsafe=options["unsafe_fixes"],
+        write=not diff,
+        stdin_filename=stdin_filename,
+        build_context=lambda path: _build_context(path, context_dir),
+    )
+    for result in run.results:
+        if result.error is not None:
+            _error(f"{result.path}: {result.error}")
+    errors = any(result.error is not None for result in run.results)
+    what = "Would fix" if diff else "Fixed"
+    if not options["quiet"] and run.applied:
+        click.echo(
+            f"{what} {run.applied} problem{'s' * (run.applied != 1)} in {run.changed} file{'s' * (run.changed != 1)}.",
+            err=True,
+        )
+    if diff:
+        _emit(run.diff, output)
+        return EXIT_ERROR if errors else (EXIT_FINDINGS if run.diff else EXIT_OK)
+    if run.stdin_text is not None:  # `mllint --fix -`: the fixed Dockerfile on stdout, the report on stderr
+        click.echo(run.stdin_text, nl=False)
+        click.echo(_render(run.results, rules, output_format, output, **options), nl=False, err=True)
+    else:
+        _emit(_render(run.results, rules, output_format, output, **options), output)
+    if errors:
+        return EXIT_ERROR
+    findings = [finding for result in run.results for finding in result.findings]
+    return EXIT_FINDINGS if fails(findings, settings.fail_on) else EXIT_OK
 
 
 def _render(
@@ -270,6 +394,7 @@ def _render(
     quiet: bool,
     sarif_category: str,
     sarif_root: str | None,
+    unsafe_fixes: bool = False,
 ) -> str:
     if output_format == "json":
         from .report import json as json_report
@@ -293,7 +418,7 @@ def _render(
     from .report import text
 
     color = output is None and not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-    return text.render(results, color=color, show_source=show_source, quiet=quiet)
+    return text.render(results, color=color, show_source=show_source, quiet=quiet, unsafe_fixes=unsafe_fixes)
 
 
 def _emit(report: str, output: str | None) -> int:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -216,12 +217,71 @@ def _exec_form(args: str) -> tuple[str, ...] | None:
     return None
 
 
+class Scope(Mapping[str, "str | None"]):
+    """The variables visible before one instruction: a read-only view into its stage's assignment history.
+
+    Each instruction gets a view instead of a copy, so 200 000 ENV lines cost O(n) memory, not O(n²).
+    """
+
+    __slots__ = ("_history", "_position")
+
+    def __init__(self, history: _History, position: int) -> None:
+        self._history = history
+        self._position = position
+
+    def __getitem__(self, name: str) -> str | None:
+        entries = self._history.assignments.get(name)
+        if entries:
+            count = bisect_left(entries, (self._position,))
+            if count:
+                return entries[count - 1][1]
+        return self._history.base[name]
+
+    def _names(self) -> dict[str, None]:
+        names = dict.fromkeys(self._history.base)
+        for name, entries in self._history.assignments.items():
+            if entries[0][0] < self._position:
+                names[name] = None
+        return names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __repr__(self) -> str:
+        return f"Scope({dict(self)!r})"
+
+
+class _History:
+    """Assignments of one stage (or of the global ARGs), in instruction order."""
+
+    def __init__(self, base: Mapping[str, str | None]) -> None:
+        self.base = base
+        self.assignments: dict[str, list[tuple[int, str | None]]] = {}
+        self.position = 0
+
+    def view(self) -> Scope:
+        """The scope of the next instruction; its own assignments come after this view."""
+        self.position += 1
+        return Scope(self, self.position)
+
+    def set(self, name: str, value: str | None) -> None:
+        self.assignments.setdefault(name, []).append((self.position, value))
+
+
 @dataclass
 class _StageState:
     """Variables in scope while walking one stage; ENV names are kept apart because children inherit them."""
 
     variables: dict[str, str | None] = field(default_factory=dict)
     env_names: set[str] = field(default_factory=set)
+    history: _History = field(default_factory=lambda: _History({}))
+
+    def assign(self, name: str, value: str | None) -> None:
+        self.variables[name] = value
+        self.history.set(name, value)
 
     def env(self) -> dict[str, str | None]:
         return {name: self.variables[name] for name in self.env_names}
@@ -243,6 +303,7 @@ class _Builder:
         raws, comments = _scan(self.lines, self.escape)
         structure = _dockerfile_parse_structure(_sanitize(self.lines, raws, self.escape)) if raws else {}
         global_args: dict[str, str | None] = {}
+        global_history = _History({})
         stages: list[Stage] = []
         stage_envs: list[dict[str, str | None]] = []
         all_instructions: list[Instruction] = []
@@ -256,7 +317,7 @@ class _Builder:
 
         for raw in raws:
             keyword = self.lines[raw.start].split(None, 1)[0].upper()
-            scope = pending[2].variables if pending and keyword != "FROM" else global_args
+            scope = pending[2].history.view() if pending and keyword != "FROM" else global_history.view()
             instruction = self._instruction(raw, structure.get(raw.start), scope)
             if instruction.keyword == "FROM":
                 close_stage()
@@ -264,7 +325,7 @@ class _Builder:
                 instruction = details["from_instruction"]
                 pending = (details, [instruction], state)
             elif pending is None:
-                self._before_first_from(instruction, global_args)
+                self._before_first_from(instruction, global_args, global_history)
             else:
                 instruction = _with_stage(instruction, len(stages))
                 pending[1].append(instruction)
@@ -289,10 +350,13 @@ class _Builder:
             escape=self.escape,
         )
 
-    def _before_first_from(self, instruction: Instruction, global_args: dict[str, str | None]) -> None:
+    def _before_first_from(
+        self, instruction: Instruction, global_args: dict[str, str | None], history: _History
+    ) -> None:
         if instruction.keyword == "ARG":
             for name, value, _word in instruction.pairs():
                 global_args[name] = value
+                history.set(name, value)
         elif instruction.keyword in KNOWN_INSTRUCTIONS:
             self.problems.append(
                 SyntaxProblem(
@@ -332,7 +396,7 @@ class _Builder:
             "image": image,
             "parent": parent,
         }
-        return details, _StageState(variables=dict(inherited), env_names=set(inherited))
+        return details, _StageState(variables=dict(inherited), env_names=set(inherited), history=_History(inherited))
 
     def _apply_scope(self, instruction: Instruction, state: _StageState, global_args: Mapping[str, str | None]) -> None:
         if instruction.keyword == "ARG":
@@ -340,10 +404,11 @@ class _Builder:
                 if value is None and name in global_args:
                     value = global_args[name]
                 if name not in state.env_names:  # an ENV of the same name wins over the ARG
-                    state.variables[name] = value
+                    state.assign(name, value)
         elif instruction.keyword == "ENV":
+            before = instruction.scope  # `ENV A=1 B=$A`: Docker substitutes the values from before the ENV
             for name, value, _word in instruction.pairs():
-                state.variables[name] = expand(value, state.variables)[0] if value else value
+                state.assign(name, expand(value, before)[0] if value else value)
                 state.env_names.add(name)
 
     def _instruction(
@@ -401,7 +466,7 @@ class _Builder:
         args = body.text[args_offset:].strip()
         if keyword in NEEDS_ARGUMENT and not args and not raw.heredocs:
             self.problems.append(SyntaxProblem(f"{keyword} needs an argument", span))
-        exec_form = _exec_form(args) if keyword in EXEC_FORM_INSTRUCTIONS else None
+        exec_form = _exec_form(args) if keyword in EXEC_FORM_INSTRUCTIONS or keyword in ("COPY", "ADD") else None
         if exec_form is None and keyword in EXEC_FORM_INSTRUCTIONS and args.startswith("["):
             self.problems.append(
                 SyntaxProblem(
@@ -428,7 +493,7 @@ class _Builder:
             span=span,
             keyword_span=keyword_span,
             stage_index=None,
-            scope=dict(scope),
+            scope=scope,
             heredocs=heredocs,
             commands=commands,
             onbuild=onbuild,
@@ -488,7 +553,7 @@ def instruction_pairs(instruction: Instruction) -> list[tuple[str, str | None, W
     words = instruction.arguments
     if not words:
         return []
-    if instruction.keyword in ("ENV", "LABEL") and "=" not in words[0].raw.split('"')[0]:
+    if instruction.keyword in ("ENV", "LABEL") and "=" not in words[0].raw:  # Docker: `=` in the raw 1st word
         rest = instruction.args[len(words[0].raw) :].strip()
         if len(rest) >= 2 and rest[0] == rest[-1] and rest[0] in "\"'":
             rest = rest[1:-1]

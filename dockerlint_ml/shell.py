@@ -72,7 +72,10 @@ _OS_VALUES = _opts(
 )
 SPECS: dict[str, ToolSpec] = {
     "pip": ToolSpec(_PIP_VALUES, clusters=True, two_word=frozenset({"cache", "config"})),
-    "uv": ToolSpec(_PIP_VALUES | _opts("--cache-dir --directory --project"), two_word=frozenset({"pip"})),
+    "uv": ToolSpec(
+        _PIP_VALUES | _opts("--cache-dir --directory --project --allow-insecure-host --torch-backend --default-index"),
+        two_word=frozenset({"pip"}),
+    ),
     "apt-get": ToolSpec(
         _opts("-o --option -c --config-file -t --target-release -a --host-architecture"), clusters=True
     ),
@@ -129,6 +132,19 @@ SPECS: dict[str, ToolSpec] = {
     "chmod": ToolSpec(_opts("--reference"), subcommand=False),
     "rm": ToolSpec(subcommand=False, clusters=True),
     "sudo": ToolSpec(_opts("-u --user -g --group -h --host -p --prompt -C"), subcommand=False, clusters=True),
+    "useradd": ToolSpec(
+        _opts(
+            "-b --base-dir -c --comment -d --home-dir -e --expiredate -f --inactive -g --gid -G --groups -k --skel "
+            "-K --key -p --password -R --root -P --prefix -s --shell -u --uid -Z --selinux-user"
+        ),
+        subcommand=False,
+        clusters=True,
+    ),
+    "adduser": ToolSpec(  # Debian's adduser (long options) and BusyBox's (short ones)
+        _opts("--home --shell --uid --gid --gecos --ingroup --firstuid --lastuid --conf --comment -h -g -s -G -u -k"),
+        subcommand=False,
+        clusters=True,
+    ),
 }
 SPECS["mamba"] = SPECS["micromamba"] = SPECS["conda"]
 SPECS["hf"] = replace(SPECS["huggingface-cli"], two_word=frozenset({"auth"}))
@@ -281,6 +297,9 @@ def _unquote(node: Any, source: bytes) -> str:
     return raw
 
 
+Ancestors = tuple[Any, "Ancestors"] | None
+
+
 class _Walker:
     def __init__(self, text: LogicalText, depth: int, counter: list[int]) -> None:
         self.text = text
@@ -302,15 +321,36 @@ class _Walker:
         return Word(_unquote(node, self.source), raw, self.span(node))
 
     def walk(self, root: Any) -> None:
-        stack = [root]
+        # Iterative, and parents are carried along as a linked list `(node, (parent, (...)))`: tree-sitter's
+        # `node.parent` walks down from the root each time, which is quadratic on a long `&&` chain.
+        stack: list[tuple[Any, Ancestors]] = [(root, None)]
         while stack:
-            node = stack.pop()
+            node, ancestors = stack.pop()
             kind = node.type
             if kind == "pipeline":
                 self._register_pipeline(node)
             elif kind == "command":
-                self._command(node)
-            stack.extend(reversed(node.children))
+                self._command(node, ancestors)
+            elif kind == "declaration_command":
+                self._declaration(node, ancestors)
+            below = (node, ancestors)
+            stack.extend((child, below) for child in reversed(node.children))
+
+    def _declaration(self, node: Any, ancestors: Ancestors) -> None:
+        """`export A=1`, `declare -x A=1`, `readonly`, `local`: a command named after the keyword, whose
+        ``assignments`` are the variables it sets (values unquoted), so `export HF_TOKEN=...` is seen."""
+        children = [child for child in node.children if child.type != "comment"]
+        if not children:
+            return
+        assignments = []
+        for child in children:
+            if child.type == "variable_assignment":
+                name, value = child.child_by_field_name("name"), child.child_by_field_name("value")
+                if name is not None:
+                    assignments.append((self.word(name).text, self.word(value).text if value is not None else ""))
+        pipeline, pipe_index, pipe_length = self._pipe_position(node, ancestors)
+        words = [self.word(child) for child in children]
+        self._emit(words, self.span(node), pipeline, pipe_index, pipe_length, (), tuple(assignments), None)
 
     def _register_pipeline(self, node: Any) -> None:
         members = [child for child in node.named_children if child.type != "comment"]
@@ -318,17 +358,17 @@ class _Walker:
         for index, member in enumerate(members):
             self.pipelines[(member.start_byte, member.end_byte)] = (self.counter[0], index, len(members))
 
-    def _pipe_position(self, node: Any) -> tuple[int, int, int]:
-        current = node
+    def _pipe_position(self, node: Any, ancestors: Ancestors) -> tuple[int, int, int]:
+        current, above = node, ancestors
         while current is not None and current.type in ("command", "redirected_statement", "negated_command"):
             found = self.pipelines.get((current.start_byte, current.end_byte))
             if found:
                 return found
-            current = current.parent
+            current, above = above if above is not None else (None, None)
         self.counter[0] += 1
         return self.counter[0], 0, 1
 
-    def _command(self, node: Any) -> None:
+    def _command(self, node: Any, ancestors: Ancestors) -> None:
         name_node = node.child_by_field_name("name")
         if name_node is None:
             return
@@ -340,13 +380,18 @@ class _Walker:
             if child.type == "variable_assignment"
         )
         redirects: list[Redirect] = []
-        parent = node.parent
+        current, (parent, above) = node, ancestors if ancestors is not None else (None, None)
+        # `a && b > f`: tree-sitter hangs the redirect on the whole list, but bash binds it to `b`, the last command
+        while parent is not None and parent.type == "list" and parent.named_children[-1] == current:
+            current, (parent, above) = parent, above if above is not None else (None, None)
         if parent is not None and parent.type == "redirected_statement":
             for child in parent.children_by_field_name("redirect"):
                 destination = child.child_by_field_name("destination")
                 operator = child.children[0].type if child.children else ""
                 redirects.append(Redirect(operator, self.word(destination).text if destination else ""))
-        pipeline, pipe_index, pipe_length = self._pipe_position(node)
+                # `pip install numpy>=1.2 scipy`: bash passes `scipy` to pip; tree-sitter files it under the redirect
+                words.extend(self.word(extra) for extra in child.children_by_field_name("destination")[1:])
+        pipeline, pipe_index, pipe_length = self._pipe_position(node, ancestors)
         self._emit(words, self.span(node), pipeline, pipe_index, pipe_length, tuple(redirects), assignments, None)
 
     def _emit(

@@ -42,7 +42,7 @@ def test_findings_exit_1_with_self_contained_lines(capsys, project):
     assert code == 1
     lines = out.splitlines()
     assert lines[0].startswith("Dockerfile:2:5: ML206 [warning] pip install keeps its cache")
-    assert lines[-1] == "1 warning in 1 file."
+    assert lines[-2:] == ["1 warning in 1 file.", "[*] 1 fixable with --fix."]
     assert err == ""
 
 
@@ -156,6 +156,7 @@ def test_show_source_adds_caret(capsys, project):
 
 def test_usage_errors_are_one_line(capsys, project):
     code, out, err = run(capsys, "--bogus")
+    assert out == ""
     assert code == 2 and err.startswith("mllint: error: ") and err.count("\n") == 1
     code, _, err = run(capsys, "--select", "XX9")
     assert code == 2 and "matches no rule" in err

@@ -32,7 +32,7 @@ def test_mllint_toml_wins_over_pyproject_in_same_directory(capsys, project):
 def test_pyproject_without_section_is_skipped(capsys, project):
     write(project / "pyproject.toml", "[project]\nname = 'x'\n")
     code, out, _ = run(capsys, "--select", "ML206", "Dockerfile")
-    assert code == 1
+    assert code == 1 and "ML206" in out
 
 
 def test_cli_overrides_config(capsys, project):
@@ -44,7 +44,7 @@ def test_cli_overrides_config(capsys, project):
 def test_isolated_ignores_config(capsys, project):
     write(project / ".mllint.toml", 'select = ["ML001"]\n')
     code, out, _ = run(capsys, "--isolated", "--select", "ML206", "Dockerfile")
-    assert "ML206" in out
+    assert "ML206" in out and code == 1
 
 
 @pytest.mark.parametrize(

@@ -171,7 +171,8 @@ def test_cr_only_line_endings():
 
 def test_flags_are_parsed():
     df = parse_text(
-        "FROM a:1 AS b\nFROM a:1\nCOPY --from=b --chown=app:app /x /y\nRUN --mount=type=cache,target=/root/.cache/pip pip install x\n"
+        "FROM a:1 AS b\nFROM a:1\nCOPY --from=b --chown=app:app /x /y\n"
+        "RUN --mount=type=cache,target=/root/.cache/pip pip install x\n"
     )
     copy, run = df.instructions[2], df.instructions[3]
     assert copy.flag("from").value == "b"
@@ -197,3 +198,39 @@ def test_env_pairs_legacy_and_quoted():
     df = parse_text('FROM a:1\nENV MODEL_NAME "bert base"\nENV A="x y" B=2\n')
     assert [(n, v) for n, v, _ in df.instructions[1].pairs()] == [("MODEL_NAME", "bert base")]
     assert [(n, v) for n, v, _ in df.instructions[2].pairs()] == [("A", "x y"), ("B", "2")]
+
+
+def test_env_substitutes_values_from_before_the_instruction():
+    # Docker: `ENV abc=bye def=$abc` gives def the *previous* value of abc.
+    df = parse(
+        """
+        FROM alpine:3.20
+        ENV abc=hello
+        ENV abc=bye def=$abc
+        RUN echo
+        """
+    )
+    assert df.stages[0].instructions[3].scope == {"abc": "bye", "def": "hello"}
+
+
+def test_copy_json_form_is_exec_form():
+    df = parse_text('FROM a:1\nCOPY ["model v3.pt", "/models/"]\nCOPY src/ /app/\n')
+    assert df.instructions[1].exec_form == ("model v3.pt", "/models/")
+    assert df.instructions[2].exec_form is None
+
+
+def test_label_with_quoted_key_is_key_value_form():
+    # Docker tells the legacy `ENV KEY value` form by the raw first word lacking `=`; quotes do not matter.
+    df = parse(
+        """
+        FROM alpine:3.20
+        LABEL "org.opencontainers.image.title"="my model" version=1
+        ENV KEY "a=b"
+        """
+    )
+    label, env = df.instructions[1], df.instructions[2]
+    assert [(name, value) for name, value, _word in label.pairs()] == [
+        ("org.opencontainers.image.title", "my model"),
+        ("version", "1"),
+    ]
+    assert [(name, value) for name, value, _word in env.pairs()] == [("KEY", "a=b")]

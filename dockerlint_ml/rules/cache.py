@@ -1,7 +1,307 @@
-"""Rules of the cache family."""
+"""ML1xx: build cache and layer order."""
 
 from __future__ import annotations
 
-from .base import Rule
+import re
+from collections.abc import Iterator
 
-RULES: list[type[Rule]] = []
+from ..model import Instruction, Severity, ShellCommand, Stage, Word
+from .base import Problem, Rule, RuleContext
+
+# ---------------------------------------------------------------------------------------------------------
+# Source copies (shared by the layer-order rules)
+
+_MANIFEST_NAME = re.compile(
+    r"""(
+        .*requirements.*\.(txt|in) | .*constraints.*\.txt | requirements | reqs
+      | pyproject\.toml | setup\.cfg | setup\.py | manifest\.in | poetry\.lock | poetry\.toml | uv\.lock | uv\.toml
+      | pdm\.lock | pipfile | pipfile\.lock | pip\.conf | \.python-version
+      | (environment|env|conda)([._-].*)?\.ya?ml | conda-lock\.ya?ml | .*\.lock
+      | package\.json | package-lock\.json | npm-shrinkwrap\.json | yarn\.lock | pnpm-lock\.yaml | \.npmrc
+      | \.yarnrc(\.yml)? | readme(\..*)? | licen[cs]e(\..*)?
+    )""",
+    re.VERBOSE,
+)
+_MANIFEST_EXTENSIONS = (".txt", ".in", ".toml", ".lock", ".cfg", ".yml", ".yaml", ".json")
+
+
+def is_manifest(path: str) -> bool:
+    """Whether a COPY source is clearly a dependency manifest (requirements file, lock file, ...)."""
+    parts = [part for part in path.lower().strip().rstrip("/").split("/") if part not in ("", ".")]
+    if not parts:
+        return False
+    name = parts[-1]
+    if _MANIFEST_NAME.fullmatch(name):
+        return True
+    if any(char in name for char in "*?["):  # `package*.json`, `requirements*.txt`, `*.lock`
+        return bool(_MANIFEST_NAME.fullmatch(re.sub(r"[*?]|\[[^]]*\]", "", name))) or name.endswith(
+            _MANIFEST_EXTENSIONS
+        )
+    return len(parts) > 1 and parts[-2] in ("requirements", "reqs") and name.endswith((".txt", ".in"))
+
+
+def copied_sources(instruction: Instruction) -> list[Word]:
+    """The build-context sources of a COPY/ADD (empty for ``--from``, heredocs and URLs). Sources of the JSON
+    form carry the instruction's span."""
+    if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from") or instruction.heredocs:
+        return []
+    if instruction.exec_form is not None:
+        words = [Word(path, path, instruction.span) for path in instruction.exec_form]
+    elif instruction.args.startswith("["):
+        return []  # JSON-looking but not valid JSON: unknown
+    else:
+        words = list(instruction.arguments)
+    return [word for word in words[:-1] if "://" not in word.text and not word.text.startswith("git@")]
+
+
+def is_source_copy(instruction: Instruction) -> bool:
+    """A COPY/ADD of the whole context or of anything that is not clearly a manifest (unknown -> False)."""
+    return any("$" not in word.text and not is_manifest(word.text) for word in copied_sources(instruction))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML101
+
+_DEPS, _FULL = "deps", "full"  # only needs a manifest / installs dependencies *and* the project
+
+
+def _local_path(text: str) -> bool:
+    return text.startswith((".", "/", "~")) or ("/" in text and "://" not in text)
+
+
+def _install_kind(command: ShellCommand) -> tuple[str, str] | None:
+    """(kind, tool) for a dependency install; None for anything else, including project installs."""
+    invocation, tool, sub = command.invocation, command.tool, command.subcommand
+    if invocation is None or tool is None:
+        return None
+    if (tool, sub) in (("pip", "install"), ("uv", "pip install")):
+        if not invocation.values("-r", "--requirement") or invocation.has_flag("-e", "--editable"):
+            return None
+        links = invocation.values("-f", "--find-links")
+        if any(w.has_expansion or _local_path(w.text) for w in invocation.positionals) or any(
+            _local_path(link) for link in links
+        ):
+            return None
+        return _DEPS, "pip"
+    if (tool, sub) == ("uv", "pip sync"):
+        return _DEPS, "pip"
+    if (tool, sub) == ("uv", "sync"):
+        deps_only = invocation.has_flag("--no-install-project", "--no-install-workspace", "--only-dev")
+        return (_DEPS if deps_only else _FULL), "uv"
+    if (tool, sub) == ("poetry", "install"):
+        if invocation.has_flag("--only-root"):
+            return None
+        return (_DEPS if invocation.has_flag("--no-root") else _FULL), "poetry"
+    if tool == "pipenv" and sub in ("install", "sync"):
+        if invocation.has_flag("-e", "--editable") or any(_local_path(w.text) for w in invocation.positionals):
+            return None
+        return _DEPS, "pipenv"
+    if tool in ("conda", "mamba", "micromamba"):
+        if sub in ("env create", "env update") or (
+            sub in ("create", "install", "update") and invocation.values("-f", "--file")
+        ):
+            return _DEPS, "conda"
+        return None
+    if (tool, sub) == ("npm", "ci"):
+        return _DEPS, "npm"
+    return None
+
+
+def _advice(command: ShellCommand, tool: str) -> str:
+    invocation = command.invocation
+    assert invocation is not None
+    if tool == "pip":
+        files = invocation.values("-r", "--requirement") or [w.text for w in invocation.positionals]
+        listed = " ".join(files) or "requirements.txt"
+        return f"copy only the requirements first (`COPY {listed} ./`), install them, then copy the source"
+    if tool == "poetry":
+        return (
+            "copy `pyproject.toml poetry.lock` first and run `poetry install --no-root` before copying the source "
+            "(then `poetry install --only-root` after it)"
+        )
+    if tool == "uv":
+        return (
+            "copy `pyproject.toml uv.lock` first and run `uv sync --no-install-project` before copying the source "
+            "(then `uv sync` after it)"
+        )
+    if tool == "pipenv":
+        return "copy `Pipfile Pipfile.lock` first and install before copying the source"
+    if tool == "conda":
+        files = invocation.values("-f", "--file") or ["environment.yml"]
+        return f"copy `{' '.join(files)}` first and create the environment before copying the source"
+    return "copy `package.json package-lock.json` first and run `npm ci` before copying the source"
+
+
+class SourceBeforeDependencies(Rule):
+    """In a stage, a COPY/ADD of the source (the whole context, a source tree, anything that is not clearly a
+    dependency manifest) comes before an install that only needs a manifest (``pip install -r``,
+    ``poetry install``, ``uv sync``, ``uv pip install -r``, ``pipenv install``, ``conda env create -f``,
+    ``npm ci``). Installing the project itself (``pip install .``, ``poetry install --only-root``, or a
+    ``uv sync``/``poetry install`` after a manifest-only one) after the source copy is fine."""
+
+    id = "ML101"
+    name = "source-before-dependencies"
+    severity = Severity.WARNING
+    summary = "the source is copied before a dependency install that only needs a manifest"
+    tags = ("cache", "build-time")
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        for stage in ctx.dockerfile.stages:
+            yield from self._stage(stage)
+
+    def _stage(self, stage: Stage) -> Iterator[Problem]:
+        source: Instruction | None = None
+        installed_before: set[str] = set()  # tools that installed from manifests before the source copy
+        for instruction in stage.body:
+            if source is None and is_source_copy(instruction):
+                source = instruction
+                continue
+            if instruction.keyword != "RUN":
+                continue
+            for command in instruction.commands:
+                found = _install_kind(command)
+                if found is None:
+                    continue
+                kind, tool = found
+                if source is None:
+                    installed_before.add(tool)
+                    continue
+                if kind == _FULL and tool in installed_before:
+                    continue  # the second step of the good pattern: install the project itself
+                copy = _short(f"{source.raw_keyword} {source.args}")
+                yield self.problem(
+                    command,
+                    f"`{_short(' '.join(command.argv))}` comes after `{copy}` (line {source.line}), so every "
+                    f"source change re-runs it: {_advice(command, tool)}",
+                )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML102
+
+_APT_INSTALLS = frozenset({"install", "reinstall", "build-dep", "satisfies", "source", "download"})
+_APT_UPGRADES = frozenset({"upgrade", "dist-upgrade", "full-upgrade"})
+#: commands that may install packages with apt behind our back: stay silent when a RUN uses one
+_OPAQUE_INSTALLERS = frozenset({"aptitude", "apt-fast", "nala", "install_packages", "rosdep", "add-pkg"})
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
+
+
+def _is_apt(command: ShellCommand, subcommands: frozenset[str]) -> bool:
+    return command.tool == "apt-get" and command.subcommand in subcommands
+
+
+def _opaque(command: ShellCommand) -> bool:
+    """A command that may run an apt install we cannot see: an installer helper or a script."""
+    first = command.words[0].text if command.words else ""
+    if command.name in _OPAQUE_INSTALLERS or first.endswith(".sh") or first.startswith("./"):
+        return True
+    if command.name in _SHELLS:
+        arguments = [w.text for w in command.words[1:]]
+        return bool(arguments) and not any(re.fullmatch(r"-[a-zA-Z]*c[a-zA-Z]*", a) for a in arguments)
+    return False
+
+
+class AptUpdateAlone(Rule):
+    """``apt-get update`` (or ``apt update``) in a RUN with no install in the same RUN: the index is cached in
+    that layer, so a later ``apt-get install`` uses a stale index. A RUN that only upgrades
+    (``apt-get update && apt-get upgrade -y``) uses the index itself and is reported only when a later RUN
+    installs without its own update."""
+
+    id = "ML102"
+    name = "apt-update-alone"
+    severity = Severity.WARNING
+    summary = "apt-get update in a RUN without an install"
+    tags = ("cache", "apt")
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        for stage in ctx.dockerfile.stages:
+            for position, instruction in enumerate(stage.body):
+                if instruction.keyword != "RUN":
+                    continue
+                commands = instruction.commands
+                update = next((c for c in commands if _is_apt(c, frozenset({"update"}))), None)
+                if update is None or any(_is_apt(c, _APT_INSTALLS) or _opaque(c) for c in commands):
+                    continue
+                stale = self._stale_install(ctx, stage, stage.body[position + 1 :])
+                verb = "apt update" if update.name == "apt" else "apt-get update"
+                if stale is not None:
+                    yield self.problem(
+                        update,
+                        f"`{verb}` runs in a RUN without an install: the install on line {stale.line} uses the "
+                        "index cached in this layer, which goes stale; run `apt-get update && apt-get install …` "
+                        "in one RUN",
+                    )
+                elif not any(_is_apt(c, _APT_UPGRADES) for c in commands):
+                    yield self.problem(
+                        update,
+                        f"`{verb}` runs in a RUN without an install: the index is cached in this layer and goes "
+                        "stale for later installs; run it in the same RUN as `apt-get install` (and remove "
+                        "`/var/lib/apt/lists/*` there)",
+                    )
+
+    @staticmethod
+    def _stale_install(ctx: RuleContext, stage: Stage, later: tuple[Instruction, ...]) -> Instruction | None:
+        """The first later RUN (in this stage or a stage built FROM it) that installs without updating."""
+        candidates = list(later)
+        for other in ctx.dockerfile.stages:
+            if other.index > stage.index and stage in ctx.lineage(other):
+                candidates.extend(other.body)
+        for instruction in candidates:
+            if instruction.keyword != "RUN":
+                continue
+            for command in instruction.commands:
+                if _is_apt(command, frozenset({"update"})):
+                    break
+                if _is_apt(command, _APT_INSTALLS):
+                    return instruction
+        return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML103
+
+
+def _is_model_copy(instruction: Instruction) -> bool:
+    """A COPY of model files/directories only: that is not source code."""
+    from .artifacts import model_artifact_kind
+
+    sources = copied_sources(instruction)
+    return bool(sources) and all(model_artifact_kind(word.text, False) is not None for word in sources)
+
+
+class ModelFetchAfterSource(Rule):
+    """A build-time model download (see ML602) after a source COPY in the same stage: every code change
+    invalidates the download's layer, so each rebuild downloads the model again."""
+
+    id = "ML103"
+    name = "model-fetch-after-source"
+    severity = Severity.WARNING
+    summary = "a model download comes after the source COPY"
+    tags = ("cache", "artifacts", "build-time")
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        from .artifacts import model_downloads
+
+        for stage in ctx.dockerfile.stages:
+            source: Instruction | None = None
+            for instruction in stage.body:
+                if source is None and is_source_copy(instruction) and not _is_model_copy(instruction):
+                    source = instruction
+                    continue
+                if source is None or instruction.keyword != "RUN":
+                    continue
+                copy = _short(f"{source.raw_keyword} {source.args}")
+                for download in model_downloads(instruction):
+                    yield self.problem(
+                        download.span,
+                        f"{download.description} comes after `{copy}` (line {source.line}), so every code change "
+                        "downloads the model again: move the download above the source COPY",
+                    )
+
+
+RULES: list[type[Rule]] = [SourceBeforeDependencies, AptUpdateAlone, ModelFetchAfterSource]

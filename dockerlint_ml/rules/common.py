@@ -88,8 +88,25 @@ def image_matches(image: ImageRef, patterns: Iterable[str]) -> bool:
         if any(c in pattern for c in "*?["):
             if fnmatchcase(reference, pattern) or fnmatchcase(name, pattern):
                 return True
-        elif reference == pattern or name == pattern:
-            return True
-        elif reference.startswith(pattern) and (pattern[-1] in ":/-." or reference[len(pattern)] in ":/-.@"):
+        elif pattern in (reference, name) or _prefix_at_boundary(reference, pattern):
             return True
     return False
+
+
+def _prefix_at_boundary(reference: str, prefix: str) -> bool:
+    return reference.startswith(prefix) and (prefix[-1] in ":/-." or reference[len(prefix)] in ":/-.@")
+
+
+def copy_sources(instruction: Instruction) -> list[Word]:
+    """The source words of a COPY/ADD (every argument but the destination), JSON form unwrapped
+    (``COPY ["a b", "dest/"]``); heredoc sources (``COPY <<EOF /f``) are left out."""
+    words = list(instruction.arguments)
+    if instruction.args.lstrip().startswith("["):
+        cleaned = []
+        for word in words:
+            text = word.text.strip()
+            text = text.removeprefix("[").rstrip(",").removesuffix("]").rstrip(",").strip()
+            if text:
+                cleaned.append(Word(text, word.raw, word.span))
+        words = cleaned
+    return [word for word in words[:-1] if not word.text.startswith("<<")]

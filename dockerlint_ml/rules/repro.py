@@ -56,9 +56,9 @@ def git_clone_pinned(instruction: Instruction, clone: ShellCommand) -> bool | No
     for command in after:
         if command.tool != "git" or command.subcommand not in _CHECKOUT_SUBCOMMANDS or command.invocation is None:
             continue
-        refs = [w for w in command.invocation.positionals if w.text not in ("origin", "--") and "/" not in w.text]
+        refs = list(command.invocation.positionals)
         if command.subcommand == "fetch":
-            refs = refs[1:] if len(command.invocation.positionals) > 1 else []
+            refs = refs[1:]  # `git fetch origin <sha>`: the first positional is the remote
         results.extend(is_pinned_ref(ref, scope) for ref in refs)
     if True in results:
         return True
@@ -92,6 +92,11 @@ def url_path_segments(url: str) -> list[str]:
         if segment:
             segments.append(segment)
     return segments
+
+
+def redact(url: str) -> str:
+    """A URL for a message, without its userinfo (``https://user:token@host`` leaks a credential)."""
+    return re.sub(r"(://)[^/@\s]+@", r"\1***@", url)
 
 
 MOVING_URL_SEGMENTS = frozenset({"latest", "master", "main"})
@@ -226,6 +231,11 @@ def requirement_pinned(text: str) -> bool | None:
     return bool(operators & {"==", "===", "~=", "<", "<="})
 
 
+def _substitutes(word: Word) -> bool:
+    """``$(cat packages.txt)`` or backticks: the words come from a command, unknown here."""
+    return "$(" in word.raw or "`" in word.raw
+
+
 def _is_pip_install(command: ShellCommand) -> bool:
     return (command.tool == "pip" and command.subcommand == "install") or (
         command.tool == "uv" and command.subcommand == "pip install"
@@ -254,6 +264,8 @@ class PipUnpinned(Rule):
                 continue
             for word in command.invocation.positionals:
                 text = word.text
+                if _substitutes(word):
+                    continue
                 if word.has_expansion:
                     text, resolved = expand(word.text, dict(instruction.scope))
                     if not resolved and not re.search(r"===?|~=|<", word.text):
@@ -265,20 +277,27 @@ class PipUnpinned(Rule):
                 name = match.group(1) if match else text
                 if name.lower().replace("_", "-") in ignored:
                     continue
-                yield self.problem(word, self._message(text, name))
+                message = self._message(text, name)
+                line = ctx.dockerfile.lines[word.span.end_line - 1]
+                if line[word.span.end_column - 1 : word.span.end_column] in (">", "<"):
+                    message += f" (an unquoted `{name}>=…`/`<…` is a shell redirect: quote the requirement)"
+                yield self.problem(word, message)
 
     @staticmethod
     def _message(text: str, name: str) -> str:
         if _vcs_without_ref(text):
             return (
-                f"`{text}` installs whatever the default branch holds today: "
+                f"`{redact(text)}` installs whatever the default branch holds today: "
                 "pin a commit or tag (`...repo.git@<sha>`)"
             )
-        if text.strip() == name:
+        match = _REQUIREMENT.fullmatch(text)
+        if match is not None and not match.group(3).split(";", 1)[0].strip():
             return (
                 f"`{name}` is installed without a version, so each build may get a different release: "
                 f"pin it (`{name}==X.Y.Z`) or install from a lock/constraints file (`-c constraints.txt`)"
             )
+        if ">" not in text:
+            return f"`{text}` does not pin a version: pin it (`{name}==X.Y.Z`) or install from a constraints file"
         return (
             f"`{text}` has no upper bound, so each build may get a different release: "
             f"pin it (`{name}==X.Y.Z`, `~=`) or install from a lock/constraints file (`-c constraints.txt`)"
@@ -305,12 +324,14 @@ class AptUnpinned(Rule):
                 continue
             for word in command.invocation.positionals:
                 text = word.text
+                if _substitutes(word):
+                    continue
                 if word.has_expansion:
                     text, resolved = expand(text, dict(instruction.scope))
                     if not resolved:
                         continue
                 for package in text.split():
-                    if "=" in package or package.endswith(".deb") or "/" in package.split("=")[0][:1]:
+                    if "=" in package or package.endswith(".deb") or package.startswith(("/", ".")):
                         continue
                     name = package.split("/", 1)[0]
                     yield self.problem(
@@ -340,7 +361,7 @@ class UnpinnedRemoteDownload(Rule):
             if command.tool == "git" and command.subcommand == "clone" and command.invocation is not None:
                 if is_model_clone(command) or git_clone_pinned(instruction, command) is not False:
                     continue
-                url = next((w.text for w in command.invocation.positionals), "the repository")
+                url = redact(next((w.text for w in command.invocation.positionals), "the repository"))
                 yield self.problem(
                     command,
                     f"`git clone {url}` builds whatever the branch holds today: clone a tag "
@@ -353,9 +374,72 @@ class UnpinnedRemoteDownload(Rule):
                     continue
                 yield self.problem(
                     word,
-                    f"`{word.text}` names `{segment}`, which moves: download a versioned URL "
+                    f"`{redact(word.text)}` names `{segment}`, which moves: download a versioned URL "
                     "(a release tag or commit sha) and verify its checksum",
                 )
 
 
-RULES: list[type[Rule]] = [BaseImageUnpinned, BaseImageNoDigest, PipUnpinned, AptUnpinned, UnpinnedRemoteDownload]
+# ---------------------------------------------------------------------------------------------------------
+# ML705 eol-base-image
+
+_EOL_NAMES = {"python": "Python", "debian": "Debian", "ubuntu": "Ubuntu", "centos": "CentOS", "rhel": "RHEL/UBI",
+              "alpine": "Alpine"}  # fmt: skip
+
+
+class EolBaseImage(Rule):
+    """The base image's OS release or Python version is past its end of life."""
+
+    id = "ML705"
+    name = "eol-base-image"
+    severity = Severity.WARNING
+    summary = "a base image whose OS release or Python version is end-of-life"
+    tags = ("reproducibility", "security")
+    #: ``as-of``: the day to judge on, ``YYYY-MM-DD`` (default: today), for reproducible CI results
+    options: ClassVar[dict[str, str]] = {"as-of": ""}
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        from datetime import date
+
+        from .. import knowledge as kb
+        from ..facts import base_facts, needed_stages
+
+        configured = str(ctx.options(self)["as-of"] or "")
+        try:
+            today = date.fromisoformat(configured) if configured else date.today()
+        except ValueError:
+            today = date.today()
+        needed = needed_stages(ctx.dockerfile, ctx.shipped_indexes)
+        for stage in ctx.dockerfile.stages:
+            if stage.index not in needed or stage.image is None:
+                continue
+            base = base_facts(stage.image, stage.index)
+            entries = []
+            if base.python:
+                entries.append(kb.eol("python", base.python))
+            if base.os and base.os[0] in _EOL_NAMES:
+                entries.append(kb.eol(*base.os))
+            ended = [e for e in entries if e is not None and e.end is not None and e.end < today]
+            if not ended:
+                continue
+            parts = []
+            for entry in ended:
+                codename = f" ({entry.codename})" if entry.codename and entry.codename != entry.version else ""
+                parts.append(
+                    f"{_EOL_NAMES[entry.product]} {entry.version}{codename}, whose {entry.kind} ended on {entry.end}"
+                )
+            arguments = stage.from_instruction.arguments
+            yield self.problem(
+                arguments[0] if arguments else stage.from_instruction,
+                f"`{stage.image.raw}` is based on {' and '.join(parts)}: no more security fixes; move to a supported "
+                "release (e.g. `python:3.12-slim-bookworm`, `ubuntu:24.04`, an `ubuntu24.04` CUDA tag)",
+            )
+
+
+RULES: list[type[Rule]] = [
+    BaseImageUnpinned,
+    BaseImageNoDigest,
+    PipUnpinned,
+    AptUnpinned,
+    EolBaseImage,
+    UnpinnedRemoteDownload,
+]

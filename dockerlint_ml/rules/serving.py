@@ -1,7 +1,617 @@
-"""Rules of the serving family."""
+"""ML4xx: runtime and serving.
+
+"Serving image" (RULES.md): the final stage ``EXPOSE``s a port, or its effective CMD/ENTRYPOINT starts a
+server. Both are read through the final stage's lineage (a CMD in the stage it is built FROM counts unless
+overridden), with Docker's rule that an ENTRYPOINT set in a stage drops a CMD inherited from its parent.
+"""
 
 from __future__ import annotations
 
-from .base import Rule
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
-RULES: list[type[Rule]] = []
+from ..images import full_name
+from ..model import ImageRef, Instruction, Severity, ShellCommand, Stage
+from ..text import expand
+from .base import Problem, Rule, RuleContext
+
+# ---------------------------------------------------------------------------------------------------------
+# Facts (to move into a knowledge file later)
+
+_CURL_WGET = frozenset({"curl", "wget"})
+_WGET = frozenset({"wget"})
+_NEITHER: frozenset[str] = frozenset()
+
+#: Which of curl/wget a base image ships. Key: ``registry/repository`` pattern (fnmatch; Docker Hub images
+#: by bare repository); value: ``(tag pattern, tools)`` pairs, first match wins, the tag ``latest`` when
+#: none is written. ``None`` tools, or no matching entry, mean "not known": ML402 stays silent.
+#: Sources: docker-library Dockerfiles (python's full tags build on buildpack-deps, which installs curl and
+#: wget; -slim and debian/ubuntu ship neither; alpine's busybox has a `wget` applet but no curl);
+#: nvidia/cuda's Ubuntu images purge curl after fetching cuda-keyring; distroless has no tools except the
+#: busybox of its `:debug` tags.
+BASE_IMAGE_HTTP_TOOLS: dict[str, tuple[tuple[str, frozenset[str] | None], ...]] = {
+    "python": (
+        ("*alpine*", _WGET),
+        ("*slim*", _NEITHER),
+        ("*windowsservercore*", None),
+        ("*nanoserver*", None),
+        ("*", _CURL_WGET),
+    ),
+    "buildpack-deps": (("*", _CURL_WGET),),
+    "debian": (("*", _NEITHER),),
+    "ubuntu": (("*", _NEITHER),),
+    "alpine": (("*", _WGET),),
+    "busybox": (("*", _WGET),),
+    "nvidia/cuda": (("*ubuntu*", _NEITHER),),
+    "gcr.io/distroless/*": (("*debug*", _WGET), ("*", _NEITHER)),
+    "scratch": (("*", _NEITHER),),
+}
+
+#: OS/conda packages that provide each tool.
+TOOL_PACKAGES = {"curl": frozenset({"curl", "curl-minimal"}), "wget": frozenset({"wget", "wget2"})}
+
+
+@dataclass(frozen=True)
+class Server:
+    """A command-line program that starts a server."""
+
+    #: word sequences of which one must appear in the arguments (`flask run`, `mlflow models serve`); None: any
+    subcommands: tuple[tuple[str, ...], ...] | None = None
+    #: the server is a Python process (its stdout buffering matters, ML405)
+    python: bool = True
+
+
+_ANY = Server()
+#: Programs that start a server, by executable name.
+SERVER_COMMANDS: dict[str, Server] = {
+    "uvicorn": _ANY,
+    "gunicorn": _ANY,
+    "hypercorn": _ANY,
+    "daphne": _ANY,
+    "granian": _ANY,
+    "waitress-serve": _ANY,
+    "flask": Server((("run",),)),
+    "fastapi": Server((("run",), ("dev",))),
+    "streamlit": Server((("run",),)),
+    "chainlit": Server((("run",),)),
+    "panel": Server((("serve",),)),
+    "bokeh": Server((("serve",),)),
+    "gradio": _ANY,  # only `gradio app.py`: see _server_at
+    "vllm": Server((("serve",),)),
+    "bentoml": Server((("serve",), ("serve-http",), ("serve-grpc",))),
+    "mlflow": Server((("models", "serve"), ("server",))),
+    "serve": Server((("run",),)),  # Ray Serve
+    "mlserver": Server((("start",),)),
+    "torchserve": Server(python=False),  # a Java frontend; `torchserve --stop` excluded in _server_at
+    "tritonserver": Server(python=False),
+    "tensorflow_model_server": Server(python=False),
+    "text-generation-launcher": Server(python=False),
+    "text-embeddings-router": Server(python=False),
+    "llama-server": Server(python=False),
+    "ollama": Server((("serve",),), python=False),
+}
+#: Modules that start a server under `python -m`; a trailing `.` matches every module below it.
+SERVER_MODULES: dict[str, Server] = {
+    "uvicorn": _ANY,
+    "gunicorn": _ANY,
+    "hypercorn": _ANY,
+    "daphne": _ANY,
+    "granian": _ANY,
+    "http.server": _ANY,
+    "flask": SERVER_COMMANDS["flask"],
+    "fastapi": SERVER_COMMANDS["fastapi"],
+    "streamlit": SERVER_COMMANDS["streamlit"],
+    "bentoml": SERVER_COMMANDS["bentoml"],
+    "mlflow": SERVER_COMMANDS["mlflow"],
+    "mlserver": SERVER_COMMANDS["mlserver"],
+    "vllm.entrypoints.": _ANY,
+    "sglang.launch_server": _ANY,
+    "llama_cpp.server": _ANY,
+}
+#: Programs that run the command given after them (init shims, user switchers, env runners, tracers).
+LAUNCHERS = frozenset(
+    {
+        "tini",
+        "tini-static",
+        "dumb-init",
+        "catatonit",
+        "gosu",
+        "su-exec",
+        "setpriv",
+        "env",
+        "exec",
+        "nohup",
+        "nice",
+        "timeout",
+        "stdbuf",
+        "sudo",
+        "opentelemetry-instrument",
+        "ddtrace-run",
+        "newrelic-admin",
+        "poetry",
+        "uv",
+        "pipenv",
+        "pdm",
+        "hatch",
+        "pixi",
+        "conda",
+        "mamba",
+        "micromamba",
+        "doppler",
+        "infisical",
+    }
+)
+_PYTHON = re.compile(r"python(?:\d+(?:\.\d+)?)?")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What the container runs
+
+
+def _basename(word: str) -> str:
+    return word.rsplit("/", 1)[-1]
+
+
+def _python_parts(args: Sequence[str]) -> tuple[str | None, bool]:
+    """For the arguments of `python`: the `-m` module (None for a script or `-c`) and whether `-u` is given."""
+    unbuffered = False
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if not arg.startswith("-") or arg == "-" or arg.startswith("--"):
+            if arg.startswith("--"):
+                index += 1
+                continue
+            return None, unbuffered
+        for position, char in enumerate(arg[1:], start=2):
+            if char == "u":
+                unbuffered = True
+            elif char in "mcWX":
+                value = arg[position:] or (args[index + 1] if index + 1 < len(args) else "")
+                if char == "m":
+                    return value or None, unbuffered
+                if char == "c":
+                    return None, unbuffered
+                if not arg[position:]:
+                    index += 1
+                break
+        index += 1
+    return None, unbuffered
+
+
+def _has_sequence(args: Sequence[str], sequence: tuple[str, ...]) -> bool:
+    size = len(sequence)
+    return any(tuple(args[i : i + size]) == sequence for i in range(len(args) - size + 1))
+
+
+def _accepts(server: Server, args: Sequence[str]) -> bool:
+    return server.subcommands is None or any(_has_sequence(args, s) for s in server.subcommands)
+
+
+def _server_at(argv: Sequence[str]) -> tuple[str, Server] | None:
+    """The server ``argv`` starts when its first word is the program (no launcher handling)."""
+    name, args = _basename(argv[0]), argv[1:]
+    if _PYTHON.fullmatch(name):
+        module, _ = _python_parts(args)
+        if module is None:
+            return None
+        rest = args[args.index(module) + 1 :] if module in args else ()
+        for key, server in SERVER_MODULES.items():
+            if (module == key or (key.endswith(".") and module.startswith(key))) and _accepts(server, rest):
+                return f"python -m {module}", server
+        return None
+    server = SERVER_COMMANDS.get(name)
+    if server is None or not _accepts(server, args):
+        return None
+    if name == "gradio":  # `gradio app.py` (reload mode); `gradio deploy`, `gradio cc ...` are tools
+        first = next((a for a in args if not a.startswith("-")), "")
+        return (name, server) if first.endswith(".py") else None
+    if name == "torchserve" and "--stop" in args:
+        return None
+    return name, server
+
+
+def _real_commands(argv: Sequence[str]) -> Iterator[Sequence[str]]:
+    """``argv`` and, when it starts with a launcher (`tini --`, `gosu app`, `uv run`...), each tail after it."""
+    if not argv:
+        return
+    yield argv
+    if _basename(argv[0]) in LAUNCHERS:
+        for index in range(1, len(argv)):
+            yield argv[index:]
+
+
+def find_server(argv: Sequence[str]) -> tuple[str, Server] | None:
+    """The server that ``argv`` starts, looking through launchers, or None."""
+    for candidate in _real_commands(argv):
+        found = _server_at(candidate)
+        if found:
+            return found
+    return None
+
+
+def _runs_python(argv: Sequence[str]) -> bool:
+    for candidate in _real_commands(argv):
+        if _PYTHON.fullmatch(_basename(candidate[0])):
+            return True
+        found = _server_at(candidate)
+        if found and found[1].python:
+            return True
+    return False
+
+
+def _python_unbuffered(argv: Sequence[str]) -> bool:
+    return any(
+        _PYTHON.fullmatch(_basename(candidate[0])) and _python_parts(candidate[1:])[1]
+        for candidate in _real_commands(argv)
+    )
+
+
+@dataclass(frozen=True)
+class Startup:
+    """The effective ENTRYPOINT and CMD of the final stage, read through its lineage."""
+
+    entrypoint: Instruction | None
+    cmd: Instruction | None  # None also when a shell-form ENTRYPOINT makes Docker ignore it
+
+    @property
+    def instructions(self) -> list[Instruction]:
+        return [i for i in (self.entrypoint, self.cmd) if i is not None]
+
+    def argvs(self) -> Iterator[tuple[Instruction | ShellCommand, tuple[str, ...]]]:
+        """Each command the container may run, where it is written, and its argv."""
+        for instruction in self.instructions:
+            for command in instruction.commands:
+                yield command, command.argv
+        if self.entrypoint and self.cmd and self.entrypoint.exec_form and self.cmd.exec_form:
+            yield self.cmd, self.entrypoint.exec_form + self.cmd.exec_form
+
+
+def startup(ctx: RuleContext) -> Startup:
+    entrypoint = cmd = None
+    stage = ctx.final_stage
+    for member in ctx.lineage(stage) if stage else []:
+        cmd_set_here = False
+        for instruction in member.body:
+            if instruction.keyword == "CMD":
+                cmd, cmd_set_here = instruction, True
+            elif instruction.keyword == "ENTRYPOINT":
+                entrypoint = instruction
+                if not cmd_set_here:  # BuildKit: an ENTRYPOINT resets a CMD inherited from the parent
+                    cmd = None
+    if entrypoint is not None and not entrypoint.exec_form:
+        cmd = None
+    return Startup(entrypoint, cmd)
+
+
+@dataclass(frozen=True)
+class Serving:
+    """Why the image is a serving image: the server command (or EXPOSE) and where it is written."""
+
+    at: Instruction | ShellCommand
+    what: str
+    server: Server | None
+
+
+def _lineage(ctx: RuleContext) -> list[Stage]:
+    return ctx.lineage(ctx.final_stage) if ctx.final_stage else []
+
+
+def _lineage_instructions(ctx: RuleContext, *keywords: str) -> list[Instruction]:
+    return [i for stage in _lineage(ctx) for i in stage.body if i.keyword in keywords]
+
+
+def serving_evidence(ctx: RuleContext, start: Startup | None = None) -> Serving | None:
+    """What makes the final stage a serving image (a server command first, else EXPOSE), or None."""
+    for at, argv in (start or startup(ctx)).argvs():
+        found = find_server(argv)
+        if found:
+            return Serving(at, f"`{found[0]}` on line {at.span.line} starts a server", found[1])
+    exposes = _lineage_instructions(ctx, "EXPOSE")
+    if exposes:
+        return Serving(exposes[0], f"`EXPOSE {exposes[0].args}` on line {exposes[0].line}", None)
+    return None
+
+
+def is_serving_image(ctx: RuleContext) -> bool:
+    """The final stage EXPOSEs a port or its effective CMD/ENTRYPOINT starts a server."""
+    return serving_evidence(ctx) is not None
+
+
+def _root_image(ctx: RuleContext) -> ImageRef | None:
+    lineage = _lineage(ctx)
+    image = lineage[0].image if lineage else None
+    return image if image is not None and image.resolved else None
+
+
+def _is_python_base(image: ImageRef | None) -> bool:
+    return image is not None and (image.name == "python" or fnmatchcase(full_name(image), "gcr.io/distroless/python3*"))
+
+
+def base_http_tools(image: ImageRef | None) -> frozenset[str] | None:
+    """curl/wget in a base image, from :data:`BASE_IMAGE_HTTP_TOOLS`; None when not known."""
+    if image is None:
+        return None
+    name, tag = full_name(image), image.tag or "latest"
+    for pattern, entries in BASE_IMAGE_HTTP_TOOLS.items():
+        if fnmatchcase(name, pattern):
+            for tag_pattern, tools in entries:
+                if fnmatchcase(tag, tag_pattern):
+                    return tools
+            return None
+    return None
+
+
+def _is_root_user(text: str) -> bool:
+    return text.split(":", 1)[0] in ("root", "0")
+
+
+def final_user(ctx: RuleContext) -> tuple[Instruction, str | None] | None:
+    """The last USER of the final stage's lineage and its expanded value (None when a variable is unknown)."""
+    users = _lineage_instructions(ctx, "USER")
+    if not users or not users[-1].arguments:
+        return None
+    last = users[-1]
+    text, resolved = expand(last.arguments[0].raw.strip("\"'"), last.scope)
+    return last, text if resolved else None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rules
+
+
+class MissingHealthcheck(Rule):
+    """A serving image should tell Docker how to check that the server still answers."""
+
+    id = "ML401"
+    name = "missing-healthcheck"
+    severity = Severity.WARNING
+    summary = "serving image without HEALTHCHECK"
+    tags = ("serving",)
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        if _lineage_instructions(ctx, "HEALTHCHECK"):
+            return  # `HEALTHCHECK NONE` is an explicit opt-out
+        evidence = serving_evidence(ctx)
+        if evidence is None:
+            return
+        yield self.problem(
+            ctx.final_stage.from_instruction if ctx.final_stage else evidence.at,
+            f"serving image ({evidence.what}) has no HEALTHCHECK: add one that probes the server "
+            "(e.g. `HEALTHCHECK CMD python -c \"import urllib.request as u; u.urlopen('http://localhost:8000/health')\"`)"
+            ", or `HEALTHCHECK NONE` to opt out explicitly",
+        )
+
+
+class HealthcheckToolMissing(Rule):
+    """The HEALTHCHECK calls curl/wget, which the image does not contain."""
+
+    id = "ML402"
+    name = "healthcheck-tool-missing"
+    severity = Severity.ERROR
+    summary = "HEALTHCHECK uses curl/wget that the image does not have"
+    tags = ("serving",)
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        healthchecks = _lineage_instructions(ctx, "HEALTHCHECK")
+        if not healthchecks:
+            return
+        effective = healthchecks[-1]
+        used = [c for c in effective.commands if c.name in TOOL_PACKAGES]
+        if not used:
+            return
+        image = _root_image(ctx)
+        base_tools = base_http_tools(image)
+        if base_tools is None:
+            return
+        for command in used:
+            tool = command.name
+            if tool in base_tools or self._provided(ctx, tool):
+                continue
+            yield self.problem(
+                command.words[0],
+                f"HEALTHCHECK runs `{tool}`, but `{image.raw if image else 'the base image'}` does not ship it and "
+                f"no shipped stage installs it, so the check always fails and the container is marked unhealthy: "
+                f"install {tool} in the final stage or probe with the server's own runtime "
+                '(e.g. `python -c "import urllib.request ..."`)',
+            )
+
+    @staticmethod
+    def _provided(ctx: RuleContext, tool: str) -> bool:
+        """Installed, used by a RUN (so present at build time) or copied into a shipped stage; unknown counts."""
+        packages = TOOL_PACKAGES[tool]
+        for instruction in _lineage_instructions(ctx, "RUN", "COPY", "ADD"):
+            if instruction.keyword != "RUN":
+                if any(_basename(w.text.rstrip("/")) == tool for w in instruction.arguments):
+                    return True
+                continue
+            for command in instruction.commands:
+                if command.name == tool:
+                    return True
+                if not _is_package_install(command):
+                    continue
+                for word in command.invocation.positionals if command.invocation else ():
+                    if word.has_expansion or re.split(r"[=<>~!:\[ ]", word.text, maxsplit=1)[0] in packages:
+                        return True
+        return False
+
+
+def _is_package_install(command: ShellCommand) -> bool:
+    installs = {
+        "apt-get": ("install",),
+        "apk": ("add",),
+        "yum": ("install",),
+        "dnf": ("install",),
+        "microdnf": ("install",),
+        "zypper": ("install",),
+        "conda": ("install", "create"),
+        "mamba": ("install", "create"),
+        "micromamba": ("install", "create"),
+    }
+    return command.subcommand in installs.get(command.tool or "", ())
+
+
+def _ends_in_exec(instruction: Instruction) -> bool:
+    """A shell-form script whose last command is `exec ...`: the shell replaces itself with the server."""
+    top = [c for c in instruction.commands if c.wrapper is None]
+    return bool(top) and top[-1].name == "exec"
+
+
+class ShellFormEntrypoint(Rule):
+    """The effective CMD/ENTRYPOINT is in shell form, so `/bin/sh` is PID 1."""
+
+    id = "ML403"
+    name = "shell-form-entrypoint"
+    severity = Severity.WARNING
+    summary = "CMD/ENTRYPOINT in shell form: the server does not receive SIGTERM"
+    tags = ("serving",)
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        start = startup(ctx)
+        for instruction in start.instructions:
+            if instruction.exec_form is not None or not instruction.args or _ends_in_exec(instruction):
+                continue
+            keyword = instruction.keyword
+            exec_form = f'{keyword} ["executable", "arg", ...]'
+            if keyword == "CMD" and start.entrypoint is not None:
+                message = (
+                    "CMD in shell form is passed to the exec-form ENTRYPOINT as `/bin/sh -c '...'` arguments, so a "
+                    f"shell sits between them and the server: write `{exec_form}`"
+                )
+            else:
+                message = (
+                    f"{keyword} in shell form runs as `/bin/sh -c`: the shell is PID 1, SIGTERM never reaches the "
+                    f"server and graceful shutdown is lost; write `{exec_form}` (or start the command with `exec`)"
+                )
+            yield self.problem(instruction, message)
+
+
+def _under_root(path: str) -> bool:
+    return path == "/root" or path.startswith("/root/")
+
+
+class RootLocalPackagesUnreadable(Rule):
+    """Packages under /root (pip --user's /root/.local) cannot be read by a non-root USER."""
+
+    id = "ML404"
+    name = "root-local-packages-unreadable"
+    severity = Severity.ERROR
+    summary = "/root/.local packages used by a non-root USER"
+    tags = ("serving", "security")
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        user = final_user(ctx)
+        if user is None or user[1] is None or _is_root_user(user[1]):
+            return
+        user_instruction, name = user
+        if self._root_opened(ctx):
+            return
+        user_name = name.split(":", 1)[0]
+        home = f"/home/{user_name}" if user_name and not user_name.isdigit() else "/home/app"
+        where = f"`USER {name}` (line {user_instruction.line})"
+        for instruction in _lineage_instructions(ctx, "COPY", "ADD", "ENV"):
+            if instruction.keyword == "ENV":
+                for key, value, word in instruction.pairs():
+                    if key not in ("PATH", "PYTHONPATH") or value is None:
+                        continue
+                    entries = expand(value.strip("\"'"), instruction.scope)[0].split(":")
+                    bad = next((e for e in entries if _under_root(e.rstrip("/"))), None)
+                    if bad:
+                        yield self.problem(
+                            word,
+                            f"{key} points at `{bad}`, but the image runs as {where} and /root is mode 700, so "
+                            f"nothing there can be run or imported: install to the user's home (e.g. `{home}/.local`) "
+                            "or a virtualenv and point the path there",
+                        )
+                continue
+            if len(instruction.arguments) < 2 or instruction.args.startswith("["):
+                continue
+            dest = instruction.arguments[-1]
+            target = expand(dest.text, instruction.scope)[0].rstrip("/")
+            if target == "/root/.local" or target.startswith("/root/.local/"):
+                yield self.problem(
+                    dest,
+                    f"packages are copied to `{target}`, but the image runs as {where} and /root is mode 700, so "
+                    f"they cannot be imported: copy them to the user's home with ownership, e.g. "
+                    f"`COPY --from=builder --chown={name} /root/.local {home}/.local`, and put `{home}/.local/bin` "
+                    "on PATH",
+                )
+
+    @staticmethod
+    def _root_opened(ctx: RuleContext) -> bool:
+        """A RUN chmods /root itself (e.g. `chmod 755 /root`): the rule cannot tell, so it stays silent."""
+        for instruction in _lineage_instructions(ctx, "RUN"):
+            for command in instruction.commands:
+                positionals = command.invocation.positionals if command.invocation else ()
+                if command.tool == "chmod" and any(w.text.rstrip("/") == "/root" for w in positionals):
+                    return True
+        return False
+
+
+def _unbuffered_value(value: str) -> bool:
+    """CPython's rule: any non-empty value enables it, except one that reads as the integer 0."""
+    stripped = value.strip()
+    if not stripped:
+        return False
+    try:
+        return int(stripped) != 0
+    except ValueError:
+        return True
+
+
+class PythonUnbufferedMissing(Rule):
+    """A Python server's stdout is block-buffered in a container: logs arrive late or die with the process."""
+
+    id = "ML405"
+    name = "python-unbuffered-missing"
+    severity = Severity.INFO
+    summary = "Python serving image without PYTHONUNBUFFERED=1"
+    tags = ("serving",)
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        start = startup(ctx)
+        evidence = serving_evidence(ctx, start)
+        if evidence is None or not self._is_python(ctx, start, evidence):
+            return
+        if self._env_unbuffered(ctx):
+            return
+        for instruction in start.instructions:
+            if "PYTHONUNBUFFERED" in instruction.args:  # `env PYTHONUNBUFFERED=1 ...`, `export ...`: set there
+                return
+        if any(_python_unbuffered(argv) for _, argv in start.argvs()):
+            return
+        yield self.problem(
+            ctx.final_stage.from_instruction if ctx.final_stage else evidence.at,
+            f"Python serving image ({evidence.what}) does not set PYTHONUNBUFFERED: stdout is block-buffered "
+            "without a terminal, so logs arrive late and are lost on a crash; add `ENV PYTHONUNBUFFERED=1`",
+        )
+
+    @staticmethod
+    def _is_python(ctx: RuleContext, start: Startup, evidence: Serving) -> bool:
+        if evidence.server is not None:
+            return evidence.server.python
+        if any(_runs_python(argv) for _, argv in start.argvs()):
+            return True
+        return _is_python_base(_root_image(ctx))
+
+    @staticmethod
+    def _env_unbuffered(ctx: RuleContext) -> bool:
+        """Whether the final stage's ENV leaves PYTHONUNBUFFERED on (a value from an unknown variable counts)."""
+        state = False
+        for instruction in _lineage_instructions(ctx, "ENV"):
+            for key, value, _word in instruction.pairs():
+                if key == "PYTHONUNBUFFERED":
+                    # an unknown `$VAR` stays in the text, which counts as set: unknown is not bad
+                    state = _unbuffered_value(expand((value or "").strip("\"'"), instruction.scope)[0])
+        return state
+
+
+RULES: list[type[Rule]] = [
+    MissingHealthcheck,
+    HealthcheckToolMissing,
+    ShellFormEntrypoint,
+    RootLocalPackagesUnreadable,
+    PythonUnbufferedMissing,
+]

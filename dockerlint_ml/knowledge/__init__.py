@@ -1,0 +1,428 @@
+"""Typed, lazy access to the knowledge files (``*.toml`` next to this module, see README.md).
+
+Nothing is read at import time: each file is parsed on the first accessor call that needs it and cached,
+so linting a Dockerfile without GPU content never pays for TOML parsing. Versions are compared as tuples
+of ints (``"3.10" > "3.9"``), never as strings.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+_DIR = Path(__file__).resolve().parent
+
+
+@cache
+def load(name: str) -> dict[str, Any]:
+    """The parsed ``<name>.toml`` (cached)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    with open(_DIR / f"{name}.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Versions
+
+_NUMBERS = re.compile(r"\d+(?:\.\d+)*")
+
+
+def version_tuple(text: str | None) -> tuple[int, ...] | None:
+    """``"2.1.0+cu118"`` -> ``(2, 1, 0)``; ``"3.10"`` -> ``(3, 10)``; None when there is no leading number."""
+    if not text:
+        return None
+    match = _NUMBERS.match(text.strip().lstrip("v"))
+    return tuple(int(part) for part in match.group().split(".")) if match else None
+
+
+def minor_of(text: str | None) -> str | None:
+    """``"2.1.0"`` -> ``"2.1"`` (None without a minor)."""
+    parts = version_tuple(text)
+    return f"{parts[0]}.{parts[1]}" if parts and len(parts) >= 2 else None
+
+
+def _in_range(version: tuple[int, ...], low: str, high: str) -> bool:
+    low_t, high_t = version_tuple(low), version_tuple(high)
+    if low_t is not None and version[: len(low_t)] < low_t:
+        return False
+    return not (high_t is not None and version[: len(high_t)] > high_t)
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def normalize(name: str) -> str:
+    """PEP 503/685 normalization of a package or extra name."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# torch
+
+
+@dataclass(frozen=True)
+class TorchRelease:
+    torch: str
+    cuda_variants: tuple[str, ...]
+    pypi_linux_default_cuda: str
+    python_min: str
+    python_max: str
+    verified: bool
+    source: str
+
+
+@cache
+def _torch_releases() -> dict[str, TorchRelease]:
+    rows = {}
+    for row in load("torch").get("release", []):
+        rows[row["torch"]] = TorchRelease(
+            row["torch"],
+            tuple(row.get("cuda_variants", ())),
+            row.get("pypi_linux_default_cuda", ""),
+            row.get("python_min", ""),
+            row.get("python_max", ""),
+            bool(row.get("verified")),
+            row.get("source", ""),
+        )
+    return rows
+
+
+def torch_releases() -> list[TorchRelease]:
+    """Every torch row, oldest first."""
+    return sorted(_torch_releases().values(), key=lambda row: version_tuple(row.torch) or ())
+
+
+def torch_release(version: str | None) -> TorchRelease | None:
+    """The row of a torch release line: ``torch_release("2.1.0+cu118")`` is the 2.1 row."""
+    minor = minor_of(version)
+    return _torch_releases().get(minor) if minor else None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# tensorflow
+
+
+@dataclass(frozen=True)
+class TensorflowRelease:
+    tensorflow: str
+    python_min: str
+    python_max: str
+    cuda: str
+    cudnn: str
+    verified: bool
+    source: str
+
+
+@cache
+def _tensorflow_releases() -> dict[str, TensorflowRelease]:
+    return {
+        row["tensorflow"]: TensorflowRelease(
+            row["tensorflow"],
+            row.get("python_min", ""),
+            row.get("python_max", ""),
+            row.get("cuda", ""),
+            row.get("cudnn", ""),
+            bool(row.get("verified")),
+            row.get("source", ""),
+        )
+        for row in load("tensorflow").get("release", [])
+    }
+
+
+def tensorflow_releases() -> list[TensorflowRelease]:
+    """Every tensorflow row, oldest first."""
+    return sorted(_tensorflow_releases().values(), key=lambda row: version_tuple(row.tensorflow) or ())
+
+
+def tensorflow_release(version: str | None) -> TensorflowRelease | None:
+    minor = minor_of(version)
+    return _tensorflow_releases().get(minor) if minor else None
+
+
+def tensorflow_and_cuda_since() -> str:
+    return load("tensorflow")["and_cuda_extra"]["since"]
+
+
+def tensorflow_gpu_image(tag: str | None) -> TensorflowRelease | None:
+    """``tensorflow/tensorflow:<V>-gpu``: the release whose tested CUDA the image carries (an unverified
+    rule per the knowledge file: callers must not raise errors from it alone)."""
+    if not tag:
+        return None
+    match = re.match(load("tensorflow")["gpu_image"]["tag_pattern"], tag)
+    return tensorflow_release(match.group("version")) if match else None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# onnxruntime-gpu
+
+
+@dataclass(frozen=True)
+class OnnxruntimeBuild:
+    min_version: str
+    max_version: str
+    cuda: str
+    cuda_major: int
+    cudnn_major: int
+    verified: bool
+    source: str
+
+
+def onnxruntime_cuda(version: str | None) -> OnnxruntimeBuild | None:
+    """The CUDA/cuDNN the PyPI ``onnxruntime-gpu`` of ``version`` loads; None past the verified rows."""
+    parts = version_tuple(version)
+    if not parts:
+        return None
+    for row in load("onnxruntime").get("pypi_build", []):
+        if _in_range(parts, row["min_version"], row["max_version"]):
+            return OnnxruntimeBuild(
+                row["min_version"],
+                row["max_version"],
+                row["cuda"],
+                int(row["cuda_major"]),
+                int(row["cudnn_major"]),
+                bool(row.get("verified")),
+                row.get("source", ""),
+            )
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# packages: jax, cupy, tensorrt, nvidia-*, conda, GPU-only packages
+
+
+@dataclass(frozen=True)
+class JaxExtra:
+    extra: str
+    cuda_major: int
+    cuda_from_pip: bool
+    needs_system_cuda: bool
+    verified: bool
+
+
+def jax_extra(extra: str, jax_version: str | None = None) -> JaxExtra | None:
+    """What ``jax[extra]`` installs. With no (or an unknown) version, the answer is given only when every
+    row of that extra agrees (the bare ``cuda`` extra changed meaning, so it needs a version)."""
+    wanted = normalize(extra)
+    parts = version_tuple(jax_version)
+    rows = [row for row in load("packages").get("jax_extra", []) if normalize(row["extra"]) == wanted]
+    if parts:
+        rows = [row for row in rows if _in_range(parts, row["jax_min"], row["jax_max"])]
+    answers = {(row["cuda_major"], row["cuda_from_pip"], row["needs_system_cuda"], row["verified"]) for row in rows}
+    if len(answers) != 1:
+        return None
+    major, from_pip, system, verified = answers.pop()
+    return JaxExtra(wanted, int(major), bool(from_pip), bool(system), bool(verified))
+
+
+def jax_plugin_cuda_major(package: str) -> int | None:
+    name = normalize(package)
+    for row in load("packages").get("jax_plugin", []):
+        if row["package"] == name:
+            return int(row["cuda_major"])
+    return None
+
+
+def cupy_cuda(package: str) -> tuple[int, int | None] | None:
+    """``cupy-cuda12x`` -> (12, None); ``cupy-cuda117`` -> (11, 7); None for other names."""
+    name = normalize(package)
+    patterns = load("packages")["cupy_patterns"]
+    match = re.match(patterns["per_major"], name)
+    if match:
+        return int(match.group("major")), None
+    match = re.match(patterns["per_minor"], name)
+    if match:
+        return int(match.group("major")), int(match.group("minor"))
+    return None
+
+
+def tensorrt_cuda_major(package: str) -> int | None:
+    name = normalize(package)
+    for row in load("packages").get("tensorrt_package", []):
+        match = re.match(row["pattern"], name)
+        if match:
+            return int(match.group("major"))
+    return None
+
+
+def nvidia_pip_cuda_major(package: str) -> int | None:
+    """``nvidia-cudnn-cu12`` -> 12 (the ``-cuNN`` suffix; unsuffixed CUDA 13 names are not decided here)."""
+    match = re.match(load("packages")["nvidia_pip_naming"]["suffixed_pattern"], normalize(package))
+    return int(match.group("major")) if match else None
+
+
+@dataclass(frozen=True)
+class SystemCudaPackage:
+    needs_system_cuda: str  # "yes" | "no" | "unknown"
+    needs_system_cudnn: str
+    verified: bool
+
+
+def system_cuda_package(package: str) -> SystemCudaPackage | None:
+    """GPU-only packages that load the system CUDA/cuDNN (``packages.toml`` ``[[system_cuda_package]]``)."""
+    name = normalize(package)
+    for row in load("packages").get("system_cuda_package", []):
+        if (row["package"] and row["package"] == name) or (
+            row["package_pattern"] and re.match(row["package_pattern"], name)
+        ):
+            return SystemCudaPackage(row["needs_system_cuda"], row["needs_system_cudnn"], bool(row.get("verified")))
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# images
+
+
+def nvidia_cuda_cudnn_tag(cuda: str) -> str | None:
+    """The cudnn tag form (``cudnn8``, ``cudnn9``, ``cudnn``) seen on Docker Hub for the CUDA minor of ``cuda``."""
+    for row in load("images").get("nvidia_cuda_tag_seen", []):
+        if minor_of(row["cuda"]) == minor_of(cuda):
+            return row["cudnn_tag"]
+    return None
+
+
+@dataclass(frozen=True)
+class CudaTag:
+    cuda: str
+    cudnn: str | None  # "cudnn8", "cudnn9", "cudnn" or None
+    flavor: str
+    os: str
+
+
+def nvidia_cuda_repositories() -> tuple[str, ...]:
+    return tuple(load("images")["nvidia_cuda"]["repositories"])
+
+
+def nvidia_cuda_tag(tag: str | None) -> CudaTag | None:
+    """``12.1.0-cudnn8-runtime-ubuntu22.04`` -> CudaTag(cuda="12.1.0", cudnn="cudnn8", ...)."""
+    if not tag:
+        return None
+    match = re.match(load("images")["nvidia_cuda"]["tag_pattern"], tag)
+    if not match:
+        return None
+    return CudaTag(match.group("cuda"), match.group("cudnn"), match.group("flavor"), match.group("os"))
+
+
+def cudnn_major_of_tag(cuda: str, cudnn_tag: str) -> int | None:
+    """The cuDNN major of an ``nvidia/cuda`` cudnn tag: numbered forms say it; the bare ``cudnn`` form is
+    cuDNN 9 (tags of CUDA 12.4+, per the tags seen on Docker Hub)."""
+    digits = cudnn_tag.removeprefix("cudnn")
+    if digits:
+        return int(digits)
+    for row in load("images").get("nvidia_cuda_tag_seen", []):
+        if row["cudnn_tag"] == "cudnn" and minor_of(row["cuda"]) == minor_of(cuda):
+            return int(row["cudnn_major"])
+    return None
+
+
+@dataclass(frozen=True)
+class PytorchImageTag:
+    torch: str
+    cuda: str
+    cudnn: str
+    flavor: str
+
+
+def pytorch_image_tag(tag: str | None) -> PytorchImageTag | None:
+    if not tag:
+        return None
+    match = re.match(load("images")["pytorch_image"]["tag_pattern"], tag)
+    if not match:
+        return None
+    return PytorchImageTag(match.group("torch"), match.group("cuda"), match.group("cudnn"), match.group("flavor"))
+
+
+@dataclass(frozen=True)
+class NgcRelease:
+    release: str
+    cuda: str
+    checked_container: str
+    verified: bool
+    source: str
+
+
+def ngc_repositories() -> tuple[str, ...]:
+    return tuple(load("images")["ngc"]["repositories"])
+
+
+def ngc_release(tag: str | None) -> NgcRelease | None:
+    """The CUDA of an NGC framework container ``YY.MM-<suffix>`` tag (only releases in the table)."""
+    if not tag:
+        return None
+    match = re.match(load("images")["ngc"]["tag_pattern"], tag)
+    if not match:
+        return None
+    for row in load("images").get("ngc_release", []):
+        if row["release"] == match.group("release"):
+            return NgcRelease(
+                row["release"], row["cuda"], row["checked_container"], bool(row.get("verified")), row["source"]
+            )
+    return None
+
+
+def cuda_eol_major_max() -> int | None:
+    """CUDA majors up to this one are end-of-life images (``images.toml`` ``[nvidia_cuda_eol]``)."""
+    table = load("images").get("nvidia_cuda_eol")
+    return int(table["cuda_major_max"]) if table and table.get("verified") else None
+
+
+@dataclass(frozen=True)
+class ToolAvailability:
+    family: str
+    has_curl: str  # "yes" | "no" | "unknown"
+    has_wget: str
+    verified: bool
+
+
+def tool_availability(reference: str) -> ToolAvailability | None:
+    """Whether the base-image family of ``reference`` (``repository[:tag]``) ships curl/wget (first match)."""
+    for row in load("images").get("tool_availability", []):
+        if re.search(row["match"], reference):
+            return ToolAvailability(row["family"], row["has_curl"], row["has_wget"], bool(row.get("verified")))
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# end of life
+
+
+@dataclass(frozen=True)
+class EolEntry:
+    product: str  # "python", "debian", "ubuntu", "centos", "rhel", "alpine"
+    version: str
+    codename: str
+    end: date | None  # the date the rules compare against (see eol())
+    kind: str  # what ``end`` is: "security support", "LTS", "standard support", ...
+    source: str
+
+
+_EOL_FIELDS = {
+    "python": ("eol", "security support"),
+    "debian": ("lts_end", "Debian LTS"),  # python:*-bookworm is still built after bookworm's regular eol
+    "ubuntu": ("standard_support_end", "standard support"),
+    "centos": ("eol", "updates"),
+    "rhel": ("maintenance_end", "maintenance support"),
+    "alpine": ("eol", "support"),
+}
+
+
+def eol(product: str, version_or_codename: str) -> EolEntry | None:
+    """The end-of-life entry of ``product`` (by version ``"20.04"``/``"10"`` or codename ``"buster"``)."""
+    field_name, kind = _EOL_FIELDS[product]
+    key = version_or_codename.lower()
+    for row in load("eol").get(product, []):
+        if key in (row["version"], row.get("codename", "")):
+            end = _date(row.get(field_name, ""))
+            return EolEntry(product, row["version"], row.get("codename", ""), end, kind, row.get("source", ""))
+    return None

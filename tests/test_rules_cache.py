@@ -1,0 +1,294 @@
+"""ML1xx: build cache and layer order (ML101, ML102)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dockerlint_ml.rules.cache import is_manifest
+
+from .conftest import lint, rule_lines
+
+
+def lines(text: str, rule: str) -> list[int]:
+    return rule_lines(lint(text, [rule]), rule)
+
+
+# --- ML101 source-before-dependencies ---------------------------------------------------------------------
+
+
+def test_ml101_pip_requirements_after_whole_context_copy():
+    text = """
+        FROM python:3.11-slim
+        WORKDIR /app
+        COPY . .
+        RUN pip install --no-cache-dir -r requirements.txt
+        CMD ["python", "serve.py"]
+        """
+    findings = lint(text, ["ML101"])
+    assert [(f.span.line, f.span.column) for f in findings] == [(4, 5)]
+    assert "`COPY . .` (line 3)" in findings[0].message
+    assert "COPY requirements.txt ./" in findings[0].message
+
+
+def test_ml101_good_pattern_is_silent():
+    text = """
+        FROM python:3.11-slim
+        WORKDIR /app
+        COPY requirements.txt .
+        RUN pip install --no-cache-dir -r requirements.txt
+        COPY . .
+        RUN pip install --no-cache-dir --no-deps .
+        RUN pip install -e .
+        """
+    assert lines(text, "ML101") == []
+
+
+def test_ml101_manifest_copies_are_not_source():
+    text = """
+        FROM python:3.11-slim
+        COPY requirements/ requirements/
+        COPY requirements-gpu.txt constraints.txt pyproject.toml setup.py README.md ./
+        COPY package*.json ./
+        COPY environment.yml poetry.lock uv.lock Pipfile Pipfile.lock /tmp/
+        ARG EXTRA
+        COPY $EXTRA /extra/
+        COPY --from=ghcr.io/astral-sh/uv:0.4.18 /uv /bin/uv
+        ADD https://example.com/model.tar.gz /tmp/
+        COPY <<EOF /etc/pip.conf
+        [global]
+        EOF
+        RUN pip install -r requirements/base.txt -c constraints.txt
+        """
+    assert lines(text, "ML101") == []
+
+
+def test_ml101_source_tree_and_chained_install_with_comments():
+    text = """
+        FROM python:3.11-slim AS builder
+        WORKDIR /app
+        COPY src/ ./src
+        COPY requirements.txt .
+        RUN apt-get update \\
+            # build deps for wheels
+            && apt-get install -y --no-install-recommends gcc \\
+            && pip install --no-cache-dir -r requirements.txt \\
+            && rm -rf /var/lib/apt/lists/*
+        """
+    findings = lint(text, ["ML101"])
+    assert [f.span.line for f in findings] == [8]
+    assert "`COPY src/ ./src` (line 3)" in findings[0].message
+
+
+def test_ml101_project_install_in_same_run_still_flags_requirements_part():
+    text = """
+        FROM python:3.11-slim
+        COPY . /app
+        RUN pip install -r /app/requirements.txt && pip install /app
+        RUN pip install -r requirements.txt ./libs/tokenizer
+        RUN pip install -r requirements.txt -e .
+        """
+    assert lines(text, "ML101") == [3]
+
+
+def test_ml101_heredoc_and_cache_mount():
+    text = """
+        # syntax=docker/dockerfile:1
+        FROM python:3.11-slim
+        COPY app/ /srv/app/
+        RUN --mount=type=cache,target=/root/.cache/pip <<EOF
+        set -e
+        python -m pip install -r /srv/app/requirements.txt
+        EOF
+        """
+    assert lines(text, "ML101") == [6]
+
+
+def test_ml101_poetry_two_step_pattern_is_fine():
+    text = """
+        FROM python:3.11-slim
+        RUN pip install --no-cache-dir poetry==1.8.3
+        COPY pyproject.toml poetry.lock ./
+        RUN poetry install --no-root --no-interaction
+        COPY . .
+        RUN poetry install --no-interaction
+        RUN poetry install --only-root
+        """
+    assert lines(text, "ML101") == []
+
+
+def test_ml101_poetry_and_uv_single_step_after_source():
+    text = """
+        FROM python:3.11-slim AS poetry
+        COPY . .
+        RUN poetry install --no-interaction
+        FROM python:3.11-slim AS uv
+        COPY --from=ghcr.io/astral-sh/uv:0.4.18 /uv /bin/uv
+        COPY . /app
+        RUN uv sync --frozen
+        RUN uv sync --frozen --no-install-project
+        RUN uv pip install --system -r requirements.txt
+        """
+    findings = lint(text, ["ML101"])
+    assert [f.span.line for f in findings] == [3, 7, 8, 9]
+    assert "poetry install --no-root" in findings[0].message
+    assert "uv sync --no-install-project" in findings[1].message
+
+
+def test_ml101_uv_two_step_pattern_is_fine():
+    text = """
+        FROM python:3.11-slim
+        COPY pyproject.toml uv.lock ./
+        RUN --mount=type=cache,target=/root/.cache/uv uv sync --frozen --no-install-project
+        COPY . .
+        RUN --mount=type=cache,target=/root/.cache/uv uv sync --frozen
+        """
+    assert lines(text, "ML101") == []
+
+
+def test_ml101_conda_pipenv_npm():
+    text = """
+        FROM mambaorg/micromamba:1.5.8
+        COPY --chown=$MAMBA_USER:$MAMBA_USER . /tmp/app
+        RUN micromamba install -y -n base -f /tmp/app/env.yaml && micromamba clean -afy
+        RUN conda env create -f environment.yml
+        RUN micromamba install -y -n base python=3.11
+        RUN pipenv install --system --deploy
+        RUN npm ci --omit=dev
+        """
+    assert lines(text, "ML101") == [3, 4, 6, 7]
+
+
+def test_ml101_other_stage_copy_does_not_count():
+    text = """
+        FROM python:3.11 AS src
+        COPY . /src
+        FROM python:3.11-slim
+        COPY --from=src /src/requirements.txt .
+        RUN pip install --no-cache-dir -r requirements.txt
+        COPY --from=src /src /app
+        """
+    assert lines(text, "ML101") == []
+
+
+def test_ml101_lowercase_and_arg_image():
+    text = """
+        ARG PY=3.11
+        from python:${PY}-slim
+        add ./service /service
+        run pip install --requirement=/service/requirements.txt
+        """
+    assert lines(text, "ML101") == [4]
+
+
+def test_ml101_json_form_copy():
+    text = """
+        FROM python:3.11-slim
+        COPY ["requirements.txt", "/app/"]
+        RUN pip install --no-cache-dir -r /app/requirements.txt
+        COPY ["src", "/app/src"]
+        RUN pip install --no-cache-dir -r /app/requirements-extra.txt
+        """
+    assert lines(text, "ML101") == [5]
+
+
+@pytest.mark.parametrize(
+    ("path", "manifest"),
+    [
+        ("requirements.txt", True),
+        ("requirements-dev.txt", True),
+        ("./requirements/prod.txt", True),
+        ("requirements*.txt", True),
+        ("package*.json", True),
+        ("*.lock", True),
+        ("environment-gpu.yml", True),
+        (".", False),
+        ("./", False),
+        ("src/", False),
+        ("app.py", False),
+        ("*.py", False),
+        ("models/", False),
+    ],
+)
+def test_is_manifest(path, manifest):
+    assert is_manifest(path) is manifest
+
+
+# --- ML102 apt-update-alone -------------------------------------------------------------------------------
+
+
+def test_ml102_update_alone_then_install():
+    text = """
+        FROM ubuntu:22.04
+        RUN apt-get update
+        RUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+        """
+    findings = lint(text, ["ML102"])
+    assert [(f.span.line, f.span.column, f.span.end_column) for f in findings] == [(2, 5, 19)]
+    assert "line 3" in findings[0].message
+
+
+def test_ml102_update_with_install_in_same_run_is_fine():
+    text = """
+        FROM nvidia/cuda:12.1.1-runtime-ubuntu22.04
+        RUN apt-get update \\
+            # keep the image small
+            && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \\
+                python3-pip \\
+            && rm -rf /var/lib/apt/lists/*
+        RUN <<EOF
+        apt update
+        apt install -y git
+        EOF
+        RUN apt-get -qq update && xargs -a packages.txt apt-get install -y
+        """
+    assert lines(text, "ML102") == []
+
+
+def test_ml102_update_after_add_apt_repository():
+    text = """
+        FROM ubuntu:22.04
+        RUN add-apt-repository -y ppa:deadsnakes/ppa && apt-get -qq update
+        RUN apt-get install -y python3.11
+        """
+    assert lines(text, "ML102") == [2]
+
+
+def test_ml102_update_and_upgrade():
+    # an upgrade uses the index itself; it is reported only when a later RUN installs from the stale index
+    alone = """
+        FROM ubuntu:22.04
+        RUN apt-get update && apt-get upgrade -y && rm -rf /var/lib/apt/lists/*
+        """
+    followed = """
+        FROM ubuntu:22.04 AS base
+        RUN apt-get update && apt-get dist-upgrade -y
+        FROM base
+        RUN apt-get install -y curl
+        """
+    refreshed = """
+        FROM ubuntu:22.04
+        RUN apt-get update && apt-get upgrade -y
+        RUN apt-get update && apt-get install -y curl
+        """
+    assert lines(alone, "ML102") == []
+    assert lines(followed, "ML102") == [2]
+    assert lines(refreshed, "ML102") == []
+
+
+def test_ml102_update_with_no_later_install_still_reported():
+    text = """
+        FROM debian:bookworm-slim
+        run --mount=type=cache,target=/var/lib/apt apt update
+        """
+    assert lines(text, "ML102") == [2]
+
+
+def test_ml102_scripts_and_helpers_may_install():
+    text = """
+        FROM bitnami/minideb:bookworm
+        RUN apt-get update && ./install-deps.sh
+        RUN apt-get update && bash scripts/setup.sh
+        RUN apt-get update && install_packages curl
+        RUN apt-get update && sh -c "apt-get install -y git"
+        """
+    assert lines(text, "ML102") == []

@@ -1,0 +1,248 @@
+"""ML7xx reproducibility: ML701, ML702, ML703, ML704, ML706."""
+
+from __future__ import annotations
+
+from dockerlint_ml.rules.repro import requirement_pinned
+
+from .conftest import lint, rule_lines
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+def _findings(text: str, rule: str, **settings):
+    return [f for f in lint(text, [rule], **settings) if f.rule == rule]
+
+
+def _lines(text: str, rule: str, **settings) -> list[int]:
+    return rule_lines(_findings(text, rule, **settings), rule)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML701 / ML702
+
+
+def test_ml701_no_tag_and_latest():
+    text = """
+        FROM ubuntu AS base
+        FROM python:latest AS build
+        FROM docker.io/library/python:3.11-slim@sha256:2ec5a4a5c3e919570f57675471f081d6299668d909feabd8d4803c6c61af666c
+        from nvcr.io/nvidia/pytorch:latest
+        FROM base
+        FROM scratch
+        FROM localhost:5000/team/model
+        """
+    findings = _findings(text, "ML701")
+    assert rule_lines(findings, "ML701") == [1, 2, 4, 7]
+    assert findings[0].span.column == 6 and "no tag" in findings[0].message
+    assert "`:latest`" in findings[1].message
+
+
+def test_ml701_args():
+    text = """
+        ARG PY=3.11
+        ARG BASE=ubuntu
+        ARG UNKNOWN
+        ARG IMAGE=python:latest
+        FROM python:${PY}-slim
+        FROM ${BASE}
+        FROM python:${UNKNOWN}
+        FROM ${IMAGE}
+        FROM ${UNKNOWN}
+        """
+    assert _lines(text, "ML701") == [6, 8]
+
+
+def test_ml701_stage_reference_is_case_insensitive():
+    text = """
+        FROM python:3.11-slim AS Builder
+        FROM builder
+        """
+    assert _lines(text, "ML701") == []
+
+
+def test_ml702_off_by_default_and_digest():
+    text = """
+        FROM python:3.11-slim AS build
+        FROM python:3.11-slim@sha256:2ec5a4a5c3e919570f57675471f081d6299668d909feabd8d4803c6c61af666c
+        FROM build
+        FROM scratch
+        """
+    assert _lines(text, "ML702") == [1]
+    assert rule_lines(lint(text, ["ML7"]), "ML702") == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML703
+
+
+def test_requirement_pinned_table():
+    cases = {
+        "torch": False,
+        "torch==2.3.1": True,
+        "pkg===1.0": True,
+        "numpy~=1.26": True,
+        "transformers>=4.41,<5": True,
+        "numpy<2": True,
+        "pandas>=2": False,
+        "x!=1": False,
+        "jax[cuda12]==0.4.30": True,
+        "jax[cuda12]": False,
+        "./wheels/torch-2.3.1-cp311-none-linux_x86_64.whl": True,
+        "/tmp/pkg.tar.gz": True,
+        ".": True,
+        "https://example.com/pkg-1.0.tar.gz": True,
+        "pkg @ https://example.com/pkg-1.0.zip": True,
+        "git+https://github.com/org/repo.git@v1.2#egg=repo": True,
+        "git+https://github.com/org/repo.git": False,
+        "git+ssh://git@github.com/org/repo.git": False,
+        'torch==2.3.1; python_version >= "3.9"': True,
+    }
+    assert {text: requirement_pinned(text) for text in cases} == cases
+
+
+def test_ml703_flags_each_unpinned_word():
+    text = """
+        FROM python:3.11-slim
+        RUN pip install --no-cache-dir --upgrade pip setuptools wheel && \\
+            # the serving stack
+            pip install --no-cache-dir torch transformers==4.41.2 "fastapi>=0.110" \\
+                --index-url https://download.pytorch.org/whl/cpu && \\
+            python3 -m pip install -U 'numpy<2' scikit-learn
+        RUN uv pip install --system polars
+        """
+    findings = _findings(text, "ML703")
+    assert [(f.span.line, f.span.column) for f in findings] == [(4, 32), (4, 59), (6, 41), (7, 29)]
+    assert "`torch`" in findings[0].message and "`fastapi>=0.110` has no upper bound" in findings[1].message
+
+
+def test_ml703_unquoted_specifier_is_a_redirect():
+    findings = _findings("FROM python:3.11-slim\nRUN pip install numpy>=1.2 scipy==1.13.1\n", "ML703")
+    assert [(f.span.line, f.span.column) for f in findings] == [(2, 17)]
+    assert "shell redirect" in findings[0].message
+
+
+def test_ml703_not_checked():
+    text = """
+        FROM python:3.11-slim AS build
+        ARG TORCH_VERSION=2.3.1
+        ARG EXTRA
+        RUN pip install -r requirements.txt torch
+        RUN pip install -c constraints.txt torch transformers
+        RUN pip install --no-cache-dir -e . && pip install .[serve]
+        RUN pip install torch==${TORCH_VERSION} $EXTRA $(cat extra.txt)
+        RUN --mount=type=cache,target=/root/.cache/pip pip wheel --wheel-dir /wheels torch
+        FROM python:3.11-slim
+        ENV PIP_CONSTRAINT=/constraints.txt
+        COPY --from=build /wheels /wheels
+        RUN pip install --no-index --find-links /wheels torch
+        """
+    assert _lines(text, "ML703") == []
+
+
+def test_ml703_resolved_arg_and_heredoc():
+    text = """
+        FROM python:3.11-slim
+        ARG PKG=torch
+        RUN pip install $PKG
+        RUN <<EOF
+        set -e
+        pip install --no-cache-dir onnxruntime
+        EOF
+        """
+    assert _lines(text, "ML703") == [3, 6]
+
+
+def test_ml703_ignore_packages_option():
+    text = "FROM python:3.11-slim\nRUN pip install -U pip torch==2.3.1\n"
+    assert _lines(text, "ML703") == []
+    assert _lines(text, "ML703", rule_options={"ML703": {"ignore-packages": []}}) == [2]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML704
+
+
+def test_ml704_unpinned_apt_packages():
+    text = """
+        FROM ubuntu:22.04
+        ARG CURL_VERSION=7.81.0-1ubuntu1.16
+        RUN apt-get update && \\
+            apt-get install -y --no-install-recommends git=1:2.34.1-1ubuntu1.11 curl=${CURL_VERSION} \\
+                ca-certificates ./local.deb && \\
+            apt install -y $(cat packages.txt) && \\
+            rm -rf /var/lib/apt/lists/*
+        """
+    findings = _findings(text, "ML704")
+    assert [(f.span.line, f.span.column) for f in findings] == [(5, 9)]
+    assert "`ca-certificates`" in findings[0].message
+    assert rule_lines(lint(text, ["ML7"]), "ML704") == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML706
+
+
+def test_ml706_git_clone():
+    text = f"""
+        FROM python:3.11-slim
+        RUN git clone https://github.com/facebookresearch/detectron2.git /opt/d2
+        RUN git clone --depth 1 -b main https://github.com/org/a.git
+        RUN git clone --depth 1 --branch v0.6 https://github.com/org/b.git
+        RUN git clone https://github.com/org/c.git /c && \\
+            cd /c && \\
+            git checkout {SHA}
+        RUN git clone https://github.com/org/d.git /d && git -C /d checkout main
+        RUN git clone https://huggingface.co/org/model /m
+        """
+    findings = _findings(text, "ML706")
+    assert rule_lines(findings, "ML706") == [2, 3, 8]
+    assert findings[0].span.column == 5 and "detectron2" in findings[0].message
+
+
+def test_ml706_ref_in_variables():
+    text = """
+        FROM python:3.11-slim
+        ARG REF
+        ARG BRANCH=develop
+        RUN git clone -b "$REF" https://github.com/org/a.git
+        RUN git clone --branch ${BRANCH} https://github.com/org/b.git
+        """
+    assert _lines(text, "ML706") == [5]
+
+
+def test_ml706_moving_urls():
+    text = """
+        FROM python:3.11-slim
+        RUN curl -fsSL -o /usr/local/bin/yq https://github.com/mikefarah/yq/releases/latest/download/yq_linux_amd64
+        RUN wget -q https://raw.githubusercontent.com/org/repo/main/install.sh && \\
+            wget -q https://github.com/org/repo/archive/master.zip && \\
+            curl -fsSLO https://github.com/org/repo/archive/refs/tags/v1.2.zip && \\
+            curl -fsSL https://example.com/maintenance/mainframe.tar.gz -o /tmp/x.tgz
+        RUN wget https://huggingface.co/org/m/resolve/main/model.safetensors
+        """
+    findings = _findings(text, "ML706")
+    assert [(f.span.line, f.span.column) for f in findings] == [(2, 37), (3, 13), (4, 13)]
+    assert "`latest`" in findings[0].message and "`master`" in findings[2].message
+
+
+def test_ml706_fetch_of_a_sha_and_platform_flag():
+    text = f"""
+        FROM --platform=$BUILDPLATFORM python:3.11-slim
+        RUN git clone --depth 1 https://github.com/org/a.git /a && cd /a && \\
+            git fetch --depth 1 origin {SHA} && git checkout FETCH_HEAD
+        RUN git clone https://github.com/org/b.git /b && cd /b && git fetch origin main && git checkout origin/main
+        """
+    assert _lines(text, "ML706") == [4]
+    assert _lines(text, "ML701") == []
+
+
+def test_messages_do_not_repeat_credentials():
+    text = """
+        FROM python:3.11-slim
+        RUN git clone https://oauth2:glpat-x1y2z3FAKE@gitlab.com/org/repo.git && \\
+            pip install "git+https://user:ghp_FAKE@github.com/org/lib.git" "uvicorn[standard]"
+        """
+    messages = [f.message for f in lint(text, ["ML703", "ML706"])]
+    assert len(messages) == 3 and not any("FAKE" in m for m in messages)
+    assert any("`git clone https://***@gitlab.com/org/repo.git`" in m for m in messages)
+    assert any(m.startswith("`uvicorn` is installed without a version") for m in messages)

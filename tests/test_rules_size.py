@@ -1,0 +1,679 @@
+"""ML2xx image-size rules: real-world shapes and the near-misses that must stay silent."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import lint, rule_lines
+
+
+def lines(text: str, rule: str, **settings: object) -> list[int]:
+    return rule_lines(lint(text, [rule], **settings), rule)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML201 fat-base-image
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["python", "python:3.11", "python:3.11.9", "python:3", "python:latest", "python:3.11-bookworm", "python:bullseye",
+     "docker.io/library/python:3.12", "python:3.13.0rc1-bookworm", "continuumio/anaconda3:2024.02-1",
+     "continuumio/anaconda3"],
+)  # fmt: skip
+def test_ml201_fat_images(image):
+    assert lines(f"FROM {image}\nRUN echo hi\n", "ML201") == [1]
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["python:3.11-slim", "python:3.11-slim-bookworm", "python:slim", "python:3.12-alpine3.20", "python:alpine",
+     "python:3.11-windowsservercore-ltsc2022", "nvidia/cuda:12.1.0-devel-ubuntu22.04",
+     "pytorch/pytorch:2.3.1-cuda12.1-cudnn8-runtime", "tensorflow/tensorflow:2.16.1-gpu",
+     "continuumio/miniconda3:24.4.0-0", "ubuntu:22.04", "python@sha256:" + "a" * 64, "mypython:3.11",
+     "ghcr.io/acme/python:3.11", "scratch"],
+)  # fmt: skip
+def test_ml201_lean_or_other_images_are_silent(image):
+    assert lines(f"FROM {image}\nRUN echo hi\n", "ML201") == []
+
+
+def test_ml201_message_suggests_the_slim_tag():
+    findings = lint("FROM python:3.11-bookworm\n", ["ML201"])
+    assert "`python:3.11-slim-bookworm`" in findings[0].message
+    assert findings[0].span.column == 6  # points at the image word
+    assert "`python:slim`" in lint("FROM python\n", ["ML201"])[0].message
+
+
+def test_ml201_arg_substituted_image():
+    text = """
+        ARG PYTHON_VERSION=3.11
+        FROM python:${PYTHON_VERSION}
+        RUN pip install --no-cache-dir numpy==1.26.4
+        """
+    assert lines(text, "ML201") == [2]
+    findings = lint(text, ["ML201"])
+    assert "`python:3.11-slim`" in findings[0].message
+
+
+def test_ml201_arg_without_default_is_unknown():
+    assert lines("ARG BASE\nFROM python:${BASE}\n", "ML201") == []
+    assert lines("ARG TAG=3.11-slim\nFROM python:${TAG}\n", "ML201") == []
+
+
+def test_ml201_only_the_final_stage():
+    text = """
+        FROM python:3.11 AS builder
+        RUN pip wheel --no-cache-dir -w /wheels psycopg2==2.9.9
+
+        from python:3.11-slim
+        COPY --from=builder /wheels /wheels
+        """
+    assert lines(text, "ML201") == []
+    # --target picks the builder: it is what ships then
+    assert lines(text, "ML201", target="builder") == [1]
+
+
+def test_ml201_follows_stage_lineage():
+    text = """
+        FROM python:3.11-bookworm AS base
+        ENV PYTHONUNBUFFERED=1
+
+        FROM base AS app
+        COPY . /app
+        """
+    assert lines(text, "ML201") == [1]
+
+
+def test_ml201_allowed_images_option():
+    options = {"ML201": {"allowed-images": ["python:3.11"]}}
+    assert lines("FROM python:3.11-bookworm\n", "ML201", rule_options=options) == []
+    assert lines("FROM python:3.11\n", "ML201", rule_options=options) == []
+    # a prefix stops at a tag boundary: 3.1 does not cover 3.11
+    assert lines("FROM python:3.11\n", "ML201", rule_options={"ML201": {"allowed-images": ["python:3.1"]}}) == [1]
+    assert lines("FROM python:3.12\n", "ML201", rule_options=options) == [1]
+    assert lines("FROM python:3.12\n", "ML201", rule_options={"ML201": {"allowed-images": ["python"]}}) == []
+    assert lines("FROM python:3.12\n", "ML201", rule_options={"ML201": {"allowed-images": ["python:3.*"]}}) == []
+    anaconda = {"ML201": {"allowed-images": ["continuumio/anaconda3"]}}
+    assert lines("FROM continuumio/anaconda3:2024.02-1\n", "ML201", rule_options=anaconda) == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML202 devel-image-in-final-stage
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["nvidia/cuda:12.1.0-devel-ubuntu22.04", "nvidia/cuda:12.1.0-cudnn8-devel-ubuntu22.04",
+     "nvidia/cuda:11.8.0-cudnn8-devel-ubi8", "pytorch/pytorch:2.3.1-cuda12.1-cudnn8-devel",
+     "nvcr.io/nvidia/cuda:12.4.1-devel-ubuntu22.04", "nvcr.io/nvidia/cuda-dl-base:24.05-cuda12.4-devel-ubuntu22.04",
+     "tensorflow/tensorflow:devel-gpu", "docker.io/nvidia/cuda:12.2.0-devel-rockylinux8"],
+)  # fmt: skip
+def test_ml202_devel_images(image):
+    assert lines(f'FROM {image}\nCMD ["python3"]\n', "ML202") == [1]
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["nvidia/cuda:12.1.0-runtime-ubuntu22.04", "nvidia/cuda:12.1.0-cudnn8-runtime-ubuntu22.04",
+     "nvidia/cuda:12.1.0-base-ubuntu22.04", "pytorch/pytorch:2.3.1-cuda12.1-cudnn8-runtime",
+     "nvcr.io/nvidia/pytorch:24.01-py3", "nvcr.io/nvidia/tritonserver:24.01-py3", "python:3.11-slim",
+     "acme/cuda:12.1.0-devel-ubuntu22.04", "nvidia/cuda:12.1.0-develop", "ubuntu:22.04"],
+)  # fmt: skip
+def test_ml202_runtime_and_other_images_are_silent(image):
+    assert lines(f"FROM {image}\n", "ML202") == []
+
+
+def test_ml202_message_names_the_runtime_tag():
+    message = lint("FROM nvidia/cuda:12.1.0-cudnn8-devel-ubuntu22.04\n", ["ML202"])[0].message
+    assert "`nvidia/cuda:12.1.0-cudnn8-runtime-ubuntu22.04`" in message
+    message = lint("FROM pytorch/pytorch:2.3.1-cuda12.1-cudnn8-devel\n", ["ML202"])[0].message
+    assert "`pytorch/pytorch:2.3.1-cuda12.1-cudnn8-runtime`" in message
+
+
+def test_ml202_devel_builder_stage_is_fine():
+    text = """
+        ARG CUDA=12.1.0
+        FROM nvidia/cuda:${CUDA}-cudnn8-devel-ubuntu22.04 AS build
+        RUN nvcc --version
+
+        FROM nvidia/cuda:${CUDA}-cudnn8-runtime-ubuntu22.04
+        COPY --from=build /usr/local/bin/app /usr/local/bin/app
+        """
+    assert lines(text, "ML202") == []
+
+
+def test_ml202_arg_substituted_devel_and_lineage():
+    text = """
+        ARG CUDA=12.1.0
+        FROM nvidia/cuda:${CUDA}-cudnn8-devel-ubuntu22.04 AS base
+        RUN apt-get update
+
+        FROM base
+        COPY . /app
+        """
+    assert lines(text, "ML202") == [2]
+    assert lines("ARG FLAVOR\nFROM nvidia/cuda:12.1.0-${FLAVOR}-ubuntu22.04\n", "ML202") == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML203 alpine-with-ml-wheels
+
+
+def test_ml203_alpine_installs_torch_and_opencv():
+    text = """
+        FROM python:3.12-alpine3.20
+        RUN pip install --no-cache-dir numpy==2.0.1
+        RUN pip install --no-cache-dir \\
+            # the model
+            "torch==2.4.0" numpy==2.0.1 \\
+            opencv-python-headless>=4.10
+        """
+    assert lines(text, "ML203") == [3]
+    message = lint(text, ["ML203"])[0].message
+    assert "`torch`, `opencv-python-headless` publish no musllinux wheels" in message and "numpy" not in message
+
+
+@pytest.mark.parametrize(
+    "install",
+    ["pip install jax[cpu]==0.4.30", "python3 -m pip install onnxruntime", "pip3 install jaxlib",
+     "uv pip install --system tensorflow==2.16.1",
+     "pip install --index-url https://download.pytorch.org/whl/cpu torch"],
+)  # fmt: skip
+def test_ml203_install_forms(install):
+    assert lines(f"FROM alpine:3.20\nRUN {install}\n", "ML203") == [2]
+
+
+def test_ml203_silent_cases():
+    # glibc base
+    assert lines("FROM python:3.12-slim\nRUN pip install torch\n", "ML203") == []
+    # packages with musllinux wheels
+    assert lines("FROM python:3.12-alpine\nRUN pip install numpy pandas scikit-learn\n", "ML203") == []
+    # own wheels: --find-links, --no-index, a private index
+    assert lines("FROM python:3.12-alpine\nRUN pip install -f /wheels torch\n", "ML203") == []
+    assert lines("FROM python:3.12-alpine\nRUN pip install --no-index torch\n", "ML203") == []
+    assert lines("FROM python:3.12-alpine\nRUN pip install -i https://pkgs.acme.io/simple torch\n", "ML203") == []
+    # a local wheel or apk package
+    assert lines("FROM python:3.12-alpine\nRUN pip install /wheels/torch-2.4.0.whl\n", "ML203") == []
+    assert lines("FROM alpine:3.20\nRUN apk add --no-cache py3-onnxruntime\n", "ML203") == []
+    # torchmetrics is not torch
+    assert lines("FROM python:3.12-alpine\nRUN pip install torchmetrics\n", "ML203") == []
+
+
+def test_ml203_only_shipped_stages_and_lineage():
+    text = """
+        FROM python:3.12-alpine AS scratchpad
+        RUN pip install torch
+
+        FROM python:3.12-alpine AS base
+        FROM base
+        RUN pip install onnxruntime==1.18.1
+        """
+    assert lines(text, "ML203") == [6]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML204 apt-lists-not-removed
+
+
+def test_ml204_missing_rm():
+    text = """
+        FROM ubuntu:22.04
+        RUN apt-get update \\
+            && apt-get install -y --no-install-recommends \\
+                # runtime libs
+                libgomp1 \\
+            && apt-get clean
+        """
+    assert lines(text, "ML204") == [3]
+    assert lint(text, ["ML204"])[0].span.column == 8  # the install command, not the RUN
+
+
+@pytest.mark.parametrize("path", ["/var/lib/apt/lists/*", "/var/lib/apt/lists", "/var/lib/apt/lists/", "/var/lib/apt"])
+def test_ml204_rm_forms(path):
+    text = f"FROM ubuntu:22.04\nRUN apt-get update && apt install -y curl && rm -rf {path}\n"
+    assert lines(text, "ML204") == []
+
+
+def test_ml204_order_matters():
+    text = """
+        FROM debian:bookworm-slim
+        RUN rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y curl
+        """
+    assert lines(text, "ML204") == [2]
+
+
+def test_ml204_reports_once_per_run():
+    text = """
+        FROM debian:bookworm-slim
+        RUN apt-get update && apt-get install -y curl && apt-get install -y git
+        """
+    assert lines(text, "ML204") == [2]
+
+
+def test_ml204_heredoc_and_lowercase():
+    text = """
+        FROM debian:bookworm-slim
+        run <<EOF
+        set -eux
+        apt-get update
+        apt-get install -y --no-install-recommends curl
+        rm -rf /var/lib/apt/lists/*
+        EOF
+        RUN <<EOF
+        apt-get update
+        apt-get install -y --no-install-recommends git
+        EOF
+        """
+    assert lines(text, "ML204") == [10]
+
+
+@pytest.mark.parametrize("target", ["/var/lib/apt", "/var/lib/apt/lists", "/var/cache/apt"])
+def test_ml204_cache_mount_is_clean(target):
+    text = f"""
+        # syntax=docker/dockerfile:1
+        FROM ubuntu:22.04
+        RUN --mount=type=cache,target={target},sharing=locked \\
+            apt-get update && apt-get install -y --no-install-recommends curl
+        """
+    assert lines(text, "ML204") == []
+
+
+def test_ml204_builder_stage_is_not_shipped():
+    text = """
+        FROM ubuntu:22.04 AS build
+        RUN apt-get update && apt-get install -y build-essential
+
+        FROM ubuntu:22.04
+        COPY --from=build /out /out
+        """
+    assert lines(text, "ML204") == []
+
+
+def test_ml204_sh_c_and_sudo():
+    text = """
+        FROM ubuntu:22.04
+        RUN sudo apt-get install -y curl
+        RUN sh -c "apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*"
+        """
+    assert lines(text, "ML204") == [2]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML205 apt-recommends
+
+
+def test_ml205_fires_and_accepts_the_flag_forms():
+    text = """
+        FROM ubuntu:22.04
+        RUN apt-get update && apt-get install -y python3-pip \\
+            && rm -rf /var/lib/apt/lists/*
+        RUN apt-get update && apt-get install -y --no-install-recommends git \\
+            && apt-get install -y -o APT::Install-Recommends=false curl \\
+            && apt-get install -y -o APT::Install-Recommends=0 wget \\
+            && apt-get install -y --option=APT::Install-Recommends=false jq \\
+            && apt-get install -y -o APT::Install-Recommends=true less \\
+            && rm -rf /var/lib/apt/lists/*
+        """
+    assert lines(text, "ML205") == [2, 8]
+
+
+def test_ml205_apt_conf_setting_is_respected():
+    text = """
+        FROM ubuntu:22.04 AS base
+        RUN echo 'APT::Install-Recommends "0";' > /etc/apt/apt.conf.d/99-no-recommends
+        FROM base
+        RUN apt-get update && apt-get install -y curl
+        """
+    assert lines(text, "ML205") == []
+    copied = """
+        FROM ubuntu:22.04
+        RUN apt-get update && apt-get install -y git
+        COPY 99norecommends /etc/apt/apt.conf.d/
+        RUN apt-get update && apt-get install -y curl
+        """
+    assert lines(copied, "ML205") == [2]
+
+
+def test_ml205_no_packages_and_builder_stage():
+    text = """
+        FROM ubuntu:22.04 AS build
+        RUN apt-get install -y build-essential
+        FROM ubuntu:22.04
+        RUN apt-get install -f -y
+        """
+    assert lines(text, "ML205") == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML206 pip-cache-kept
+
+
+def test_ml206_basic_forms():
+    text = """
+        FROM python:3.11-slim
+        RUN pip install torch==2.3.1
+        RUN pip3 install numpy==1.26.4
+        RUN python -m pip install pandas==2.2.2
+        RUN python3.11 -m pip install --upgrade pip
+        RUN pip install --no-cache-dir scipy==1.13.1
+        RUN pip3 --no-cache-dir install polars==1.0.0
+        """
+    assert lines(text, "ML206") == [2, 3, 4, 5]
+
+
+def test_ml206_chain_with_comments_and_continuations():
+    text = """
+        FROM python:3.11-slim
+        RUN apt-get update \\
+            # build deps
+            && pip install --no-cache-dir -r requirements.txt \\
+            && pip install \\
+                # the model server
+                vllm==0.5.0
+        """
+    assert lines(text, "ML206") == [5]
+
+
+def test_ml206_heredoc():
+    text = """
+        FROM python:3.11-slim
+        RUN <<EOF
+        set -e
+        pip install --no-cache-dir numpy==1.26.4
+        pip install transformers==4.41.2
+        EOF
+        """
+    assert lines(text, "ML206") == [5]
+
+
+@pytest.mark.parametrize("value", ["1", "true", "on", "yes"])
+def test_ml206_env_pip_no_cache_dir(value):
+    text = f"""
+        FROM python:3.11-slim
+        ENV PIP_NO_CACHE_DIR={value}
+        RUN pip install torch==2.3.1
+        """
+    assert lines(text, "ML206") == []
+
+
+def test_ml206_env_set_after_the_install_or_off_does_not_count():
+    text = """
+        FROM python:3.11-slim
+        RUN pip install torch==2.3.1
+        ENV PIP_NO_CACHE_DIR=1
+        """
+    assert lines(text, "ML206") == [2]
+    assert lines("FROM python:3.11-slim\nENV PIP_NO_CACHE_DIR=0\nRUN pip install x==1\n", "ML206") == [3]
+
+
+def test_ml206_env_inherited_from_base_stage():
+    text = """
+        FROM python:3.11-slim AS base
+        ENV PIP_NO_CACHE_DIR=1
+        FROM base
+        RUN pip install torch==2.3.1
+        """
+    assert lines(text, "ML206") == []
+
+
+def test_ml206_cache_mount():
+    text = """
+        # syntax=docker/dockerfile:1
+        FROM python:3.11-slim
+        RUN --mount=type=cache,target=/root/.cache/pip pip install torch==2.3.1
+        RUN --mount=type=cache,target=/var/cache/apt pip install numpy==1.26.4
+        """
+    assert lines(text, "ML206") == [4]
+
+
+def test_ml206_builder_stage_not_shipped_and_target():
+    text = """
+        ARG PY=3.11
+        FROM python:${PY}-slim AS builder
+        RUN pip install --prefix=/install torch==2.3.1
+
+        FROM python:${PY}-slim AS runtime
+        COPY --from=builder /install /usr/local
+        RUN pip install --no-cache-dir gunicorn==22.0.0
+        """
+    assert lines(text, "ML206") == []
+    assert lines(text, "ML206", target="builder") == [3]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML207 conda-cache-kept
+
+
+@pytest.mark.parametrize(
+    "clean",
+    ["conda clean -a -y", "conda clean -afy", "conda clean --all --yes", "conda clean -tipsy",
+     "rm -rf /opt/conda/pkgs/*", "conda clean -ya"],
+)  # fmt: skip
+def test_ml207_clean_forms(clean):
+    text = f"FROM continuumio/miniconda3:24.4.0-0\nRUN conda install -y numpy=1.26 && {clean}\n"
+    assert lines(text, "ML207") == []
+
+
+def test_ml207_fires_for_each_tool_and_subcommand():
+    text = """
+        FROM mambaorg/micromamba:1.5.8
+        RUN micromamba install -y -n base -f /tmp/env.yaml
+        RUN micromamba install -y -n base python=3.11 && micromamba clean -a -y
+        RUN mamba env create -f environment.yml
+        RUN mamba create -n app python=3.11 && mamba clean -a -y
+        RUN conda update -n base -y conda \\
+            # not a cleanup of the pkgs cache
+            && conda clean --index-cache
+        """
+    assert lines(text, "ML207") == [2, 4, 6]
+
+
+def test_ml207_clean_must_come_after_the_install():
+    text = "FROM continuumio/miniconda3:24.4.0-0\nRUN conda clean -afy && conda install -y numpy=1.26\n"
+    assert lines(text, "ML207") == [2]
+
+
+@pytest.mark.parametrize("target", ["/opt/conda/pkgs", "/root/.cache/mamba", "/home/mambauser/.cache/mamba"])
+def test_ml207_cache_mount_counts_as_clean(target):
+    text = f"FROM mambaorg/micromamba:1.5.8\nRUN --mount=type=cache,target={target} micromamba install -y numpy\n"
+    assert lines(text, "ML207") == []
+
+
+def test_ml207_builder_stage_and_heredoc():
+    text = """
+        FROM continuumio/miniconda3:24.4.0-0 AS build
+        RUN conda create -p /env -y python=3.11
+        FROM debian:bookworm-slim
+        COPY --from=build /env /env
+        """
+    assert lines(text, "ML207") == []
+    heredoc = """
+        FROM continuumio/miniconda3:24.4.0-0
+        RUN <<EOF
+        conda install -y numpy=1.26
+        conda clean -afy
+        EOF
+        """
+    assert lines(heredoc, "ML207") == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML208 os-package-cache-kept
+
+
+def test_ml208_apk():
+    text = """
+        FROM alpine:3.20
+        RUN apk add python3
+        RUN apk --no-cache add py3-pip
+        RUN apk add --no-cache curl
+        RUN apk update && apk add git && rm -rf /var/cache/apk/*
+        RUN apk add -U bash
+        """
+    assert lines(text, "ML208") == [2, 6]
+
+
+def test_ml208_apk_cache_mount():
+    text = "FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add python3\n"
+    assert lines(text, "ML208") == []
+
+
+def test_ml208_rpm_family():
+    text = """
+        FROM rockylinux:9
+        RUN yum install -y python3 && yum clean all
+        RUN dnf install -y git && dnf clean all
+        RUN dnf install -y gcc
+        RUN microdnf install -y python3.11 && microdnf clean all
+        RUN microdnf install -y tar
+        RUN yum -y install which \\
+            && rm -rf /var/cache/yum
+        RUN dnf install -y make && dnf clean metadata
+        RUN dnf clean all && dnf install -y zip
+        """
+    assert lines(text, "ML208") == [4, 6, 9, 10]
+
+
+def test_ml208_zypper():
+    text = """
+        FROM opensuse/leap:15.5
+        RUN zypper --non-interactive install python311 && zypper clean -a
+        RUN zypper in -y git && zypper clean --all
+        RUN zypper install -y curl && zypper clean
+        RUN zypper install -y tar && zypper cc -a
+        """
+    assert lines(text, "ML208") == [4]
+
+
+def test_ml208_builder_stage_is_fine():
+    text = """
+        FROM alpine:3.20 AS build
+        RUN apk add build-base
+        FROM alpine:3.20
+        COPY --from=build /out /out
+        """
+    assert lines(text, "ML208") == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML209 cleanup-in-later-layer
+
+
+def test_ml209_cleanup_only_runs():
+    text = """
+        FROM python:3.11-slim
+        RUN apt-get update && apt-get install -y --no-install-recommends libgomp1
+        RUN rm -rf /var/lib/apt/lists/*
+        RUN pip install torch==2.3.1
+        RUN pip cache purge
+        RUN apt-get clean \\
+            # and the lists
+            && rm -rf /var/lib/apt/lists/* /tmp/* ~/.cache
+        RUN <<EOF
+        set -e
+        rm -rf /root/.cache/pip
+        EOF
+        """
+    assert lines(text, "ML209") == [3, 5, 6, 11]
+
+
+@pytest.mark.parametrize(
+    "run",
+    ["conda clean -afy", "micromamba clean -a -y", "yum clean all", "dnf clean all", "zypper clean -a",
+     "rm -rf /opt/conda/pkgs", "apk cache clean", "npm cache clean --force", "rm -rf /var/cache/apt/archives/*.deb",
+     "sudo rm -rf /tmp/build"],
+)  # fmt: skip
+def test_ml209_cleanup_commands(run):
+    assert lines(f"FROM python:3.11-slim\nRUN {run}\n", "ML209") == [2]
+
+
+@pytest.mark.parametrize(
+    "run",
+    ["apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*",  # cleanup in the same RUN
+     "rm -rf /app/tests",  # not a cache: may be intentional
+     "rm /etc/nginx/conf.d/default.conf",
+     "rm -rf $BUILD_DIR",  # unknown
+     "bash cleanup.sh && rm -rf /tmp/*",
+     "pip install --no-cache-dir numpy==1.26.4 && pip cache purge",
+     "--mount=type=cache,target=/root/.cache/pip pip cache purge",
+     "echo done"],
+)  # fmt: skip
+def test_ml209_silent(run):
+    assert lines(f"FROM python:3.11-slim\nRUN {run}\n", "ML209") == []
+
+
+def test_ml209_builder_stage_is_not_shipped():
+    text = """
+        FROM python:3.11-slim AS build
+        RUN pip wheel -w /wheels numpy==1.26.4
+        RUN rm -rf /root/.cache
+        FROM python:3.11-slim
+        COPY --from=build /wheels /wheels
+        """
+    assert lines(text, "ML209") == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML210 build-tools-in-final-stage
+
+
+def test_ml210_single_stage_toolchain():
+    text = """
+        FROM python:3.11-slim
+        RUN apt-get update \\
+            && apt-get install -y --no-install-recommends \\
+                # to build psycopg2
+                build-essential=12.9 libpq-dev \\
+                libgomp1 \\
+            && rm -rf /var/lib/apt/lists/*
+        """
+    assert lines(text, "ML210") == [3]  # the install command, not the RUN
+    message = lint(text, ["ML210"])[0].message
+    assert "`build-essential=12.9`, `libpq-dev`" in message and "libgomp1" not in message
+
+
+@pytest.mark.parametrize(
+    "install",
+    ["apt-get install -y g++-12", "apt-get install -y cmake", "apt-get install -y cuda-toolkit-12-1",
+     "apt-get install -y cuda-nvcc-12-1", "apk add --no-cache gcc musl-dev", "dnf install -y gcc-c++",
+     "yum install -y python3-devel", "zypper install -y clang", "conda install -y compilers",
+     "yum groupinstall -y 'Development Tools'", "apk add --no-cache --virtual .build-deps build-base"],
+)  # fmt: skip
+def test_ml210_toolchain_forms(install):
+    assert lines(f"FROM ubuntu:22.04\nRUN {install}\n", "ML210") == [2]
+
+
+@pytest.mark.parametrize(
+    "install",
+    ["apt-get install -y libpq5 libgomp1", "apt-get install -y devscripts", "apk add --no-cache git make",
+     "apt-get install -y $BUILD_DEPS",
+     "apk add --no-cache --virtual .build-deps gcc musl-dev && pip install psutil && apk del .build-deps",
+     "apt-get install -y gcc && pip install x && apt-get purge -y --auto-remove gcc"],
+)  # fmt: skip
+def test_ml210_silent_installs(install):
+    assert lines(f"FROM ubuntu:22.04\nRUN {install}\n", "ML210") == []
+
+
+def test_ml210_multi_stage_build_is_left_alone():
+    text = """
+        FROM python:3.11-slim AS builder
+        RUN apt-get update && apt-get install -y build-essential
+        RUN pip wheel -w /wheels psycopg2==2.9.9
+
+        FROM python:3.11-slim
+        RUN apt-get update && apt-get install -y gcc
+        COPY --from=builder /wheels /wheels
+        """
+    assert lines(text, "ML210") == []
+
+
+def test_ml210_shipped_base_stage_is_still_single_stage():
+    text = """
+        FROM python:3.11-slim AS base
+        RUN apt-get update && apt-get install -y build-essential
+        FROM base AS app
+        COPY . /app
+        """
+    assert lines(text, "ML210") == [2]
+    # with --target the earlier stages are not a build stage of the target either
+    assert lines(text, "ML210", target="base") == [2]
