@@ -746,9 +746,7 @@ def _final_stage(doc: Doc, target: int, used: int) -> Lines:
         body.append([f"COPY --from={doc.builder} /opt/venv /opt/venv"])
         if doc.wheels:
             mount = f"--mount=type=bind,from={doc.builder},source=/wheels,target=/tmp/wheels"
-            body.append(
-                _run([["/opt/venv/bin/pip install --no-cache-dir --no-deps /tmp/wheels/*.whl"]], rng, [mount])
-            )
+            body.append(_run([["/opt/venv/bin/pip install --no-cache-dir --no-deps /tmp/wheels/*.whl"]], rng, [mount]))
     elif doc.venv:
         body.append([f"RUN {doc.base.python} -m venv /opt/venv"])
     body.append([f"WORKDIR /opt/{doc.app}"])

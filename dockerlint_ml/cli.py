@@ -148,6 +148,13 @@ def _list_rules(rules: Sequence, settings: Settings, output_format: str) -> str:
     type=click.Path(file_okay=False),
     help="Directory SARIF/GitLab paths are relative to (default: the enclosing git work tree).",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Worker processes (default: all cores when there are 200 files or more; output is identical).",
+)
 @click.option("--plugins", is_flag=True, help="Load third-party rules from the `dockerlint_ml.rules` entry points.")
 @click.option("--fix", "fix", is_flag=True, help="Apply safe fixes in place, then report what remains.")
 @click.option("--diff", "diff", is_flag=True, help="Print a unified diff of what --fix would change; write nothing.")
@@ -182,6 +189,7 @@ def command(
     stdin_filename: str | None,
     sarif_category: str,
     sarif_root: str | None,
+    jobs: int | None,
     plugins: bool,
     fix: bool,
     diff: bool,
@@ -242,7 +250,7 @@ def command(
         options = {"no_color": no_color, "show_source": show_source, "quiet": quiet, "unsafe_fixes": unsafe_fixes}
         options.update(sarif_category=sarif_category, sarif_root=sarif_root)
         return _fix(paths, settings, rules, stdin_filename, diff, output_format, output, options, context_dir)
-    results = _lint_all(paths, settings, rules, stdin_filename, context_dir)
+    results = _lint_all(paths, settings, rules, stdin_filename, context_dir, jobs)
     for result in results:
         if result.error is not None:
             _error(f"{result.path}: {result.error}")
@@ -312,28 +320,18 @@ def _lint_all(
     rules: Sequence,
     stdin_filename: str | None,
     context_dir: str | None = None,
+    jobs: int | None = None,
 ) -> list:
-    from .files import collect, read
-    from .lint import FileResult, Linter
+    from functools import partial
 
-    linter = Linter(settings, rules)
-    results: list[FileResult] = []
-    for item in collect(paths):
-        if item.error is not None:
-            results.append(FileResult(item.path, error=item.error))
-            continue
-        if item.path == "-":
-            results.append(linter.lint_bytes(sys.stdin.buffer.read(), stdin_filename or "-"))
-            continue
-        try:
-            data = read(item.path)
-        except OSError as error:
-            results.append(FileResult(item.path, error=str(error)))
-            continue
-        results.append(linter.lint_bytes(data, item.path, _build_context(item.path, context_dir)))
-    from .fix import attach_fixes
+    from .batch import lint_inputs, resolve_jobs
+    from .files import collect
 
-    return [attach_fixes(result) for result in results]
+    items = collect(paths)
+    # standard input can only be read by this process
+    jobs = 1 if any(item.path == "-" for item in items) else resolve_jobs(jobs, len(items))
+    context = partial(_build_context, context_dir=context_dir)
+    return list(lint_inputs(items, settings, rules, context, jobs, stdin_name=stdin_filename or "-"))
 
 
 def _fix(

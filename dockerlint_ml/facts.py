@@ -236,6 +236,14 @@ def base_facts(image: ImageRef | None, root_stage: int | None) -> BaseFacts:
     if image is None or not image.resolved or image.is_scratch:
         return BaseFacts(image, root_stage)
     name, tag = full_name(image), image.tag
+    if name in _CPU_REPOSITORIES or name.startswith(("gcr.io/distroless/", "registry.access.redhat.com/ubi")):
+        python = None
+        if image.name == "python" and tag:
+            match = re.match(r"(\d+\.\d+)", tag)
+            python = match.group(1) if match else None
+        return BaseFacts(image, root_stage, "cpu", cudnn="no", os=_os_of_tag(name, tag), python=python)
+    if not ("cuda" in name or name.startswith("nvcr.io/") or name in ("pytorch/pytorch", "tensorflow/tensorflow")):
+        return BaseFacts(image, root_stage)  # not a GPU image family: no need to load the knowledge files
     if name in kb.nvidia_cuda_repositories():
         parsed = kb.nvidia_cuda_tag(tag)
         if parsed is not None:
@@ -290,12 +298,6 @@ def base_facts(image: ImageRef | None, root_stage: int | None) -> BaseFacts:
         if tag is None or tag == "latest" or re.fullmatch(r"\d+\.\d+\.\d+(?:-jupyter)?", tag):
             return BaseFacts(image, root_stage, "cpu")
         return BaseFacts(image, root_stage)
-    if name in _CPU_REPOSITORIES or name.startswith(("gcr.io/distroless/", "registry.access.redhat.com/ubi")):
-        python = None
-        if image.name == "python" and tag:
-            match = re.match(r"(\d+\.\d+)", tag)
-            python = match.group(1) if match else None
-        return BaseFacts(image, root_stage, "cpu", cudnn="no", os=_os_of_tag(name, tag), python=python)
     return BaseFacts(image, root_stage)
 
 
@@ -409,6 +411,9 @@ def _torch_pypi(install: Install, release: kb.TorchRelease, reason: str, verifie
     return _set(install, build="cuda", cuda=cuda, reason=reason, pip_cuda_libs=cuda is not None, plain_pypi=True)
 
 
+_MAYBE_GPU_PACKAGE = re.compile(r"cuda|cupy|tensorrt|^nvidia-|^paddlepaddle-gpu$")
+
+
 def _resolve(install: Install, backend: str | None) -> Install:
     name = install.package
     if name in _TORCH_FAMILY:
@@ -482,6 +487,8 @@ def _resolve(install: Install, backend: str | None) -> Install:
                 reason=f"local version `+{install.local}`",
             )
         return install
+    if not _MAYBE_GPU_PACKAGE.search(name):
+        return install  # numpy, fastapi, ...: no need to load the package tables
     plugin = kb.jax_plugin_cuda_major(name)
     if plugin is not None:
         pip_libs = "with-cuda" in install.extras

@@ -20,6 +20,8 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
     dockerfile: Dockerfile | None = None
+    #: the file's lines (for source excerpts and fingerprints); kept when the model is dropped, as --jobs does
+    lines: tuple[str, ...] | None = None
 
 
 class Linter:
@@ -71,7 +73,7 @@ class Linter:
         minimum = settings.min_severity.rank
         unique = {(f.rule, f.span, f.message): f for f in findings if f.severity.rank >= minimum}
         ordered = sorted(unique.values(), key=lambda f: f.sort_key)
-        return FileResult(dockerfile.path, ordered, error=crash, dockerfile=dockerfile)
+        return FileResult(dockerfile.path, ordered, error=crash, dockerfile=dockerfile, lines=dockerfile.lines)
 
 
 def fails(findings: Sequence[Finding], fail_on: str) -> bool:

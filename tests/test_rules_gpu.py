@@ -612,3 +612,15 @@ def test_knowledge_is_loaded_lazily():
         "assert knowledge.load.cache_info().currsize == 0; assert 'tomllib' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_plain_python_image_loads_no_gpu_tables():
+    import subprocess
+    import sys
+
+    code = (
+        "from tests.conftest import lint; from dockerlint_ml import knowledge; "
+        "lint('FROM python:3.11-slim\\nRUN pip install --no-cache-dir fastapi==0.111.0 numpy==1.26.4\\n', ['ML5']); "
+        "assert knowledge.load.cache_info().currsize == 0, knowledge.load.cache_info()"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

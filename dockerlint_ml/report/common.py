@@ -42,7 +42,7 @@ def fingerprinted(results: Sequence[FileResult]) -> Iterator[tuple[FileResult, F
     the normalized text of the finding's line, plus ``:N`` for the N-th identical pair in the file."""
     for result in results:
         seen: Counter[tuple[str, str]] = Counter()
-        lines = result.dockerfile.lines if result.dockerfile else ()
+        lines = result.lines or ()
         for finding in result.findings:
             line = lines[finding.span.line - 1] if 0 < finding.span.line <= len(lines) else ""
             key = (finding.rule, _normalized(line))

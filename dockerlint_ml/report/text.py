@@ -35,9 +35,9 @@ def fixable_summary(results: Sequence[FileResult], unsafe_fixes: bool = False) -
 
 
 def _source(result: FileResult, finding: Finding) -> list[str]:
-    if result.dockerfile is None or not 0 < finding.span.line <= len(result.dockerfile.lines):
+    if result.lines is None or not 0 < finding.span.line <= len(result.lines):
         return []
-    line = result.dockerfile.lines[finding.span.line - 1].replace("\t", " ")
+    line = result.lines[finding.span.line - 1].replace("\t", " ")
     width = max(
         1,
         (finding.span.end_column if finding.span.end_line == finding.span.line else len(line) + 1)
@@ -52,7 +52,7 @@ def _plural(count: int, word: str) -> str:
 
 def summary(results: Sequence[FileResult]) -> str:
     findings = [f for result in results for f in result.findings]
-    linted = sum(1 for result in results if result.dockerfile is not None)
+    linted = sum(1 for result in results if result.lines is not None)
     files = _plural(linted, "file")
     if not findings:
         return f"No problems found in {files}."

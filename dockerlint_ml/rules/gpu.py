@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ..images import full_name
 from ..model import Severity
 from .base import Problem, Rule, RuleContext
 
@@ -171,6 +172,8 @@ class GpuFrameworkOnCpuBase(Rule):
             if facts.has_any_cuda is not False:
                 continue
             for install in facts.all_installs:
+                if not re.search(r"gpu|cuda|tensorrt", install.package):
+                    continue
                 row = kb.system_cuda_package(install.package)
                 if row is None or row.needs_system_cuda != "yes" or install.system_cuda is False:
                     continue
@@ -241,7 +244,7 @@ def _cudnn_tag(facts: StageFacts) -> str:
     form = kb.nvidia_cuda_cudnn_tag(cuda.version) if cuda else None
     if form and cuda and base.image and base.image.tag and base.flavor:
         tag = base.image.tag.replace(f"-{base.flavor}-", f"-{form}-{base.flavor}-", 1)
-        return f"`{base.image.repository}:{tag}`"
+        return f"`{full_name(base.image)}:{tag}`"
     return "an `nvidia/cuda` tag with `cudnn`"
 
 
@@ -302,7 +305,7 @@ class TorchCudaVariantUnspecified(Rule):
                 if install.package != "torch" or not install.plain_pypi or install.tool == "conda":
                     continue
                 label = _suggest_variant(install, system)
-                default = f"the CUDA {install.cuda.short} build" if install.cuda else "pip's default CUDA build"
+                default = f"the CUDA {install.cuda.short} build" if install.cuda else "its default CUDA build"
                 if install.reason.startswith("no `"):
                     head = f"{_what(install, ctx)}: the {install.reason.split('`')[1]} index has no such build, so pip "
                     head += f"installs the PyPI wheel ({default})"
@@ -332,15 +335,15 @@ class EolCudaImage(Rule):
         from .. import knowledge as kb
         from ..facts import base_facts, needed_stages
 
-        limit = kb.cuda_eol_major_max()
-        if limit is None:
-            return
         needed = needed_stages(ctx.dockerfile, ctx.shipped_indexes)
         for stage in ctx.dockerfile.stages:
             if stage.index not in needed or stage.image is None:
                 continue
             base = base_facts(stage.image, stage.index)
-            if base.kind != "nvidia-cuda" or base.cuda is None or base.cuda.major > limit:
+            if base.kind != "nvidia-cuda" or base.cuda is None:
+                continue
+            limit = kb.cuda_eol_major_max()
+            if limit is None or base.cuda.major > limit:
                 continue
             arguments = stage.from_instruction.arguments
             yield self.problem(
