@@ -31,6 +31,8 @@ def lint_input(linter: Linter, item: Input, build_context: ContextFactory, stdin
         except OSError as error:
             return FileResult(item.path, error=str(error))
         result = linter.lint_bytes(data, item.path, build_context(item.path))
+    if not any(finding.rule in linter.fixable_rules for finding in result.findings):
+        return result  # nothing to fix: fix.py is not even imported (start-up time)
     from .fix import attach_fixes
 
     return attach_fixes(result)

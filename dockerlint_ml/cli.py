@@ -73,7 +73,6 @@ def _merge(settings: Settings, **cli: object) -> Settings:
 
 
 def _list_rules(rules: Sequence, settings: Settings, output_format: str) -> str:
-    from .fix import FIXERS
     from .settings import is_enabled
 
     rows = [
@@ -83,7 +82,7 @@ def _list_rules(rules: Sequence, settings: Settings, output_format: str) -> str:
             "severity": rule.severity.value,
             "family": rule.family(),
             "enabled": is_enabled(rule.id, rule.enabled_by_default, settings),
-            "fixable": rule.fixable or rule.id in FIXERS,
+            "fixable": rule.fixable,
             "summary": rule.summary,
         }
         for rule in rules

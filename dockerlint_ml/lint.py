@@ -28,6 +28,7 @@ class Linter:
     def __init__(self, settings: Settings, rule_classes: Sequence[type[Rule]]) -> None:
         self.settings = settings
         self.rules = [cls() for cls in rule_classes if is_enabled(cls.id, cls.enabled_by_default, settings)]
+        self.fixable_rules = frozenset(rule.id for rule in self.rules if rule.fixable)
 
     def lint_bytes(self, data: bytes, path: str, build_context: Any = None) -> FileResult:
         try:

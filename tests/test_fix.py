@@ -599,3 +599,11 @@ def test_diff_applied_with_patch_gives_the_fix_result(text, unsafe):
         )
         assert done.returncode == 0, done.stdout + done.stderr
         assert path.read_bytes() == new.encode()
+
+
+def test_fixable_flag_matches_the_fixer_registry():
+    """Rules declare `fixable` (so the lint path need not import fix.py); it must agree with FIXERS."""
+    from dockerlint_ml.fix import FIXERS
+    from dockerlint_ml.registry import builtin_rules
+
+    assert {rule.id for rule in builtin_rules() if rule.fixable} == set(FIXERS)

@@ -149,6 +149,7 @@ class SourceBeforeDependencies(Rule):
     severity = Severity.WARNING
     summary = "the source is copied before a dependency install that only needs a manifest"
     tags = ("cache", "build-time")
+    fixable = True  # see fix.py
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for stage in ctx.dockerfile.stages:
@@ -217,6 +218,7 @@ class AptUpdateAlone(Rule):
     severity = Severity.WARNING
     summary = "apt-get update in a RUN without an install"
     tags = ("cache", "apt")
+    fixable = True  # see fix.py
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for stage in ctx.dockerfile.stages:

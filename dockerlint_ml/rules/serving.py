@@ -467,6 +467,7 @@ class ShellFormEntrypoint(Rule):
     severity = Severity.WARNING
     summary = "CMD/ENTRYPOINT in shell form: the server does not receive SIGTERM"
     tags = ("serving",)
+    fixable = True  # see fix.py
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         start = startup(ctx)
@@ -569,6 +570,7 @@ class PythonUnbufferedMissing(Rule):
     severity = Severity.INFO
     summary = "Python serving image without PYTHONUNBUFFERED=1"
     tags = ("serving",)
+    fixable = True  # see fix.py
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         start = startup(ctx)

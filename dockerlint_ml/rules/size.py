@@ -33,6 +33,7 @@ class PipCacheKept(Rule):
     severity = Severity.WARNING
     summary = "pip install keeps its download cache in the image"
     tags = ("size",)
+    fixable = True  # see fix.py
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for instruction, command in ctx.commands(shipped_only=True):
@@ -278,6 +279,7 @@ class AptListsNotRemoved(Rule):
     severity = Severity.WARNING
     summary = "apt-get install without removing /var/lib/apt/lists/* in the same RUN"
     tags = ("size",)
+    fixable = True  # see fix.py
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for instruction in ctx.instructions("RUN", shipped_only=True):
@@ -317,6 +319,7 @@ class AptRecommends(Rule):
     severity = Severity.INFO
     summary = "apt-get install without --no-install-recommends"
     tags = ("size",)
+    fixable = True  # see fix.py
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for stage in ctx.shipped_stages:
@@ -380,6 +383,7 @@ class CondaCacheKept(Rule):
     severity = Severity.WARNING
     summary = "conda/mamba install without `conda clean -a` in the same RUN"
     tags = ("size",)
+    fixable = True  # see fix.py
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for instruction in ctx.instructions("RUN", shipped_only=True):
@@ -442,6 +446,7 @@ class OsPackageCacheKept(Rule):
     severity = Severity.WARNING
     summary = "apk add without --no-cache, or yum/dnf/zypper install without clean all"
     tags = ("size",)
+    fixable = True  # see fix.py
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for instruction in ctx.instructions("RUN", shipped_only=True):
