@@ -40,17 +40,20 @@ def _severity_overrides(values: Sequence[str]) -> dict[str, Severity]:
     return overrides
 
 
-def _load_settings(config: str | None, isolated: bool, rules_by_id: dict) -> Settings:
+def _load_settings(config: str | None, isolated: bool, plugins: bool) -> Settings:
     if isolated:
         return Settings()
     from .config import ConfigError, discover, load_file, validate
+    from .registry import PluginError, all_rules
 
     try:
         found = load_file(Path(config)) if config else discover(Path.cwd())
         if found is None:
             return Settings()
-        return validate(found[0], found[1], rules_by_id)
-    except ConfigError as error:
+        # a config that enables plugins may name their rules
+        known = all_rules(plugins or found[1].get("plugins") is True)
+        return validate(found[0], found[1], {rule.id: rule for rule in known})
+    except (ConfigError, PluginError) as error:
         raise UsageProblem(str(error)) from None
 
 
@@ -206,10 +209,9 @@ def command(
     Exit codes: 0 no findings at or above --fail-on; 1 findings; 2 usage or config error, or an input
     that could not be read.
     """
-    from .registry import PluginError, all_rules, builtin_rules
+    from .registry import PluginError, all_rules
 
-    builtin = builtin_rules()
-    settings = _load_settings(config, isolated, {rule.id: rule for rule in builtin})
+    settings = _load_settings(config, isolated, plugins)
     settings = _merge(
         settings,
         select=_codes(select),

@@ -48,7 +48,9 @@ def test_plugin_rule_runs_when_enabled(capsys, tmp_path, monkeypatch):
 
 def test_plugins_enabled_from_config(capsys, tmp_path, monkeypatch):
     install_plugin(tmp_path, monkeypatch)
-    write(tmp_path / ".mllint.toml", "plugins = true\n")
+    write(tmp_path / ".mllint.toml", 'plugins = true\nextend-select = ["XY001"]\n[severity]\nXY001 = "error"\n')
     write(tmp_path / "Dockerfile", "FROM python:3.11-slim\nMAINTAINER me\n")
     code, out, _ = run(capsys, "--list-rules")
     assert "XY001" in out and code == 0
+    code, out, _ = run(capsys, "Dockerfile")
+    assert "Dockerfile:2:1: XY001 [error]" in out and code == 1
