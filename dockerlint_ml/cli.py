@@ -203,8 +203,9 @@ def command(
 ) -> int:
     """Lint Dockerfiles that package machine-learning models.
 
-    PATHS are files, directories (searched for Dockerfile, Dockerfile.*, *.dockerfile, Containerfile),
-    or - for standard input. Without PATHS, the current directory is searched.
+    PATHS are files, directories (searched recursively for Dockerfile, Dockerfile.*, Dockerfile-*,
+    *.dockerfile, Containerfile*, case-insensitive), or - for standard input. Without PATHS, the current
+    directory is searched.
 
     Exit codes: 0 no findings at or above --fail-on; 1 findings; 2 usage or config error, or an input
     that could not be read.

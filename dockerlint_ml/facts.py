@@ -423,7 +423,7 @@ def _resolve(install: Install, backend: str | None) -> Install:
         parts = kb.version_tuple(install.version) or (99,)
         if name == "tensorflow" and parts < (2, 1):
             return install  # tensorflow < 2.1 on PyPI was the CPU build
-        and_cuda = "and-cuda" in install.extras and parts >= (2, 14)
+        and_cuda = "and-cuda" in install.extras and parts >= (kb.version_tuple(kb.tensorflow_and_cuda_since()) or ())
         cuda = (
             cuda_of(release.cuda, f"tested CUDA of tensorflow {release.tensorflow}", release.verified)
             if release
@@ -545,12 +545,16 @@ def _expanded(word: Word, instruction: Instruction) -> str | None:
     return text if resolved else None
 
 
-def _values(command: ShellCommand, instruction: Instruction, *names: str) -> list[str]:
+def _values(command: ShellCommand, instruction: Instruction, *names: str, keep_unresolved: bool = False) -> list[str]:
+    """Option values with variables expanded; a value with an unknown variable is skipped, or kept as written
+    (``https://download.pytorch.org/whl/cu${CUDA}``: an index is named, its variant unknown) with keep_unresolved."""
     assert command.invocation is not None
     found = []
     for option in command.invocation.options:
         if option.name in names and option.value is not None:
             value = _expanded(option.value, instruction)
+            if value is None and keep_unresolved:
+                value = expand(option.value.text, instruction.scope)[0]
             if value:
                 found.append(value)
     return found
@@ -565,9 +569,9 @@ class _Indexes:
 
 def _command_indexes(command: ShellCommand, instruction: Instruction) -> _Indexes:
     uv = command.tool == "uv"
-    index = _values(command, instruction, "-i", "--index-url", "--default-index")
-    extra = _values(command, instruction, "--extra-index-url", "--index")
-    links = _values(command, instruction, "-f", "--find-links")
+    index = _values(command, instruction, "-i", "--index-url", "--default-index", keep_unresolved=True)
+    extra = _values(command, instruction, "--extra-index-url", "--index", keep_unresolved=True)
+    links = _values(command, instruction, "-f", "--find-links", keep_unresolved=True)
     if uv:
         index = index or _env_urls(instruction, command, "UV_INDEX_URL", "UV_DEFAULT_INDEX")
         extra += _env_urls(instruction, command, "UV_EXTRA_INDEX_URL", "UV_INDEX")
@@ -898,15 +902,6 @@ _ENV_PATH = re.compile(
 )
 
 
-def _lineage(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
-    chain: list[Stage] = []
-    current: Stage | None = stage
-    while current is not None and current not in chain:
-        chain.insert(0, current)
-        current = dockerfile.stages[current.parent] if current.parent is not None else None
-    return chain
-
-
 def dockerfile_facts(
     dockerfile: Dockerfile, build_context: Any = None, shipped: frozenset[int] = frozenset()
 ) -> list[StageFacts]:
@@ -914,7 +909,7 @@ def dockerfile_facts(
     ``COPY --from=<stage>`` of a Python environment (venv, site-packages, conda, /usr/local, ...)."""
     result: list[StageFacts] = []
     for stage in dockerfile.stages:
-        lineage = _lineage(dockerfile, stage)
+        lineage = dockerfile.lineage(stage)
         root = lineage[0]
         facts = StageFacts(stage, base_facts(root.image, root.index), stage.index in shipped)
         _StageWalker(facts, dockerfile, lineage, build_context).run()

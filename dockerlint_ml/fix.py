@@ -20,8 +20,14 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from .model import Dockerfile, Edit, Finding, Fix, Instruction, Severity, ShellCommand, Span, Stage, Word
+from .rules.common import is_apt_install, is_pip_install
+from .rules.size import CONDA_TOOLS, RPM_TOOLS, is_conda_install
+
+if TYPE_CHECKING:  # lint.py is not imported at run time: it imports this module lazily
+    from .lint import FileResult, Linter
 
 Fixer = Callable[[Dockerfile, Finding], "Fix | None"]
 FIXERS: dict[str, Fixer] = {}
@@ -56,7 +62,7 @@ def with_fixes(findings: Sequence[Finding], dockerfile: Dockerfile | None) -> li
     return [replace(f, fix=fix_for(dockerfile, f)) if f.fix is None else f for f in findings]
 
 
-def attach_fixes(result):  # FileResult -> FileResult (lint.py imports are kept out of this module's top)
+def attach_fixes(result: FileResult) -> FileResult:
     if result.dockerfile is None or not result.findings:
         return result
     return replace(result, findings=with_fixes(result.findings, result.dockerfile))
@@ -219,35 +225,27 @@ def _append_after_last(
 # Safe fixes
 
 
-def _is_pip_install(command: ShellCommand) -> bool:
-    return command.tool == "pip" and command.subcommand == "install"
-
-
 def _is_apt(command: ShellCommand) -> bool:
     return command.tool == "apt-get"
-
-
-def _is_apt_install(command: ShellCommand) -> bool:
-    return command.tool == "apt-get" and command.subcommand == "install"
 
 
 @fixer("ML206")
 def fix_pip_cache(dockerfile: Dockerfile, finding: Finding) -> Fix | None:
     return _insert_after_subcommand(
-        dockerfile, finding, _is_pip_install, "--no-cache-dir", "add `--no-cache-dir` to pip install"
+        dockerfile, finding, is_pip_install, "--no-cache-dir", "add `--no-cache-dir` to pip install"
     )
 
 
 @fixer("ML205")
 def fix_apt_recommends(dockerfile: Dockerfile, finding: Finding) -> Fix | None:
     return _insert_after_subcommand(
-        dockerfile, finding, _is_apt_install, "--no-install-recommends", "add `--no-install-recommends`"
+        dockerfile, finding, is_apt_install, "--no-install-recommends", "add `--no-install-recommends`"
     )
 
 
 @fixer("ML204")
 def fix_apt_lists(dockerfile: Dockerfile, finding: Finding) -> Fix | None:
-    found = command_at(dockerfile, finding.span, _is_apt_install)
+    found = command_at(dockerfile, finding.span, is_apt_install)
     if found is None:
         return None
     instruction, command = found
@@ -261,18 +259,8 @@ def fix_apt_lists(dockerfile: Dockerfile, finding: Finding) -> Fix | None:
     )
 
 
-CONDA_TOOLS = frozenset({"conda", "mamba", "micromamba"})
-_CONDA_INSTALLS = frozenset({"install", "create", "update", "upgrade", "env create", "env update"})
-
-
-@fixer("ML207")
-def fix_conda_cache(dockerfile: Dockerfile, finding: Finding) -> Fix | None:
-    found = command_at(dockerfile, finding.span, lambda c: c.tool in CONDA_TOOLS and c.subcommand in _CONDA_INSTALLS)
-    if found is None:
-        return None
-    instruction, command = found
-    executable = command.words[0].raw
-    clean = f"{executable} clean --all --yes" if command.tool == "micromamba" else f"{executable} clean -afy"
+def _append_clean(dockerfile: Dockerfile, instruction: Instruction, command: ShellCommand, clean: str) -> Fix | None:
+    """Append ``clean`` after the last command of the instruction that runs ``command``'s tool."""
     return _append_after_last(
         dockerfile,
         instruction,
@@ -283,14 +271,22 @@ def fix_conda_cache(dockerfile: Dockerfile, finding: Finding) -> Fix | None:
     )
 
 
-_RPM_TOOLS = frozenset({"yum", "dnf", "microdnf"})
+@fixer("ML207")
+def fix_conda_cache(dockerfile: Dockerfile, finding: Finding) -> Fix | None:
+    found = command_at(dockerfile, finding.span, is_conda_install)
+    if found is None:
+        return None
+    instruction, command = found
+    executable = command.words[0].raw
+    clean = f"{executable} clean --all --yes" if command.tool == "micromamba" else f"{executable} clean -afy"
+    return _append_clean(dockerfile, instruction, command, clean)
 
 
 @fixer("ML208")
 def fix_os_package_cache(dockerfile: Dockerfile, finding: Finding) -> Fix | None:
     def wanted(command: ShellCommand) -> bool:
         return (command.tool == "apk" and command.subcommand == "add") or (
-            command.tool in _RPM_TOOLS | {"zypper"} and command.subcommand == "install"
+            command.tool in RPM_TOOLS | {"zypper"} and command.subcommand == "install"
         )
 
     found = command_at(dockerfile, finding.span, wanted)
@@ -305,14 +301,7 @@ def fix_os_package_cache(dockerfile: Dockerfile, finding: Finding) -> Fix | None
         )
     executable = command.words[0].raw
     clean = f"{executable} clean --all" if command.tool == "zypper" else f"{executable} clean all"
-    return _append_after_last(
-        dockerfile,
-        instruction,
-        command,
-        lambda c: c.tool == command.tool,
-        clean,
-        f"run `{command.tool} clean` after the last {command.tool} command",
-    )
+    return _append_clean(dockerfile, instruction, command, clean)
 
 
 # ML403: shell form -> exec form, only when the shell adds nothing
@@ -362,7 +351,7 @@ def fix_shell_form(dockerfile: Dockerfile, finding: Finding) -> Fix | None:
     if not all(_is_at(dockerfile, w) for w in words):
         return None
     stage = stage_at(dockerfile, instruction.span)
-    lineage = _lineage(dockerfile, stage)
+    lineage = dockerfile.lineage(stage) if stage is not None else []
     other = "CMD" if instruction.keyword == "ENTRYPOINT" else "ENTRYPOINT"
     # exec-form ENTRYPOINT + CMD: CMD's words become the ENTRYPOINT's arguments, so the form matters to it
     safe = not any(i.keyword == other for s in lineage for i in s.body)
@@ -376,14 +365,6 @@ def fix_shell_form(dockerfile: Dockerfile, finding: Finding) -> Fix | None:
     return Fix(f"write {instruction.keyword} in exec form", tuple(edits), safe=safe)
 
 
-def _lineage(dockerfile: Dockerfile, stage: Stage | None) -> list[Stage]:
-    chain: list[Stage] = []
-    while stage is not None and stage not in chain:
-        chain.insert(0, stage)
-        stage = dockerfile.stages[stage.parent] if stage.parent is not None else None
-    return chain
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Unsafe fixes
 
@@ -393,9 +374,9 @@ def fix_python_unbuffered(dockerfile: Dockerfile, finding: Finding) -> Fix | Non
     stage = stage_at(dockerfile, finding.span)
     if stage is None:
         return None
-    for member in _lineage(dockerfile, stage):
+    for member in dockerfile.lineage(stage):
         for instruction in member.of("ENV"):
-            if "PYTHONUNBUFFERED" in instruction.args:
+            if any(name == "PYTHONUNBUFFERED" for name, _value, _word in instruction.pairs()):
                 return None  # set (to something else, or via a variable): not ours to override
     start = stage.from_instruction.span
     line, column = _line_end(dockerfile, start.end_line)
@@ -426,7 +407,7 @@ def fix_apt_update_alone(dockerfile: Dockerfile, finding: Finding) -> Fix | None
     for instruction in after:
         if instruction.keyword != "RUN":
             continue
-        installs = [c for c in instruction.commands if _is_apt_install(c)]
+        installs = [c for c in instruction.commands if is_apt_install(c)]
         if not installs:
             continue
         updates = [c for c in instruction.commands if c.tool == "apt-get" and c.subcommand == "update"]
@@ -574,7 +555,7 @@ def _whole_context_copy(instruction: Instruction) -> bool:
 
 def _workdir_before(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> str | None:
     workdir: str | None = None
-    for member in _lineage(dockerfile, stage):
+    for member in dockerfile.lineage(stage):
         for candidate in member.body:
             if candidate is instruction:
                 return workdir
@@ -669,33 +650,37 @@ def _decode(data: bytes) -> tuple[str, str]:
     return text[len(bom) :], bom
 
 
-def _errors(result) -> Counter[str]:
+def _errors(result: FileResult) -> Counter[str]:
     counts: Counter[str] = Counter(f.rule for f in result.findings if f.severity is Severity.ERROR)
     if result.dockerfile is not None:
         counts["syntax"] = len(result.dockerfile.problems)
     return counts
 
 
-def _worse(before, after) -> bool:
+def _worse(before: FileResult, after: FileResult) -> bool:
     if after.error is not None or after.dockerfile is None:
         return True
     old, new = _errors(before), _errors(after)
     return any(new[key] > old[key] for key in new)
 
 
-def fix_source(data: bytes, path: str, linter, unsafe: bool = False, build_context=None):
+def fix_source(
+    data: bytes, path: str, linter: Linter, unsafe: bool = False, build_context: Any = None
+) -> tuple[str | None, FileResult, int]:
     """Fix, re-lint and fix again until nothing changes (at most :data:`MAX_ROUNDS` rounds).
 
     Returns ``(new_text, remaining, applied)``: the text to write (``data`` decoded when nothing could be
     done), the findings that remain (with their fixes attached) and how many fixes were applied.
     """
 
-    def lint(text: str):
+    from .parse import InputError
+
+    def lint(text: str) -> FileResult:
         return linter.lint_bytes(text.encode("utf-8"), path, build_context)
 
     try:
         text, bom = _decode(data)
-    except Exception:
+    except InputError:
         return None, linter.lint_bytes(data, path, build_context), 0
     result = lint(bom + text)
     applied = 0
@@ -718,7 +703,9 @@ def fix_source(data: bytes, path: str, linter, unsafe: bool = False, build_conte
     return bom + text, result, applied
 
 
-def _one_by_one(text: str, fixes: list[Fix], result, bom: str, lint):
+def _one_by_one(
+    text: str, fixes: list[Fix], result: FileResult, bom: str, lint: Callable[[str], FileResult]
+) -> tuple[str, int, FileResult]:
     count = 0
     for fix in fixes:
         candidate, applied = apply_fixes(text, [fix])
@@ -771,7 +758,7 @@ class FixRun:
 
 def fix_paths(
     paths: tuple[str, ...],
-    linter,
+    linter: Linter,
     *,
     unsafe: bool,
     write: bool,

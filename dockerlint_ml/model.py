@@ -271,6 +271,15 @@ class Dockerfile:
             return self.stages[int(name)]
         return None
 
+    def lineage(self, stage: Stage) -> list[Stage]:
+        """``stage`` and its FROM ancestors, base first (what the image built from ``stage`` contains)."""
+        chain: list[Stage] = []
+        current: Stage | None = stage
+        while current is not None and current not in chain:
+            chain.insert(0, current)
+            current = self.stages[current.parent] if current.parent is not None else None
+        return chain
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:

@@ -217,6 +217,22 @@ def _exec_form(args: str) -> tuple[str, ...] | None:
     return None
 
 
+def _test_command(args: str) -> bool:
+    """Shell form that starts with the ``[``/``[[`` test command (``[ -n "$X" ] || ...``), not a broken
+    exec form: the bracket is followed by a space and no comma separates array items outside quotes."""
+    if not re.match(r"\[\[?\s", args):
+        return False
+    quote = None
+    for char in args:
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == ",":
+            return False
+    return True
+
+
 class Scope(Mapping[str, "str | None"]):
     """The variables visible before one instruction: a read-only view into its stage's assignment history.
 
@@ -467,7 +483,7 @@ class _Builder:
         if keyword in NEEDS_ARGUMENT and not args and not raw.heredocs:
             self.problems.append(SyntaxProblem(f"{keyword} needs an argument", span))
         exec_form = _exec_form(args) if keyword in EXEC_FORM_INSTRUCTIONS or keyword in ("COPY", "ADD") else None
-        if exec_form is None and keyword in EXEC_FORM_INSTRUCTIONS and args.startswith("["):
+        if exec_form is None and keyword in EXEC_FORM_INSTRUCTIONS and args.startswith("[") and not _test_command(args):
             self.problems.append(
                 SyntaxProblem(
                     f"{keyword} looks like exec form but is not a valid JSON array of strings "

@@ -57,3 +57,14 @@ def test_no_orphan_pages():
     ids = {rule.id for rule in RULES}
     orphans = sorted(path.stem for path in PAGES.glob("ML*.md") if path.stem not in ids)
     assert not orphans, f"pages without a rule: {orphans}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
+def test_page_table_matches_the_rule(rule):
+    lines = (PAGES / f"{rule.id}.md").read_text(encoding="utf-8").splitlines()
+    assert lines[2] == "| severity | family | autofix |", f"{rule.id}.md: the table is not where expected"
+    severity, family, autofix = (cell.strip() for cell in lines[4].strip().strip("|").split("|"))
+    assert severity.split()[0] == rule.severity.value
+    assert ("off by default" in severity) == (not rule.enabled_by_default)
+    assert family == rule.family()
+    assert (autofix != "none") == rule.fixable, f"{rule.id}.md says autofix `{autofix}`"

@@ -134,6 +134,21 @@ def test_ml101_poetry_and_uv_single_step_after_source():
     assert "uv sync --no-install-project" in findings[1].message
 
 
+def test_ml101_project_installs_after_a_reported_install_are_not_repeated():
+    # monorepo shape: a sibling package copied first, then manifest-first installs of each project;
+    # the first dependency install is the finding, the later project installs are not new ones
+    text = """
+        FROM python:3.11-slim
+        COPY common common
+        COPY service/pyproject.toml service/uv.lock service/
+        RUN cd service && uv sync --active --no-cache
+        COPY service service
+        RUN cd service && uv sync --active --no-cache
+        RUN cd common && uv sync --active --no-cache
+        """
+    assert lines(text, "ML101") == [4]
+
+
 def test_ml101_uv_two_step_pattern_is_fine():
     text = """
         FROM python:3.11-slim

@@ -13,6 +13,31 @@ def messages(text: str, rule: str) -> list[str]:
     return [f.message for f in lint(text, [rule]) if f.rule == rule]
 
 
+# --- ML001 syntax-error -----------------------------------------------------------------------------------
+
+
+def test_ml001_shell_test_command_is_not_broken_exec_form():
+    text = """
+        FROM ubuntu:24.04
+        ARG FALLBACK_URL
+        RUN --mount=type=secret,id=url,env=URL,required=false \\
+            [ -n "${URL}" ] || URL="${FALLBACK_URL}"; \\
+            curl -fsSL -o /tmp/x.tgz "${URL}"
+        RUN [[ -f /etc/os-release ]] && cat /etc/os-release
+        CMD [ -f /app/ready ] && exec /app/serve
+        """
+    assert lines(text, "ML001") == []
+
+
+def test_ml001_single_quoted_exec_form_still_reported():
+    text = """
+        FROM ubuntu:24.04
+        CMD [ 'python', 'app.py' ]
+        ENTRYPOINT ['python']
+        """
+    assert lines(text, "ML001") == [2, 3]
+
+
 # --- ML002 unknown-stage-reference ------------------------------------------------------------------------
 
 
@@ -292,6 +317,16 @@ def test_ml006_path_extensions_are_fine():
         ENV PATH=/root/.local/bin:$PATH
         USER $NB_USER
         WORKDIR $HOME
+        """
+    assert lines(text, "ML006") == []
+
+
+def test_ml006_later_arg_extending_the_same_variable_is_not_a_definition():
+    # The later ARG extends a PATH the base image sets; the ENV before it is not using an undefined variable.
+    text = """
+        FROM ubuntu:24.04
+        ENV PATH="/opt/env/bin:${PATH}"
+        ARG PATH="/opt/env/bin:${PATH}"
         """
     assert lines(text, "ML006") == []
 

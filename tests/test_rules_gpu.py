@@ -480,11 +480,31 @@ def test_ml506_plain_pypi_torch_on_cuda_base():
         "PIP_INDEX_URL=https://download.pytorch.org/whl/cu121 pip install torch==2.3.1",
         "conda install -y pytorch=2.1 pytorch-cuda=12.1 -c pytorch -c nvidia",
         "pip install torchvision==0.18.1",
+        'CUDA_SHORT=$(echo 12.1 | tr -d .) && pip install "torch==2.3.1" --index-url https://download.pytorch.org/whl/cu${CUDA_SHORT}',
+        "pip install torch==2.3.1 --extra-index-url ${TORCH_INDEX}",
     ],
 )
 def test_ml506_variant_named_is_silent(install):
     text = f"FROM nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04\nRUN {install}\n"
     assert rule_lines(lint(text, ["ML506"]), "ML506") == []
+
+
+def test_ml506_one_finding_per_install_copied_through_several_stages():
+    text = """
+        FROM nvidia/cuda:12.4.1-devel-ubuntu22.04 AS torch-install
+        RUN python3 -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir torch==2.3.1
+        FROM torch-install AS kernels-a
+        RUN echo build a
+        FROM torch-install AS kernels-b
+        RUN echo build b
+        FROM nvidia/cuda:12.4.1-base-ubuntu22.04
+        COPY --from=kernels-a /opt/venv /opt/venv
+        COPY --from=kernels-b /opt/venv /opt/venv
+        COPY --from=torch-install /opt/venv /opt/venv
+    """
+    findings = lint(text, ["ML506"])
+    assert rule_lines(findings, "ML506") == [2]
+    assert "installed in stage `torch-install`" in findings[0].message
 
 
 def test_ml506_cpu_base_is_silent():

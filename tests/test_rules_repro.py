@@ -152,6 +152,20 @@ def test_ml703_resolved_arg_and_heredoc():
     assert _lines(text, "ML703") == [3, 6]
 
 
+def test_ml703_torch_companions_follow_a_pinned_torch():
+    # every torchvision/torchaudio release requires one exact torch, so a pinned torch pins them too
+    text = """
+        FROM python:3.11-slim
+        ARG TORCH_VERSION=2.5.1
+        RUN pip install --no-cache-dir "torch==${TORCH_VERSION}" torchvision torchaudio \\
+                --index-url https://download.pytorch.org/whl/cu124
+        RUN uv pip install --system torch==${TORCH_VERSION}+cpu torchvision
+        RUN pip install --no-cache-dir torch torchvision
+        RUN pip install --no-cache-dir torch>=2.4 torchaudio
+        """
+    assert _lines(text, "ML703") == [6, 6, 7, 7]
+
+
 def test_ml703_ignore_packages_option():
     text = "FROM python:3.11-slim\nRUN pip install -U pip torch==2.3.1\n"
     assert _lines(text, "ML703") == []
@@ -208,6 +222,28 @@ def test_ml706_ref_in_variables():
         RUN git clone --branch ${BRANCH} https://github.com/org/b.git
         """
     assert _lines(text, "ML706") == [5]
+
+
+def test_ml706_ref_from_arg_with_unknown_part():
+    text = """
+        FROM python:3.11-slim
+        ARG REPO=https://github.com/org/a.git
+        ARG VERSION
+        ARG REF=v${VERSION}
+        RUN git clone --depth 50 --branch ${REF} ${REPO} /src \\
+            || (git clone ${REPO} /src && cd /src && git fetch origin ${REF} && git checkout ${REF})
+        """
+    assert _lines(text, "ML706") == []
+
+
+def test_ml706_debian_archive_component_main_is_not_a_branch():
+    text = """
+        FROM ubuntu:22.04
+        RUN wget http://archive.ubuntu.com/ubuntu/pool/main/o/openssl/libssl1.1_1.1.1f-1ubuntu2_amd64.deb && \\
+            curl -fsSLO http://deb.debian.org/debian/dists/bookworm/main/binary-amd64/Release && \\
+            wget https://raw.githubusercontent.com/org/pool/main/setup.sh
+        """
+    assert _lines(text, "ML706") == [4]
 
 
 def test_ml706_moving_urls():

@@ -138,6 +138,27 @@ def test_ml301_unknown_or_nonroot_bases_are_silent():
         assert rule_lines(lint(text, ["ML301"], dedent=False), "ML301") == [], base
 
 
+def test_ml301_scratch_export_stage_without_command_is_silent():
+    # a last `FROM scratch` stage that only collects build outputs (`docker build --output`) runs nothing
+    export = """
+        FROM python:3.11-slim AS builder
+        RUN pip wheel --no-cache-dir -w /wheels numpy==2.1.0
+
+        FROM scratch AS wheel-export
+        COPY --from=builder /wheels/ /wheels/
+        """
+    assert rule_lines(lint(export, ["ML301"]), "ML301") == []
+    binary = """
+        FROM golang:1.22 AS build
+        RUN go build -o /server ./cmd/server
+
+        FROM scratch
+        COPY --from=build /server /server
+        ENTRYPOINT ["/server"]
+        """
+    assert rule_lines(lint(binary, ["ML301"]), "ML301") == [4]
+
+
 def test_ml301_respects_target():
     text = """
         FROM python:3.11-slim AS dev
@@ -423,6 +444,12 @@ def test_ml303_every_stage_and_points_at_the_source():
         ["ML303"],
     )
     assert [(f.span.line, f.span.column) for f in findings] == [(2, 6), (10, 6), (11, 21)]
+
+
+def test_ml303_json_form_without_spaces():
+    # `["a","b"]` is a single word: the sources come from the parsed JSON, not from splitting the text
+    findings = lint('FROM python:3.11-slim\nCOPY [".env","/app/"]\nADD ["id_rsa", "/root/.ssh/"]\n', ["ML303"])
+    assert [(f.span.line, f.span.column) for f in findings] == [(2, 1), (3, 5)]
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -426,6 +426,30 @@ def test_ml206_cache_mount():
     assert lines(text, "ML206") == [4]
 
 
+def test_ml206_no_cache_abbreviation_counts():
+    # pip's option parser accepts the unambiguous prefix `--no-cache` for `--no-cache-dir`
+    text = """
+        FROM python:3.11-slim
+        RUN pip install --no-cache --no-deps /tmp/app-1.0-py3-none-any.whl && rm /tmp/app-1.0-py3-none-any.whl
+        RUN python3 -m pip install --no-cache -I numpy==2.1.0
+        """
+    assert lines(text, "ML206") == []
+
+
+def test_ml206_cache_removed_later_in_the_same_run():
+    text = """
+        FROM python:3.11-slim
+        RUN pip install --upgrade pip==24.0 && \\
+            for wheel in ./dist/*.whl; do pip install "$wheel" --constraint ./dist/constraints.txt; done && \\
+            rm -rf /root/.cache/pip
+        RUN pip install numpy==2.1.0 && pip cache purge
+        RUN pip install pandas==2.2.3 && rm -rf ~/.cache
+        RUN pip install scipy==1.14.1 && rm -rf /tmp/build
+        RUN rm -rf /root/.cache/pip && pip install click==8.1.7
+        """
+    assert lines(text, "ML206") == [7, 8]
+
+
 def test_ml206_builder_stage_not_shipped_and_target():
     text = """
         ARG PY=3.11

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from ..model import Instruction, Severity, ShellCommand, Span, Stage, Word
 from ..text import expand
 from .base import Problem, Rule, RuleContext
+from .common import copy_sources, final_user, is_root_user
 from .repro import git_clone_pinned, redact, url_path_segments, url_words
 
 MODEL_EXTENSIONS = (
@@ -238,15 +239,6 @@ def model_downloads(instruction: Instruction) -> list[ModelDownload]:
 # ML601 model-artifact-baked
 
 
-def copy_sources(instruction: Instruction) -> list[Word]:
-    """The source arguments of a COPY/ADD (not the destination, not heredoc bodies)."""
-    if instruction.exec_form is not None:
-        words = [Word(text, text, instruction.span) for text in instruction.exec_form]
-    else:
-        words = list(instruction.arguments)
-    return [word for word in words[:-1] if not word.text.startswith("<<")]
-
-
 _NOT_VERSIONS = re.compile(r"(?:fp|bf|int|uint|q|x|utf|sha|md)\d+(?:_[a-z0-9])*|\d+(?:bit|x\d+)", re.IGNORECASE)
 _LATEST = re.compile(r"(?:^|[^a-z])latest(?:[^a-z]|$)", re.IGNORECASE)
 
@@ -365,21 +357,15 @@ CACHE_VARIABLES = (
     "XDG_CACHE_HOME",
     "SENTENCE_TRANSFORMERS_HOME",
 )
-_ROOT_USERS = frozenset({"root", "0"})
 _HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
 
 
-def _final_user(ctx: RuleContext, lineage: list[Stage]) -> tuple[str, Instruction] | None:
-    """The user the image runs as, when it is known and not root."""
-    users = [i for stage in lineage for i in stage.of("USER")]
-    if not users or not users[-1].arguments:
+def _non_root_user(ctx: RuleContext) -> str | None:
+    """The name of the user the image runs as, when it is known and not root."""
+    found = final_user(ctx)
+    if found is None or found[1] is None or is_root_user(found[1]):
         return None
-    instruction = users[-1]
-    text, resolved = expand(instruction.arguments[0].text, dict(instruction.scope))
-    name = text.split(":", 1)[0]
-    if not resolved or not name or name in _ROOT_USERS:
-        return None
-    return name, instruction
+    return found[1].split(":", 1)[0] or None
 
 
 def _env_values(lineage: list[Stage]) -> dict[str, tuple[str, Word]]:
@@ -473,10 +459,9 @@ class ModelCacheUnwritable(Rule):
         if final is None:
             return
         lineage = ctx.lineage(final)
-        found = _final_user(ctx, lineage)
-        if found is None:
+        user = _non_root_user(ctx)
+        if user is None:
             return
-        user, _user_instruction = found
         env = _env_values(lineage)
         commands = _lineage_commands(lineage)
         under_root = False

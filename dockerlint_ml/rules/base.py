@@ -7,7 +7,7 @@ problems into findings (path, severity overrides, suppressions); rules never dea
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
@@ -115,12 +115,7 @@ class RuleContext:
 
     def lineage(self, stage: Stage) -> list[Stage]:
         """``stage`` and its FROM ancestors, base first (what the image built from ``stage`` contains)."""
-        chain: list[Stage] = []
-        current: Stage | None = stage
-        while current is not None and current not in chain:
-            chain.insert(0, current)
-            current = self.dockerfile.stages[current.parent] if current.parent is not None else None
-        return chain
+        return self.dockerfile.lineage(stage)
 
     def stage_of(self, instruction: Instruction) -> Stage | None:
         index = instruction.stage_index
@@ -138,12 +133,5 @@ class RuleContext:
     def commands(self, *, shipped_only: bool = False) -> Iterator[tuple[Instruction, ShellCommand]]:
         """Every shell command of every RUN, with its instruction."""
         for instruction in self.instructions("RUN", shipped_only=shipped_only):
-            for command in instruction.commands:
-                yield instruction, command
-
-
-def run_commands(instructions: Iterable[Instruction]) -> Iterator[tuple[Instruction, ShellCommand]]:
-    for instruction in instructions:
-        if instruction.keyword == "RUN":
             for command in instruction.commands:
                 yield instruction, command

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ..model import Instruction, Severity, ShellCommand, Stage, Word
 from .base import Problem, Rule, RuleContext
+from .common import copy_sources
 
 # ---------------------------------------------------------------------------------------------------------
 # Source copies (shared by the layer-order rules)
@@ -41,17 +42,13 @@ def is_manifest(path: str) -> bool:
 
 
 def copied_sources(instruction: Instruction) -> list[Word]:
-    """The build-context sources of a COPY/ADD (empty for ``--from``, heredocs and URLs). Sources of the JSON
-    form carry the instruction's span."""
+    """The build-context sources of a COPY/ADD (see :func:`copy_sources`): none for ``--from``, heredocs, URLs
+    and git sources, nor for an invalid JSON form."""
     if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from") or instruction.heredocs:
         return []
-    if instruction.exec_form is not None:
-        words = [Word(path, path, instruction.span) for path in instruction.exec_form]
-    elif instruction.args.startswith("["):
+    if instruction.exec_form is None and instruction.args.startswith("["):
         return []  # JSON-looking but not valid JSON: unknown
-    else:
-        words = list(instruction.arguments)
-    return [word for word in words[:-1] if "://" not in word.text and not word.text.startswith("git@")]
+    return [w for w in copy_sources(instruction) if "://" not in w.text and not w.text.startswith("git@")]
 
 
 def is_source_copy(instruction: Instruction) -> bool:
@@ -174,6 +171,7 @@ class SourceBeforeDependencies(Rule):
                     continue
                 if kind == _FULL and tool in installed_before:
                     continue  # the second step of the good pattern: install the project itself
+                installed_before.add(tool)  # reported once; a later project install is that fix's second step
                 copy = _short(f"{source.raw_keyword} {source.args}")
                 yield self.problem(
                     command,

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
 
 from ..images import full_name
-from ..model import ImageRef, Instruction, ShellCommand, Word
+from ..model import ImageRef, Instruction, ShellCommand, Stage, Word
+from ..text import expand
+from .base import RuleContext
+
+
+def mount_target(mount: Mapping[str, str]) -> str:
+    """Where a ``--mount`` is mounted (``target``, or its aliases ``dst``/``destination``), ``""`` if unset."""
+    return mount.get("target") or mount.get("dst") or mount.get("destination") or ""
 
 
 def has_cache_mount(instruction: Instruction, *targets: str) -> bool:
@@ -15,7 +22,7 @@ def has_cache_mount(instruction: Instruction, *targets: str) -> bool:
     for mount in instruction.mounts():
         if mount.get("type") != "cache":
             continue
-        target = (mount.get("target") or mount.get("dst") or mount.get("destination") or "").rstrip("/")
+        target = mount_target(mount).rstrip("/")
         if any(target == t.rstrip("/") or target.startswith(t.rstrip("/") + "/") for t in targets):
             return True
     return False
@@ -25,8 +32,38 @@ def is_pip_install(command: ShellCommand) -> bool:
     return command.tool == "pip" and command.subcommand == "install"
 
 
+def is_python_install(command: ShellCommand) -> bool:
+    """``pip install`` (any spelling: ``pip3``, ``python -m pip``) or ``uv pip install``."""
+    return is_pip_install(command) or (command.tool == "uv" and command.subcommand == "pip install")
+
+
 def is_apt_install(command: ShellCommand) -> bool:
     return command.tool == "apt-get" and command.subcommand == "install"
+
+
+def from_image_word(stage: Stage) -> Instruction | Word:
+    """What a finding about a stage's base image points at: the image word of its FROM, else the FROM."""
+    arguments = stage.from_instruction.arguments
+    return arguments[0] if arguments else stage.from_instruction
+
+
+def is_root_user(user: str) -> bool:
+    """Whether a ``USER`` value (``name[:group]``) is root: ``root``, ``0``, ``root:root``, ``0:0``."""
+    return user.partition(":")[0].strip() in ("root", "0")
+
+
+def final_user(ctx: RuleContext) -> tuple[Instruction, str | None] | None:
+    """The last ``USER`` of the final stage's lineage and its value with variables expanded (None when a
+    variable's value is unknown or the USER has no argument); None when no stage of the lineage sets a USER."""
+    final = ctx.final_stage
+    users = [i for stage in ctx.lineage(final) for i in stage.body if i.keyword == "USER"] if final else []
+    if not users:
+        return None
+    last = users[-1]
+    if not last.arguments:
+        return last, None
+    text, resolved = expand(last.arguments[0].text, last.scope)
+    return last, text if resolved else None
 
 
 # --- size helpers (ML2xx): later commands, rm targets, requirement names, image tags -------------------
@@ -98,15 +135,13 @@ def _prefix_at_boundary(reference: str, prefix: str) -> bool:
 
 
 def copy_sources(instruction: Instruction) -> list[Word]:
-    """The source words of a COPY/ADD (every argument but the destination), JSON form unwrapped
-    (``COPY ["a b", "dest/"]``); heredoc sources (``COPY <<EOF /f``) are left out."""
+    """The source words of a COPY/ADD (every argument but the destination); heredoc sources (``COPY <<EOF /f``)
+    are left out. The JSON form (``COPY ["a b", "dest/"]``) is read from ``exec_form``; each source keeps its own
+    word's span when the JSON items and the words line up, else the instruction's span."""
     words = list(instruction.arguments)
-    if instruction.args.lstrip().startswith("["):
-        cleaned = []
-        for word in words:
-            text = word.text.strip()
-            text = text.removeprefix("[").rstrip(",").removesuffix("]").rstrip(",").strip()
-            if text:
-                cleaned.append(Word(text, word.raw, word.span))
-        words = cleaned
+    if instruction.exec_form is not None:
+        if len(words) == len(instruction.exec_form):
+            words = [Word(text, word.raw, word.span) for text, word in zip(instruction.exec_form, words, strict=True)]
+        else:
+            words = [Word(text, text, instruction.span) for text in instruction.exec_form]
     return [word for word in words[:-1] if not word.text.startswith("<<")]

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from ..model import Flag, Instruction, Severity, Span, Stage, Word
 from ..text import expand, variables_used
 from .base import Problem, Rule, RuleContext
+from .common import from_image_word
 
 
 class UnusedSuppression(Rule):
@@ -90,8 +91,7 @@ class UnknownStageReference(Rule):
             ):
                 message = self._message(base, stage, stages, is_from=True)
                 if message:
-                    words = stage.from_instruction.arguments
-                    yield self.problem(words[0] if words else stage.from_instruction, message)
+                    yield self.problem(from_image_word(stage), message)
             for instruction in stage.body:
                 for flag in instruction.flags:
                     if instruction.keyword in ("COPY", "ADD") and flag.name == "from" and flag.value:
@@ -447,8 +447,8 @@ class UndefinedVariable(Rule):
             for name, value in _declarations(candidate):
                 if name != use.name:
                     continue
-                if candidate.keyword == "ENV" and value and any(v[0] == name for v in variables_used(value)):
-                    continue  # `ENV PATH=/x:$PATH` extends a value that may come from the base image
+                if value and any(v[0] == name for v in variables_used(value)):
+                    continue  # `ENV PATH=/x:$PATH` / `ARG PATH=/x:$PATH` extends a value the base image may set
                 return (
                     f"`${use.name}` is used before the {candidate.keyword} on line {candidate.line} defines it: "
                     f"move that {candidate.keyword} above this line"

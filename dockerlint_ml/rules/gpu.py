@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..images import full_name
 from ..model import Severity
 from .base import Problem, Rule, RuleContext
+from .common import from_image_word
 
 if TYPE_CHECKING:
     from ..facts import Cuda, Install, StageFacts
@@ -301,9 +302,15 @@ class TorchCudaVariantUnspecified(Rule):
             system = facts.base.cuda
             if system is None:
                 continue
-            for install in facts.all_installs:
-                if install.package != "torch" or not install.plain_pypi or install.tool == "conda":
+            torch = [i for i in facts.all_installs if i.package == "torch" and i.plain_pypi and i.tool != "conda"]
+            # one finding per install command: stages built FROM the installing stage carry the same install,
+            # and the final stage may copy it from several of them (name the installing stage when copied)
+            torch.sort(key=lambda i: i.copied_from not in (None, i.stage))
+            seen: set[object] = set()
+            for install in torch:
+                if install.command.span in seen:
                     continue
+                seen.add(install.command.span)
                 label = _suggest_variant(install, system)
                 default = f"the CUDA {install.cuda.short} build" if install.cuda else "its default CUDA build"
                 if install.reason.startswith("no `"):
@@ -345,9 +352,8 @@ class EolCudaImage(Rule):
             limit = kb.cuda_eol_major_max()
             if limit is None or base.cuda.major > limit:
                 continue
-            arguments = stage.from_instruction.arguments
             yield self.problem(
-                arguments[0] if arguments else stage.from_instruction,
+                from_image_word(stage),
                 f"`{stage.image.raw}` is CUDA {base.cuda.version}: every CUDA {limit}.x-or-older release needs a "
                 "driver branch NVIDIA lists as end of life, and NVIDIA deletes end-of-life CUDA image tags: move to a "
                 "supported CUDA 12 or 13 image",

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from ..model import Instruction, Severity, ShellCommand, Stage, Word
 from ..text import expand
 from .base import Problem, Rule, RuleContext
-from .common import is_apt_install
+from .common import from_image_word, is_apt_install, is_python_install
 
 # ---------------------------------------------------------------------------------------------------------
 # Shared helpers (ML602 reuses the git and URL ones)
@@ -30,7 +30,7 @@ def is_pinned_ref(word: Word | None, scope: dict[str, str | None] | None = None)
     text = word.text
     if word.has_expansion:
         text, resolved = expand(word.text, scope or {})
-        if not resolved:
+        if not resolved or "$" in text:  # `ARG REF=v${VERSION}` with VERSION unknown keeps `${VERSION}`
             return None
     text = text.removeprefix("refs/tags/")
     if text.lower() in _MOVING_REFS or text.startswith("refs/heads/"):
@@ -103,25 +103,32 @@ MOVING_URL_SEGMENTS = frozenset({"latest", "master", "main"})
 
 
 def moving_url_segment(url: str) -> str | None:
-    """The ``latest``/``master``/``main`` path segment of a URL, if any."""
-    return next((s for s in url_path_segments(url) if s in MOVING_URL_SEGMENTS), None)
+    """The ``latest``/``master``/``main`` path segment of a URL, if any. ``main`` as a Debian/Ubuntu archive
+    component (``/pool/main/o/openssl/…``, ``/dists/<suite>/main/binary-amd64/…``) names no branch."""
+    segments = url_path_segments(url)
+    for index, segment in enumerate(segments):
+        if segment not in MOVING_URL_SEGMENTS:
+            continue
+        before, after = segments[:index], segments[index + 1 : index + 2]
+        if segment == "main" and (
+            (before[-1:] == ["pool"] and bool(after) and re.fullmatch(r"(lib)?[a-z0-9]", after[0]) is not None)
+            or (before[-2:-1] == ["dists"] and bool(after) and after[0].startswith(("binary-", "source", "i18n")))
+        ):
+            continue
+        return segment
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------------
 # ML701 / ML702 base image pins
 
 
-def _image_word(stage: Stage) -> Word | None:
-    arguments = stage.from_instruction.arguments
-    return arguments[0] if arguments else None
-
-
 def _external_images(ctx: RuleContext) -> Iterator[tuple[Stage, Word]]:
     """Stages built FROM a registry image (not another stage, not scratch) whose reference is fully known."""
     for stage in ctx.dockerfile.stages:
         image = stage.image
-        word = _image_word(stage)
-        if image is None or word is None or image.is_scratch or not image.resolved:
+        word = from_image_word(stage)
+        if image is None or not isinstance(word, Word) or image.is_scratch or not image.resolved:
             continue
         yield stage, word
 
@@ -236,10 +243,8 @@ def _substitutes(word: Word) -> bool:
     return "$(" in word.raw or "`" in word.raw
 
 
-def _is_pip_install(command: ShellCommand) -> bool:
-    return (command.tool == "pip" and command.subcommand == "install") or (
-        command.tool == "uv" and command.subcommand == "pip install"
-    )
+_PINNED_TORCH = re.compile(r"torch\s*===?\s*\S")
+_TORCH_COMPANIONS = frozenset({"torchvision", "torchaudio"})
 
 
 class PipUnpinned(Rule):
@@ -256,15 +261,19 @@ class PipUnpinned(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         ignored = {name.lower().replace("_", "-") for name in ctx.options(self)["ignore-packages"]}
         for instruction, command in ctx.commands():
-            if not _is_pip_install(command) or command.invocation is None:
+            if not is_python_install(command) or command.invocation is None:
                 continue
             if command.has_flag("-r", "--requirement", "-c", "--constraint", "--override"):
                 continue  # versions live in the file (checked once the build context is known)
             if any(instruction.scope.get(name) for name in _CONSTRAINT_ENV):
                 continue
+            # each torchvision/torchaudio release requires one exact torch: next to a pinned torch, they are pinned
+            torch_pinned = any(_PINNED_TORCH.match(word.text) for word in command.invocation.positionals)
             for word in command.invocation.positionals:
                 text = word.text
                 if _substitutes(word):
+                    continue
+                if torch_pinned and word.text.lower() in _TORCH_COMPANIONS:
                     continue
                 if word.has_expansion:
                     text, resolved = expand(word.text, dict(instruction.scope))
@@ -427,9 +436,8 @@ class EolBaseImage(Rule):
                 parts.append(
                     f"{_EOL_NAMES[entry.product]} {entry.version}{codename}, whose {entry.kind} ended on {entry.end}"
                 )
-            arguments = stage.from_instruction.arguments
             yield self.problem(
-                arguments[0] if arguments else stage.from_instruction,
+                from_image_word(stage),
                 f"`{stage.image.raw}` is based on {' and '.join(parts)}: no more security fixes; move to a supported "
                 "release (e.g. `python:3.12-slim-bookworm`, `ubuntu:24.04`, an `ubuntu24.04` CUDA tag)",
             )

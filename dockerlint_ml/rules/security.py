@@ -17,7 +17,7 @@ from ..model import Instruction, Severity, ShellCommand, Span, Word
 from ..shell import SHELLS
 from ..text import expand
 from .base import Problem, Rule, RuleContext
-from .common import copy_sources
+from .common import copy_sources, final_user, is_root_user
 
 SECRET_MOUNT_HINT = "`RUN --mount=type=secret,id=...` (BuildKit secrets never enter a layer or the history)"
 
@@ -209,11 +209,6 @@ def _env_arg_instructions(ctx: RuleContext) -> Iterator[Instruction]:
 NON_ROOT_BASE_IMAGES = ("jupyter/*", "quay.io/jupyter/*", "bitnami/*", "cgr.dev/*")
 
 
-def _is_root_user(user: str) -> bool:
-    name = user.partition(":")[0].strip()
-    return name in ("root", "0")
-
-
 class RunsAsRoot(Rule):
     """The image runs as root: the final stage (with the stages it is built ``FROM``) sets no ``USER``, or
     the last ``USER`` is ``root``/``0``. A ``USER`` given by a variable of unknown value, or a base image
@@ -230,13 +225,15 @@ class RunsAsRoot(Rule):
         final = ctx.final_stage
         if final is None:
             return
-        lineage = ctx.lineage(final)
-        users = [i for stage in lineage for i in stage.of("USER")]
-        if not users:
-            root = lineage[0]
-            image = root.image
+        found = final_user(ctx)
+        if found is None:
+            image = ctx.lineage(final)[0].image
             if image is None or not image.resolved:
                 return  # FROM an unknown image (ARG without value): it may set its own USER
+            if image.is_scratch and not any(
+                i.keyword in ("CMD", "ENTRYPOINT") for stage in ctx.lineage(final) for i in stage.body
+            ):
+                return  # a scratch stage with nothing to run only carries files out (`--output`, `COPY --from`)
             if image.tag and "nonroot" in image.tag.lower():
                 return
             if any(fnmatchcase(full_name(image), pattern) for pattern in NON_ROOT_BASE_IMAGES):
@@ -247,11 +244,8 @@ class RunsAsRoot(Rule):
                 "to it before CMD, e.g. `RUN useradd --create-home --uid 1000 app` then `USER app`",
             )
             return
-        last = users[-1]
-        if not last.arguments:
-            return
-        user, resolved = expand(last.arguments[0].text, last.scope)
-        if not resolved or not _is_root_user(user):
+        last, user = found
+        if user is None or not is_root_user(user):
             return
         yield self.problem(
             last,
@@ -888,9 +882,6 @@ class SudoInRun(Rule):
 
 # ---------------------------------------------------------------------------------------------------------
 # ML309
-
-
-_SYMBOLIC_CLAUSE = re.compile(r"([ugoa]*)([-+=][rwxXst]*)+")
 
 
 def world_writable_mode(mode: str) -> bool:

@@ -16,6 +16,7 @@ from ..images import full_name
 from ..model import ImageRef, Instruction, Severity, ShellCommand, Stage
 from ..text import expand
 from .base import Problem, Rule, RuleContext
+from .common import final_user, is_root_user
 
 # ---------------------------------------------------------------------------------------------------------
 # Facts (to move into a knowledge file later)
@@ -344,20 +345,6 @@ def base_http_tools(image: ImageRef | None) -> frozenset[str] | None:
     return None
 
 
-def _is_root_user(text: str) -> bool:
-    return text.split(":", 1)[0] in ("root", "0")
-
-
-def final_user(ctx: RuleContext) -> tuple[Instruction, str | None] | None:
-    """The last USER of the final stage's lineage and its expanded value (None when a variable is unknown)."""
-    users = _lineage_instructions(ctx, "USER")
-    if not users or not users[-1].arguments:
-        return None
-    last = users[-1]
-    text, resolved = expand(last.arguments[0].raw.strip("\"'"), last.scope)
-    return last, text if resolved else None
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Rules
 
@@ -504,7 +491,7 @@ class RootLocalPackagesUnreadable(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         user = final_user(ctx)
-        if user is None or user[1] is None or _is_root_user(user[1]):
+        if user is None or user[1] is None or is_root_user(user[1]):
             return
         user_instruction, name = user
         if self._root_opened(ctx):

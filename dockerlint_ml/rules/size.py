@@ -12,10 +12,13 @@ from ..shell import SHELLS
 from .base import Problem, Rule, RuleContext
 from .common import (
     commands_after,
+    from_image_word,
     has_cache_mount,
     image_matches,
     is_apt_install,
     is_pip_install,
+    is_python_install,
+    mount_target,
     removes_path,
     requirement_name,
     rm_targets,
@@ -23,6 +26,14 @@ from .common import (
 )
 
 PIP_CACHE_DIRS = ("/root/.cache/pip", "/root/.cache", "/home", "/tmp/pip-cache")
+#: an ``rm`` target that removes a pip cache: ``/root/.cache``, ``~/.cache/pip``, ``$HOME/.cache/pip/*``
+_PIP_CACHE_TARGET = re.compile(r"(?:.*/)?\.cache(?:/pip)?(?:/\*?)?")
+
+
+def _removes_pip_cache(command: ShellCommand) -> bool:
+    if command.tool == "pip" and command.subcommand == "cache purge":
+        return True
+    return any(_PIP_CACHE_TARGET.fullmatch(word.text) for word in rm_targets(command))
 
 
 class PipCacheKept(Rule):
@@ -37,8 +48,10 @@ class PipCacheKept(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for instruction, command in ctx.commands(shipped_only=True):
-            if not is_pip_install(command) or command.has_flag("--no-cache-dir"):
-                continue
+            if not is_pip_install(command) or command.has_flag("--no-cache-dir", "--no-cache"):
+                continue  # pip takes `--no-cache`, an unambiguous prefix of `--no-cache-dir`, as that option
+            if any(_removes_pip_cache(later) for later in commands_after(instruction, command)):
+                continue  # `... && rm -rf /root/.cache/pip` in the same RUN: the cache never reaches a layer
             if instruction.scope.get("PIP_NO_CACHE_DIR") not in (None, "", "0", "false", "off", "no"):
                 continue
             if has_cache_mount(instruction, *PIP_CACHE_DIRS):
@@ -57,11 +70,6 @@ def _base_image(ctx: RuleContext, stage: Stage) -> tuple[Stage, ImageRef] | None
     if image is None or not image.resolved or image.is_scratch:
         return None
     return root, image
-
-
-def _image_word(stage: Stage) -> Instruction | Word:
-    arguments = stage.from_instruction.arguments
-    return arguments[0] if arguments else stage.from_instruction
 
 
 def _without_tag(image: ImageRef) -> str:
@@ -115,13 +123,13 @@ class FatBaseImage(Rule):
         if _is_python_image(image) and (image.tag or not image.digest) and _full_python_tag(image.tag):
             slim = f"{_without_tag(image)}:{_slim_tag(image.tag)}"
             yield self.problem(
-                _image_word(root),
+                from_image_word(root),
                 f"`{image.raw}` is the full Debian image (compilers, headers, ~1 GB) that ships with the final "
                 f"stage: use `{slim}` and install only the system packages you need",
             )
         elif full_name(image) == "continuumio/anaconda3":
             yield self.problem(
-                _image_word(root),
+                from_image_word(root),
                 f"`{image.raw}` ships the whole Anaconda distribution (several GB of packages the app does not "
                 "use): start from `continuumio/miniconda3` or `mambaorg/micromamba` and install what you need",
             )
@@ -162,7 +170,7 @@ class DevelImageInFinalStage(Rule):
         else:
             run_on = "the matching runtime (non-devel) image"
         yield self.problem(
-            _image_word(root),
+            from_image_word(root),
             f"`{image.raw}` is a devel image: the CUDA compiler, headers and static libraries (several GB) ship "
             f"to production: build in a devel stage and run on {run_on}, copying only the results",
         )
@@ -204,10 +212,6 @@ def _is_alpine(image: ImageRef) -> bool:
     return image.name == "alpine" or any(token.startswith("alpine") for token in tag_tokens(image.tag))
 
 
-def _is_python_install(command: ShellCommand) -> bool:
-    return is_pip_install(command) or (command.tool == "uv" and command.subcommand == "pip install")
-
-
 def _may_use_own_wheels(command: ShellCommand) -> bool:
     """``--find-links``/``--no-index`` or a private index may serve musllinux wheels built elsewhere."""
     invocation = command.invocation
@@ -228,7 +232,7 @@ class AlpineWithMlWheels(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for instruction, command in ctx.commands(shipped_only=True):
-            if not _is_python_install(command) or _may_use_own_wheels(command):
+            if not is_python_install(command) or _may_use_own_wheels(command):
                 continue
             stage = ctx.stage_of(instruction)
             found = _base_image(ctx, stage) if stage is not None else None
@@ -353,7 +357,8 @@ _CONDA_CACHE = re.compile(r"(?:^|/)(?:pkgs|\.cache/(?:mamba|conda)|\.conda/pkgs)
 _CLEAN_ALL_CLUSTER = re.compile(r"-[a-zA-Z]*[at][a-zA-Z]*")
 
 
-def _is_conda_install(command: ShellCommand) -> bool:
+def is_conda_install(command: ShellCommand) -> bool:
+    """``conda``/``mamba``/``micromamba`` install, create, update or env create/update."""
     return command.tool in CONDA_TOOLS and command.subcommand in _CONDA_INSTALLS
 
 
@@ -367,10 +372,7 @@ def _cleans_conda(command: ShellCommand) -> bool:
 
 def _conda_cache_mount(instruction: Instruction) -> bool:
     return any(
-        mount.get("type") == "cache"
-        and _CONDA_CACHE.search(
-            (mount.get("target") or mount.get("dst") or mount.get("destination") or "/").rstrip("/")
-        )
+        mount.get("type") == "cache" and _CONDA_CACHE.search(mount_target(mount).rstrip("/"))
         for mount in instruction.mounts()
     )
 
@@ -389,7 +391,7 @@ class CondaCacheKept(Rule):
         for instruction in ctx.instructions("RUN", shipped_only=True):
             if _conda_cache_mount(instruction):
                 continue
-            command = _first_uncleaned(instruction, _is_conda_install, _cleans_conda)
+            command = _first_uncleaned(instruction, is_conda_install, _cleans_conda)
             if command is not None:
                 clean = "micromamba clean -a -y" if command.tool == "micromamba" else f"{command.tool} clean -afy"
                 yield self.problem(
@@ -402,7 +404,7 @@ class CondaCacheKept(Rule):
 # ---------------------------------------------------------------------------------------------------------
 # ML208 os-package-cache-kept
 
-_RPM_TOOLS = frozenset({"yum", "dnf", "microdnf"})
+RPM_TOOLS = frozenset({"yum", "dnf", "microdnf"})
 _RPM_INSTALLS = frozenset({"install", "groupinstall", "localinstall", "reinstall"})
 _OS_CACHES = {
     "apk": ("/var/cache/apk", "/etc/apk/cache"),
@@ -414,7 +416,7 @@ _OS_CACHES = {
 def _family(command: ShellCommand) -> str | None:
     if command.tool == "apk" and command.subcommand == "add" and not command.has_flag("--no-cache"):
         return "apk"
-    if command.tool in _RPM_TOOLS and command.subcommand in _RPM_INSTALLS:
+    if command.tool in RPM_TOOLS and command.subcommand in _RPM_INSTALLS:
         return "rpm"
     if command.tool == "zypper" and command.subcommand == "install":
         return "zypper"
@@ -427,7 +429,7 @@ def _cleans_os_cache(family: str, command: ShellCommand) -> bool:
     if command.subcommand != "clean" or command.invocation is None:
         return False
     if family == "rpm":
-        return command.tool in _RPM_TOOLS and any(w.text == "all" for w in command.invocation.positionals)
+        return command.tool in RPM_TOOLS and any(w.text == "all" for w in command.invocation.positionals)
     return family == "zypper" and command.tool == "zypper" and command.has_flag("-a", "--all")
 
 
@@ -480,7 +482,7 @@ def _is_cleanup(command: ShellCommand) -> bool:
         (tool == "apt-get" and sub in ("clean", "autoclean"))
         or (tool in CONDA_TOOLS and sub == "clean")
         or (tool == "pip" and sub in ("cache purge", "cache remove"))
-        or (tool in _RPM_TOOLS | {"zypper"} and sub == "clean")
+        or (tool in RPM_TOOLS | {"zypper"} and sub == "clean")
         or (tool in ("apk", "npm", "uv") and sub == "cache" and first in ("clean", "purge", "prune"))
     )
 
@@ -551,9 +553,9 @@ def _installs_packages(command: ShellCommand) -> bool:
     return (
         is_apt_install(command)
         or (tool == "apk" and sub == "add")
-        or (tool in _RPM_TOOLS and sub in _RPM_INSTALLS)
+        or (tool in RPM_TOOLS and sub in _RPM_INSTALLS)
         or (tool == "zypper" and sub == "install")
-        or _is_conda_install(command)
+        or is_conda_install(command)
     )
 
 
@@ -562,7 +564,7 @@ def _removes_packages(command: ShellCommand) -> bool:
     return (
         (tool == "apt-get" and sub in ("purge", "remove", "autoremove"))
         or (tool == "apk" and sub == "del")
-        or (tool in _RPM_TOOLS and sub in ("remove", "erase", "autoremove"))
+        or (tool in RPM_TOOLS and sub in ("remove", "erase", "autoremove"))
         or (tool == "zypper" and sub == "remove")
         or (tool in CONDA_TOOLS and sub in ("remove", "uninstall"))
     )
