@@ -644,3 +644,28 @@ def test_plain_python_image_loads_no_gpu_tables():
         "assert knowledge.load.cache_info().currsize == 0, knowledge.load.cache_info()"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_ml506_never_suggests_an_index_that_does_not_exist():
+    # torch 1.13 was published for CUDA 11 only: no cu12x index to suggest on a CUDA 12 base
+    findings = lint(
+        """
+        FROM nvidia/cuda:12.2.2-runtime-ubuntu22.04
+        RUN pip install --no-cache-dir torch==1.13.1
+        """,
+        ["ML506"],
+    )
+    messages = [f.message for f in findings if f.rule == "ML506"]
+    assert messages and "whl/cu12" not in messages[0] and "no CUDA 12 build" in messages[0]
+
+
+def test_ml506_suggests_the_closest_published_variant_of_the_base_major():
+    # torch 2.7 has cu118, cu126, cu128; on CUDA 12.4 none is <= 12.4, so the closest newer one, cu126
+    findings = lint(
+        """
+        FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04
+        RUN pip install --no-cache-dir torch==2.7.1
+        """,
+        ["ML506"],
+    )
+    assert [f.rule for f in findings] == ["ML506"] and "whl/cu126" in findings[0].message

@@ -277,15 +277,18 @@ class CudnnMissing(Rule):
 # ML506
 
 
-def _suggest_variant(install: Install, system: Cuda) -> str:
+def _suggest_variant(install: Install, system: Cuda) -> str | None:
+    """A published variant of this torch release with the base's CUDA major: the newest that the base's minor
+    covers, else the closest newer one; None when the release has none (never an index that does not exist)."""
     from .. import knowledge as kb
 
     release = kb.torch_release(install.version)
     variants = list(release.cuda_variants) if release else []
     same = [v for v in variants if v.split(".")[0] == str(system.major)]
     fitting = [v for v in same if system.minor is None or int(v.split(".")[1]) <= system.minor]
-    choice = (fitting or same or [f"{system.major}.{system.minor or 0}"])[-1]
-    return _label(choice)
+    if fitting:
+        return _label(fitting[-1])
+    return _label(same[0]) if same else None
 
 
 class TorchCudaVariantUnspecified(Rule):
@@ -318,10 +321,14 @@ class TorchCudaVariantUnspecified(Rule):
                     head += f"installs the PyPI wheel ({default})"
                 else:
                     head = f"{_what(install, ctx)} comes from plain PyPI, so pip picks {default}"
+                if label:
+                    advice = f"name the variant, e.g. `--index-url https://download.pytorch.org/whl/{label}`"
+                else:
+                    advice = f"this torch release has no CUDA {system.major} build: upgrade torch, then name its variant"
                 yield self.problem(
                     install.at,
                     f"{head}, with its own ~3 GB of CUDA libraries, on base `{facts.base.reference}` (CUDA "
-                    f"{system.version}): name the variant, e.g. `--index-url https://download.pytorch.org/whl/{label}`",
+                    f"{system.version}): {advice}",
                 )
 
 
