@@ -324,7 +324,9 @@ class TorchCudaVariantUnspecified(Rule):
                 if label:
                     advice = f"name the variant, e.g. `--index-url https://download.pytorch.org/whl/{label}`"
                 else:
-                    advice = f"this torch release has no CUDA {system.major} build: upgrade torch, then name its variant"
+                    advice = (
+                        f"this torch release has no CUDA {system.major} build: upgrade torch, then name its variant"
+                    )
                 yield self.problem(
                     install.at,
                     f"{head}, with its own ~3 GB of CUDA libraries, on base `{facts.base.reference}` (CUDA "
