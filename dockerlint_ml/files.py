@@ -72,6 +72,8 @@ def read(path: str) -> bytes:
         info = os.stat(path)
     except FileNotFoundError:
         raise OSError("no such file or directory") from None
+    except OSError as error:  # a symlink loop, a too-long name...: the reason without errno and path
+        raise OSError(error.strerror or str(error)) from None
     if stat.S_ISDIR(info.st_mode):
         raise OSError("is a directory")
     if not stat.S_ISREG(info.st_mode):

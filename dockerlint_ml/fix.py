@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -85,9 +86,20 @@ def contains(outer: Span, inner: Span) -> bool:
     return start <= inner_start and inner_end <= end
 
 
+_INDEX: dict[str, Any] = {}  # per-file lookups, rebuilt when another file's instructions/commands come by
+
+
 def instruction_at(dockerfile: Dockerfile, span: Span, *keywords: str) -> Instruction | None:
-    """The instruction whose span contains ``span`` (with one of ``keywords`` if given)."""
-    for instruction in dockerfile.instructions:
+    """The instruction whose span contains ``span`` (with one of ``keywords`` if given). Instruction spans
+    are ordered and disjoint, so a bisection finds the only candidate (one finding per 200 000 lines must
+    not cost a scan of them all)."""
+    instructions = dockerfile.instructions
+    if _INDEX.get("instructions") is not instructions:
+        _INDEX["instructions"] = instructions
+        _INDEX["starts"] = [(i.span.line, i.span.column) for i in instructions]
+    position = bisect_right(_INDEX["starts"], (span.line, span.column)) - 1
+    if position >= 0:
+        instruction = instructions[position]
         if contains(instruction.span, span) and (not keywords or instruction.keyword in keywords):
             return instruction
     return None
@@ -101,7 +113,16 @@ def command_at(
     instruction = instruction_at(dockerfile, span)
     if instruction is None:
         return None
-    candidates = [c for c in instruction.commands if wanted(c) and contains(c.span, span)]
+    commands = instruction.commands
+    if _INDEX.get("commands") is not commands:
+        _INDEX["commands"] = commands
+        _INDEX["by_span"] = by_span = {}
+        for command in commands:
+            by_span.setdefault(command.span, []).append(command)
+    exact = next((c for c in _INDEX["by_span"].get(span, ()) if wanted(c)), None)
+    if exact is not None:  # the innermost by definition; findings usually sit on their command
+        return instruction, exact
+    candidates = [c for c in commands if wanted(c) and contains(c.span, span)]
     if candidates:
         innermost = max(
             candidates, key=lambda c: ((c.span.line, c.span.column), (-c.span.end_line, -c.span.end_column))

@@ -274,10 +274,13 @@ class Dockerfile:
     def lineage(self, stage: Stage) -> list[Stage]:
         """``stage`` and its FROM ancestors, base first (what the image built from ``stage`` contains)."""
         chain: list[Stage] = []
+        seen: set[int] = set()  # indexes, not `in chain`: Stage equality compares whole stages
         current: Stage | None = stage
-        while current is not None and current not in chain:
-            chain.insert(0, current)
+        while current is not None and current.index not in seen:
+            seen.add(current.index)
+            chain.append(current)
             current = self.stages[current.parent] if current.parent is not None else None
+        chain.reverse()
         return chain
 
 

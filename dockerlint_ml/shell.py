@@ -309,6 +309,7 @@ class _Walker:
         self.table = _byte_to_char(text.text)
         self.commands: list[ShellCommand] = []
         self.pipelines: dict[tuple[int, int], tuple[int, int, int]] = {}
+        self.scripts: list[Word] = []  # `sh -c` arguments parsed as scripts of their own
 
     def char(self, byte: int) -> int:
         return byte if self.table is None else self.table[min(byte, len(self.table) - 1)]
@@ -327,14 +328,15 @@ class _Walker:
         while stack:
             node, ancestors = stack.pop()
             kind = node.type
+            done: set[tuple[int, int]] = set()
             if kind == "pipeline":
                 self._register_pipeline(node)
             elif kind == "command":
-                self._command(node, ancestors)
+                done = self._command(node, ancestors)
             elif kind == "declaration_command":
                 self._declaration(node, ancestors)
             below = (node, ancestors)
-            stack.extend((child, below) for child in reversed(node.children))
+            stack.extend((c, below) for c in reversed(node.children) if (c.start_byte, c.end_byte) not in done)
 
     def _declaration(self, node: Any, ancestors: Ancestors) -> None:
         """`export A=1`, `declare -x A=1`, `readonly`, `local`: a command named after the keyword, whose
@@ -368,12 +370,15 @@ class _Walker:
         self.counter[0] += 1
         return self.counter[0], 0, 1
 
-    def _command(self, node: Any, ancestors: Ancestors) -> None:
+    def _command(self, node: Any, ancestors: Ancestors) -> set[tuple[int, int]]:
+        """Emit the command; return the byte ranges of arguments already walked as `sh -c` scripts, which
+        the walk must not enter again (`sh -c "$(sh -c "$(...)")"` would cost 2^depth)."""
         name_node = node.child_by_field_name("name")
         if name_node is None:
-            return
+            return set()
         words = [self.word(name_node.named_children[0] if name_node.named_children else name_node)]
-        words.extend(self.word(child) for child in node.children_by_field_name("argument"))
+        argument_nodes = node.children_by_field_name("argument")
+        words.extend(self.word(child) for child in argument_nodes)
         assignments = tuple(
             (self.word(child).text.partition("=")[0], self.word(child).text.partition("=")[2])
             for child in node.children
@@ -392,7 +397,13 @@ class _Walker:
                 # `pip install numpy>=1.2 scipy`: bash passes `scipy` to pip; tree-sitter files it under the redirect
                 words.extend(self.word(extra) for extra in child.children_by_field_name("destination")[1:])
         pipeline, pipe_index, pipe_length = self._pipe_position(node, ancestors)
+        self.scripts = []
         self._emit(words, self.span(node), pipeline, pipe_index, pipe_length, tuple(redirects), assignments, None)
+        return {
+            (child.start_byte, child.end_byte)
+            for child, word in zip(argument_nodes, words[1:], strict=False)  # words may end with redirect extras
+            if any(word is script for script in self.scripts)
+        }
 
     def _emit(
         self,
@@ -441,14 +452,12 @@ class _Walker:
                 quoted = script.raw[:1] in ("'", '"')
                 inner = self.text.shifted(start + (1 if quoted else 0), script.text)
                 self.commands.extend(parse_script(inner, self.depth + 1, self.counter))
+                self.scripts.append(script)
                 return
 
     def _char_offset(self, span: Span) -> int:
-        # Inverse of LogicalText.position for a span start: scan segments (scripts are short).
-        for offset in range(len(self.text.text)):
-            if self.text.position(offset) == (span.line, span.column):
-                return offset
-        return 0
+        offset = self.text.offset_of(span.line, span.column)
+        return 0 if offset is None else offset
 
 
 def parse_script(text: LogicalText, depth: int = 0, counter: list[int] | None = None) -> list[ShellCommand]:
@@ -522,7 +531,5 @@ def commands_for(
 
 
 def _offset_after(body: LogicalText, word: Word) -> int:
-    for offset in range(len(body.text)):
-        if body.position(offset) == (word.span.line, word.span.column):
-            return offset + len(word.raw)
-    return len(body.text)
+    offset = body.offset_of(word.span.line, word.span.column)
+    return len(body.text) if offset is None else offset + len(word.raw)

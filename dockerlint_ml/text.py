@@ -4,7 +4,7 @@ every character came from, word splitting with spans, and Docker's variable subs
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 
 from .model import Span, Word
@@ -63,16 +63,24 @@ class LogicalText:
         end_line, end_column = self.position(end - 1)
         return Span(line, column, end_line, end_column + 1)
 
+    def offset_of(self, line: int, column: int) -> int | None:
+        """The inverse of :meth:`position`: the offset shown as ``line:column``, or None. O(log n), so that
+        a RUN with thousands of ``sh -c`` stays linear."""
+        index = bisect_right(self._segments, line, key=lambda segment: segment[1]) - 1  # lines ascend
+        if index >= 0:
+            start, first_line, first_column = self._segments[index]
+            offset = start + column - first_column
+            if first_line == line and 0 <= offset < len(self.text) and self.position(offset) == (line, column):
+                return offset
+        return next((o for o in range(len(self.text)) if self.position(o) == (line, column)), None)
+
     def shifted(self, start: int, text: str) -> LogicalText:
         """A sub-text (e.g. the script inside ``sh -c '...'``) that begins at ``start`` of this text."""
-        segments: list[tuple[int, int, int]] = []
-        for offset, line, column in self._segments:
-            relative = offset - start
-            if relative <= 0:
-                segments = [(0, *self.position(start))]
-            elif relative < len(text):
-                segments.append((relative, line, column))
-        return LogicalText(text, segments or [(0, *self.position(start))])
+        first = bisect_right(self._offsets, start)
+        end = bisect_left(self._offsets, start + len(text), lo=first)
+        segments = [(0, *self.position(start))]
+        segments.extend((offset - start, line, column) for offset, line, column in self._segments[first:end])
+        return LogicalText(text, segments)
 
 
 _QUOTES = "\"'"

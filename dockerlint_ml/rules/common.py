@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fnmatch import fnmatchcase
 
 from ..images import full_name
@@ -75,6 +75,24 @@ def commands_after(instruction: Instruction, command: ShellCommand) -> tuple[She
         if candidate is command:
             return instruction.commands[index + 1 :]
     return ()
+
+
+_AFTER: dict[tuple[int, Callable[[ShellCommand], bool]], tuple[tuple[ShellCommand, ...], dict[int, int], int]] = {}
+
+
+def any_after(instruction: Instruction, command: ShellCommand, predicate: Callable[[ShellCommand], bool]) -> bool:
+    """``any(predicate(c) for c in commands_after(instruction, command))``, but one pass per RUN and
+    predicate instead of one per command: a RUN of 50 000 chained installs must not take 50 000² steps."""
+    commands = instruction.commands
+    key = (id(commands), predicate)
+    entry = _AFTER.get(key)
+    if entry is None or entry[0] is not commands:
+        if len(_AFTER) >= 64:
+            _AFTER.clear()
+        last = next((i for i in range(len(commands) - 1, -1, -1) if predicate(commands[i])), -1)
+        entry = _AFTER[key] = (commands, {id(c): i for i, c in enumerate(commands)}, last)
+    index = entry[1].get(id(command))
+    return index is not None and index < entry[2]
 
 
 def rm_targets(command: ShellCommand) -> tuple[Word, ...]:

@@ -51,20 +51,35 @@ def git_clone_pinned(instruction: Instruction, clone: ShellCommand) -> bool | No
     for option in invocation.options:
         if option.name in ("-b", "--branch", "--revision"):
             results.append(is_pinned_ref(option.value, scope))
-    commands = instruction.commands
-    after = commands[commands.index(clone) + 1 :] if clone in commands else ()
-    for command in after:
-        if command.tool != "git" or command.subcommand not in _CHECKOUT_SUBCOMMANDS or command.invocation is None:
-            continue
-        refs = list(command.invocation.positionals)
-        if command.subcommand == "fetch":
-            refs = refs[1:]  # `git fetch origin <sha>`: the first positional is the remote
-        results.extend(is_pinned_ref(ref, scope) for ref in refs)
-    if True in results:
+    found = set(results) | _later_checkouts(instruction, clone, scope)
+    if True in found:
         return True
-    if None in results:
+    if None in found:
         return None
     return False
+
+
+_CHECKOUTS: list = [None, {}, []]  # the last RUN's commands, their positions, the suffix unions
+
+
+def _later_checkouts(instruction: Instruction, clone: ShellCommand, scope: dict) -> frozenset[bool | None]:
+    """What the ``git checkout/switch/reset/fetch`` refs after ``clone`` in the same RUN pin (True, False,
+    None per ref), as a set. Computed once per RUN from the end, so a RUN of thousands of clones stays linear."""
+    commands = instruction.commands
+    if _CHECKOUTS[0] is not commands:
+        suffix: list[frozenset[bool | None]] = [frozenset()] * (len(commands) + 1)
+        for index in range(len(commands) - 1, -1, -1):
+            command = commands[index]
+            suffix[index] = suffix[index + 1]
+            if command.tool != "git" or command.subcommand not in _CHECKOUT_SUBCOMMANDS or command.invocation is None:
+                continue
+            refs = list(command.invocation.positionals)
+            if command.subcommand == "fetch":
+                refs = refs[1:]  # `git fetch origin <sha>`: the first positional is the remote
+            suffix[index] = suffix[index] | {is_pinned_ref(ref, scope) for ref in refs}
+        _CHECKOUTS[:] = [commands, {id(c): i for i, c in enumerate(commands)}, suffix]
+    index = _CHECKOUTS[1].get(id(clone))
+    return frozenset() if index is None else _CHECKOUTS[2][index + 1]
 
 
 def url_words(command: ShellCommand) -> list[Word]:

@@ -644,15 +644,14 @@ class PipeToShell(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for instruction in ctx.instructions("RUN"):
             commands = instruction.commands
+            pipelines: dict[int, list[ShellCommand]] = {}  # by pipeline id: linear for a RUN of 50 000 commands
+            for command in commands:
+                pipelines.setdefault(command.pipeline, []).append(command)
             for download in commands:
                 if not _downloads_to_stdout(download):
                     continue
                 runner = next(
-                    (
-                        c
-                        for c in commands
-                        if c.pipeline == download.pipeline and c.pipe_index > download.pipe_index and _runs_stdin(c)
-                    ),
+                    (c for c in pipelines[download.pipeline] if c.pipe_index > download.pipe_index and _runs_stdin(c)),
                     None,
                 )
                 if runner is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar
@@ -11,7 +12,7 @@ from ..model import ImageRef, Instruction, Severity, ShellCommand, Stage, Word
 from ..shell import SHELLS
 from .base import Problem, Rule, RuleContext
 from .common import (
-    commands_after,
+    any_after,
     from_image_word,
     has_cache_mount,
     image_matches,
@@ -50,7 +51,7 @@ class PipCacheKept(Rule):
         for instruction, command in ctx.commands(shipped_only=True):
             if not is_pip_install(command) or command.has_flag("--no-cache-dir", "--no-cache"):
                 continue  # pip takes `--no-cache`, an unambiguous prefix of `--no-cache-dir`, as that option
-            if any(_removes_pip_cache(later) for later in commands_after(instruction, command)):
+            if any_after(instruction, command, _removes_pip_cache):
                 continue  # `... && rm -rf /root/.cache/pip` in the same RUN: the cache never reaches a layer
             if instruction.scope.get("PIP_NO_CACHE_DIR") not in (None, "", "0", "false", "off", "no"):
                 continue
@@ -270,7 +271,7 @@ def _first_uncleaned(
 ) -> ShellCommand | None:
     """The first command of ``instruction`` that ``wanted`` picks with no ``cleans`` command after it."""
     for command in instruction.commands:
-        if wanted(command) and not any(cleans(later) for later in commands_after(instruction, command)):
+        if wanted(command) and not any_after(instruction, command, cleans):
             return command
     return None
 
@@ -433,6 +434,9 @@ def _cleans_os_cache(family: str, command: ShellCommand) -> bool:
     return family == "zypper" and command.tool == "zypper" and command.has_flag("-a", "--all")
 
 
+_OS_CLEANERS = {family: functools.partial(_cleans_os_cache, family) for family in _OS_CACHES}
+
+
 _OS_ADVICE = {
     "apk": "apk add keeps the package index in /var/cache/apk: use `apk add --no-cache`",
     "rpm": "{tool} install keeps its metadata and package cache: end the same RUN with `&& {tool} clean all`",
@@ -456,7 +460,7 @@ class OsPackageCacheKept(Rule):
                 family = _family(command)
                 if family is None or has_cache_mount(instruction, *_OS_CACHES[family]):
                     continue
-                if any(_cleans_os_cache(family, later) for later in commands_after(instruction, command)):
+                if any_after(instruction, command, _OS_CLEANERS[family]):
                     continue
                 yield self.problem(command, _OS_ADVICE[family].format(tool=command.tool))
 
@@ -600,7 +604,7 @@ class BuildToolsInFinalStage(Rule):
         for instruction, command in ctx.commands(shipped_only=True):
             if not _installs_packages(command):
                 continue
-            if any(_removes_packages(later) for later in commands_after(instruction, command)):
+            if any_after(instruction, command, _removes_packages):
                 continue  # `apk add --virtual .build-deps ... && apk del .build-deps`
             words = _toolchain_words(command)
             if words:
