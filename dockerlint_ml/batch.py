@@ -21,6 +21,12 @@ _worker: tuple[Linter, ContextFactory] | None = None
 
 
 def lint_input(linter: Linter, item: Input, build_context: ContextFactory, stdin_name: str = "-") -> FileResult:
+    """Lint one input and attach fixes; the parsed model is dropped (reporters need only the lines), so a
+    large batch does not keep every model in memory."""
+    return replace(_lint_with_fixes(linter, item, build_context, stdin_name), dockerfile=None)
+
+
+def _lint_with_fixes(linter: Linter, item: Input, build_context: ContextFactory, stdin_name: str) -> FileResult:
     if item.error is not None:
         return FileResult(item.path, error=item.error)
     if item.path == "-":
@@ -45,7 +51,7 @@ def _init_worker(settings: Settings, rules: Sequence[type[Rule]], build_context:
 
 def _lint_in_worker(item: Input) -> FileResult:
     assert _worker is not None
-    return replace(lint_input(_worker[0], item, _worker[1]), dockerfile=None)
+    return lint_input(_worker[0], item, _worker[1])
 
 
 def resolve_jobs(jobs: int | None, count: int) -> int:
