@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import Any
 
 from . import knowledge as kb
@@ -839,19 +840,20 @@ def _workdir_step(current: str, instruction: Instruction) -> str:
     return posixpath.normpath(posixpath.join(current, value))
 
 
-def context_file_for(
-    lineage: Sequence[Stage], run: Instruction, target: str, build_context: Any
-) -> tuple[str, str] | None:
-    """The build-context file (path, text) that is at ``target`` when ``run`` executes, if a COPY (without
-    ``--from``) or a bind mount put it there and the context can read it."""
-    if build_context is None:
-        return None
+Mapping = tuple[list[str], str, bool]  # (sources, absolute destination, destination is a directory)
+MAX_COPIES_SEARCHED = 256  # a requirements file copied in further back than this is left unknown
+
+
+@lru_cache(maxsize=8)
+def _copies_along(lineage: tuple[Stage, ...]) -> tuple[list[Mapping], dict[int, tuple[str, int]]]:
+    """One pass over a lineage: the context COPYs in order, and for each instruction the WORKDIR in force
+    and how many COPYs came before it (so each RUN needs no scan of its own: linear, not quadratic)."""
     workdir = "/"
-    mappings: list[tuple[list[str], str, bool]] = []  # (sources, absolute destination, destination is a dir)
+    mappings: list[Mapping] = []
+    before: dict[int, tuple[str, int]] = {}
     for stage in lineage:
         for instruction in stage.instructions:
-            if instruction is run:
-                break
+            before[id(instruction)] = (workdir, len(mappings))
             if instruction.keyword == "WORKDIR":
                 workdir = _workdir_step(workdir, instruction)
             elif (
@@ -865,6 +867,19 @@ def context_file_for(
                 *sources, destination = words
                 is_dir = destination.endswith("/") or destination in (".", "./") or len(sources) > 1
                 mappings.append((sources, posixpath.normpath(posixpath.join(workdir, destination)), is_dir))
+    return mappings, before
+
+
+def context_file_for(
+    lineage: Sequence[Stage], run: Instruction, target: str, build_context: Any
+) -> tuple[str, str] | None:
+    """The build-context file (path, text) that is at ``target`` when ``run`` executes, if a COPY (without
+    ``--from``) or a bind mount put it there and the context can read it."""
+    if build_context is None:
+        return None
+    copies, before = _copies_along(tuple(lineage))
+    workdir, count = before.get(id(run), ("/", len(copies)))
+    mappings = copies[max(0, count - MAX_COPIES_SEARCHED) : count]
     for mount in run.mounts():
         if mount.get("type") == "bind" and not mount.get("from") and mount.get("target"):
             source = mount.get("source") or mount.get("src") or "."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from ..model import Flag, Instruction, Severity, Span, Stage, Word
@@ -353,6 +354,21 @@ def _declarations(instruction: Instruction) -> list[tuple[str, str | None]]:
     return [(name, value) for name, value, _word in instruction.pairs()]
 
 
+def _defining_declarations(body: list[Instruction]) -> dict[str, list[tuple[int, Instruction]]]:
+    """For each variable, the positions (in ``body``) of the ARG/ENV instructions that define it, once per
+    stage, so each use finds the next one by bisection. A declaration that extends its own value
+    (``ENV PATH=/x:$PATH``) extends what the base image may set, so it does not count as the definition."""
+    declared: dict[str, list[tuple[int, Instruction]]] = {}
+    for position, instruction in enumerate(body):
+        for name, value in _declarations(instruction):
+            if value and any(used[0] == name for used in variables_used(value)):
+                continue
+            entries = declared.setdefault(name, [])
+            if not entries or entries[-1][0] != position:
+                entries.append((position, instruction))
+    return declared
+
+
 class UndefinedVariable(Rule):
     """``$VAR``/``${VAR}`` in an instruction Docker expands, where no ARG/ENV in scope defines it.
 
@@ -392,13 +408,14 @@ class UndefinedVariable(Rule):
             root = lineage[0].image
             from_scratch = root is not None and root.is_scratch
             body = list(stage.body)
+            declared = _defining_declarations(body)
             for position, instruction in enumerate(body):
                 if instruction.keyword not in EXPANDED:
                     continue
                 for use in _uses(instruction, escape):
                     if use.name in instruction.scope or use.name in BUILTIN_ARGS:
                         continue
-                    message = self._in_stage(use, instruction, body[position + 1 :], stage, stage_arg_lines)
+                    message = self._in_stage(use, instruction, position, declared, stage, stage_arg_lines)
                     if message is None and use.name in global_arg_lines:
                         message = (
                             f"`${use.name}` is a global ARG (line {global_arg_lines[use.name]}), which only FROM "
@@ -433,7 +450,8 @@ class UndefinedVariable(Rule):
     def _in_stage(
         use: _Use,
         instruction: Instruction,
-        later: list[Instruction],
+        position: int,
+        declared: dict[str, list[tuple[int, Instruction]]],
         stage: Stage,
         stage_arg_lines: dict[str, list[tuple[int, int]]],
     ) -> str | None:
@@ -443,16 +461,14 @@ class UndefinedVariable(Rule):
                 f"`${use.name}` is set in this same ENV instruction, but Docker substitutes the value from "
                 f"before it: set `{use.name}` in an earlier ENV"
             )
-        for candidate in later:
-            for name, value in _declarations(candidate):
-                if name != use.name:
-                    continue
-                if value and any(v[0] == name for v in variables_used(value)):
-                    continue  # `ENV PATH=/x:$PATH` / `ARG PATH=/x:$PATH` extends a value the base image may set
-                return (
-                    f"`${use.name}` is used before the {candidate.keyword} on line {candidate.line} defines it: "
-                    f"move that {candidate.keyword} above this line"
-                )
+        later = declared.get(use.name, [])
+        index = bisect_right(later, position, key=lambda entry: entry[0])
+        if index < len(later):
+            candidate = later[index][1]
+            return (
+                f"`${use.name}` is used before the {candidate.keyword} on line {candidate.line} defines it: "
+                f"move that {candidate.keyword} above this line"
+            )
         elsewhere = [line for index, line in stage_arg_lines.get(use.name, ()) if index != stage.index]
         if elsewhere:
             return (
