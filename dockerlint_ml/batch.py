@@ -4,8 +4,11 @@ serial run, in the same order). Workers send back findings and lines, not the pa
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -17,13 +20,50 @@ from .settings import Settings
 AUTO_JOBS_MIN_FILES = 200  # below this, starting workers costs more than it saves
 ContextFactory = Callable[[str], Any]
 
-_worker: tuple[Linter, ContextFactory] | None = None
+_worker: tuple[Linter, ContextFactory, float] | None = None
 
 
-def lint_input(linter: Linter, item: Input, build_context: ContextFactory, stdin_name: str = "-") -> FileResult:
-    """Lint one input and attach fixes; the parsed model is dropped (reporters need only the lines), so a
-    large batch does not keep every model in memory."""
-    return replace(_lint_with_fixes(linter, item, build_context, stdin_name), dockerfile=None)
+DEFAULT_TIMEOUT = 30.0  # seconds per file; a realistic Dockerfile takes milliseconds
+
+
+class FileTimeout(BaseException):
+    """Raised by the per-file timer. A BaseException, so the engine's per-rule guard does not swallow it."""
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise FileTimeout
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the work after ``seconds`` (0: no limit; also none where SIGALRM cannot be used)."""
+    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def lint_input(
+    linter: Linter, item: Input, build_context: ContextFactory, stdin_name: str = "-", timeout: float = 0
+) -> FileResult:
+    """Lint one input and attach fixes, within ``timeout`` seconds. The parsed model is dropped (reporters need
+    only the lines), so a large batch does not keep every model in memory."""
+    try:
+        with time_limit(timeout):
+            result = _lint_with_fixes(linter, item, build_context, stdin_name)
+    except FileTimeout:
+        return FileResult(
+            stdin_name if item.path == "-" else item.path,
+            error=f"gave up after {timeout:g} s (a pathological file?); raise the limit with --timeout",
+        )
+    return replace(result, dockerfile=None)
 
 
 def _lint_with_fixes(linter: Linter, item: Input, build_context: ContextFactory, stdin_name: str) -> FileResult:
@@ -44,14 +84,17 @@ def _lint_with_fixes(linter: Linter, item: Input, build_context: ContextFactory,
     return attach_fixes(result)
 
 
-def _init_worker(settings: Settings, rules: Sequence[type[Rule]], build_context: ContextFactory) -> None:
+def _init_worker(
+    settings: Settings, rules: Sequence[type[Rule]], build_context: ContextFactory, timeout: float
+) -> None:
     global _worker
-    _worker = (Linter(settings, rules), build_context)
+    _worker = (Linter(settings, rules), build_context, timeout)
 
 
 def _lint_in_worker(item: Input) -> FileResult:
     assert _worker is not None
-    return lint_input(_worker[0], item, _worker[1])
+    linter, build_context, timeout = _worker
+    return lint_input(linter, item, build_context, timeout=timeout)
 
 
 def resolve_jobs(jobs: int | None, count: int) -> int:
@@ -68,14 +111,16 @@ def lint_inputs(
     build_context: ContextFactory,
     jobs: int = 1,
     stdin_name: str = "-",
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> Iterator[FileResult]:
     if jobs <= 1 or len(items) < 2:
         linter = Linter(settings, rules)
         for item in items:
-            yield lint_input(linter, item, build_context, stdin_name)
+            yield lint_input(linter, item, build_context, stdin_name, timeout)
         return
     import multiprocessing
 
     chunk = max(1, min(32, len(items) // (jobs * 8)))
-    with multiprocessing.get_context().Pool(jobs, _init_worker, (settings, list(rules), build_context)) as pool:
+    arguments = (settings, list(rules), build_context, timeout)
+    with multiprocessing.get_context().Pool(jobs, _init_worker, arguments) as pool:
         yield from pool.imap(_lint_in_worker, items, chunksize=chunk)

@@ -157,6 +157,13 @@ def _list_rules(rules: Sequence, settings: Settings, output_format: str) -> str:
     default=None,
     help="Worker processes (default: all cores when there are 200 files or more; output is identical).",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="Give up on a file after this many seconds (reported as an error for that file); 0: no limit.",
+)
 @click.option("--plugins", is_flag=True, help="Load third-party rules from the `dockerlint_ml.rules` entry points.")
 @click.option("--fix", "fix", is_flag=True, help="Apply safe fixes in place, then report what remains.")
 @click.option("--diff", "diff", is_flag=True, help="Print a unified diff of what --fix would change; write nothing.")
@@ -192,6 +199,7 @@ def command(
     sarif_category: str,
     sarif_root: str | None,
     jobs: int | None,
+    timeout: float,
     plugins: bool,
     fix: bool,
     diff: bool,
@@ -252,7 +260,7 @@ def command(
         options = {"no_color": no_color, "show_source": show_source, "quiet": quiet, "unsafe_fixes": unsafe_fixes}
         options.update(sarif_category=sarif_category, sarif_root=sarif_root)
         return _fix(paths, settings, rules, stdin_filename, diff, output_format, output, options, context_dir)
-    results = _lint_all(paths, settings, rules, stdin_filename, context_dir, jobs)
+    results = _lint_all(paths, settings, rules, stdin_filename, context_dir, jobs, timeout)
     for result in results:
         if result.error is not None:
             _error(f"{result.path}: {result.error}")
@@ -323,6 +331,7 @@ def _lint_all(
     stdin_filename: str | None,
     context_dir: str | None = None,
     jobs: int | None = None,
+    timeout: float = 30.0,
 ) -> list:
     from functools import partial
 
@@ -333,7 +342,7 @@ def _lint_all(
     # standard input can only be read by this process
     jobs = 1 if any(item.path == "-" for item in items) else resolve_jobs(jobs, len(items))
     context = partial(_build_context, context_dir=context_dir)
-    return list(lint_inputs(items, settings, rules, context, jobs, stdin_name=stdin_filename or "-"))
+    return list(lint_inputs(items, settings, rules, context, jobs, stdin_name=stdin_filename or "-", timeout=timeout))
 
 
 def _fix(

@@ -328,3 +328,13 @@ def test_ordinary_text_never_has_nul_check_false_positive():
 
     dockerfile = parse_bytes(b"FROM python:3.11\nRUN echo \x01\x7f\x1b[0m\n")
     assert [i.keyword for i in dockerfile.instructions] == ["FROM", "RUN"]
+
+
+def test_per_file_time_limit_turns_a_slow_file_into_an_error(capsys, project):
+    # 60 000 ENV lines take about a second here; a 0.05 s limit must give up on that file only
+    write(project / "slow.Dockerfile", "FROM python:3.11-slim\n" + "".join(f"ENV V{i}={i}\n" for i in range(60_000)))
+    code, out, err = lint_with_neighbour(capsys, "slow.Dockerfile", "--timeout", "0.05")
+    assert code == 2
+    message = one_error(err, "slow.Dockerfile")
+    assert message.startswith("gave up after 0.05 s") and "--timeout" in message
+    assert "Dockerfile:2:5: ML206" in out  # the neighbour was still linted
