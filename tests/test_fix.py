@@ -15,7 +15,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dockerlint_ml.cli import main
 from dockerlint_ml.fix import (
     FIXERS,
     applicable,
@@ -34,6 +33,7 @@ from dockerlint_ml.registry import builtin_rules
 from dockerlint_ml.settings import Settings
 
 from .conftest import FIXTURES
+from .test_cli import run
 
 SAFE_RULES = ("ML204", "ML205", "ML206", "ML207", "ML208", "ML403")
 UNSAFE_RULES = ("ML101", "ML102", "ML405")
@@ -343,13 +343,6 @@ def test_every_fixer_is_a_known_rule():
 
 
 BAD = 'FROM python:3.11-slim\nRUN pip install torch==2.3.1\nEXPOSE 80\nCMD ["python", "serve.py"]\n'
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return exited.value.code, out, err
 
 
 @pytest.fixture
