@@ -587,12 +587,12 @@ def _toolchain_words(command: ShellCommand) -> list[Word]:
 
 
 class BuildToolsInFinalStage(Rule):
-    """A single-stage build installs compilers and headers that then ship in the image."""
+    """A build with no separate build stage installs compilers and headers that then ship in the image."""
 
     id = "ML210"
     name = "build-tools-in-final-stage"
     severity = Severity.INFO
-    summary = "the final stage of a single-stage build installs compilers/build toolchains"
+    summary = "the final stage installs compilers/build toolchains and no build stage keeps them out"
     tags = ("size",)
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
@@ -611,7 +611,8 @@ class BuildToolsInFinalStage(Rule):
                 names = ", ".join(f"`{w.text}`" for w in words)
                 yield self.problem(
                     command,
-                    f"installing {names} puts compilers/headers in the final image of a single-stage build: "
+                    f"installing {names} puts compilers/headers in the final image, and no separate build stage "
+                    "keeps them out: "
                     "compile in a builder stage and `COPY --from` only the results (or remove them in the same RUN)",
                 )
 
