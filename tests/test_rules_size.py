@@ -701,3 +701,17 @@ def test_ml210_shipped_base_stage_is_still_single_stage():
     assert lines(text, "ML210") == [2]
     # with --target the earlier stages are not a build stage of the target either
     assert lines(text, "ML210", target="base") == [2]
+
+
+def test_ml204_brace_expansion_is_explained():
+    # dash (/bin/sh on Debian/Ubuntu) does not expand braces: the lists stay, and the message says why
+    findings = lint(
+        """
+        FROM python:3.11-slim
+        RUN apt-get update && apt-get install -y --no-install-recommends curl \\
+            && rm -rf /var/lib/{apt,dpkg}/lists
+        """,
+        ["ML204"],
+    )
+    assert rule_lines(findings, "ML204") == [2]
+    assert "does not expand `{a,b}` braces" in findings[0].message

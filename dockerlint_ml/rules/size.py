@@ -292,10 +292,19 @@ class AptListsNotRemoved(Rule):
                 continue
             command = _first_uncleaned(instruction, is_apt_install, _removes_apt_lists)
             if command is not None:
+                braces = any(
+                    "{" in word.text and "/var/lib/" in word.text
+                    for other in instruction.commands
+                    for word in rm_targets(other)
+                )
+                note = (
+                    " (`/bin/sh` does not expand `{a,b}` braces, so `rm -rf /var/lib/{apt,dpkg}/...` removes nothing)"
+                )
                 yield self.problem(
                     command,
                     "apt-get install leaves the package lists in the image: end the same RUN with "
-                    "`&& rm -rf /var/lib/apt/lists/*` (or use `--mount=type=cache,target=/var/lib/apt`)",
+                    "`&& rm -rf /var/lib/apt/lists/*` (or use `--mount=type=cache,target=/var/lib/apt`)"
+                    + (note if braces else ""),
                 )
 
 
