@@ -40,19 +40,18 @@ def _severity_overrides(values: Sequence[str]) -> dict[str, Severity]:
     return overrides
 
 
-def _load_settings(config: str | None, isolated: bool, plugins: bool) -> Settings:
-    if isolated:
-        return Settings()
+def _load_settings(config: str | None, isolated: bool, plugins: bool) -> tuple[Settings, list]:
+    """The config's settings and the rules to run: built-in ones, plus plugin rules when the command line or
+    the config enables plugins (entry points are looked up once, and a config may name plugin rules)."""
     from .config import ConfigError, discover, load_file, validate
     from .registry import PluginError, all_rules
 
     try:
-        found = load_file(Path(config)) if config else discover(Path.cwd())
+        found = None if isolated else load_file(Path(config)) if config else discover(Path.cwd())
+        rules = all_rules(plugins or (found is not None and found[1].get("plugins") is True))
         if found is None:
-            return Settings()
-        # a config that enables plugins may name their rules
-        known = all_rules(plugins or found[1].get("plugins") is True)
-        return validate(found[0], found[1], {rule.id: rule for rule in known})
+            return Settings(), rules
+        return validate(found[0], found[1], {rule.id: rule for rule in rules}), rules
     except (ConfigError, PluginError) as error:
         raise UsageProblem(str(error)) from None
 
@@ -218,9 +217,7 @@ def command(
     Exit codes: 0 no findings at or above --fail-on; 1 findings; 2 usage or config error, or an input
     that could not be read.
     """
-    from .registry import PluginError, all_rules
-
-    settings = _load_settings(config, isolated, plugins)
+    settings, rules = _load_settings(config, isolated, plugins)
     settings = _merge(
         settings,
         select=_codes(select),
@@ -233,10 +230,6 @@ def command(
         warn_unused_ignores=warn_unused_ignores,
         plugins=plugins,
     )
-    try:
-        rules = all_rules(settings.plugins or (list_rules and plugins))
-    except PluginError as error:
-        raise UsageProblem(str(error)) from None
     known = {rule.id: rule for rule in rules}
     for code in (*settings.select, *settings.extend_select, *settings.ignore, *settings.severity):
         if not any(rule_id.startswith(code) for rule_id in known):
