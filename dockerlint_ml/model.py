@@ -202,13 +202,6 @@ class Instruction:
     def flag(self, name: str) -> Flag | None:
         return next((f for f in self.flags if f.name == name), None)
 
-    def flag_values(self, name: str) -> list[str]:
-        return [f.value or "" for f in self.flags if f.name == name]
-
-    @property
-    def is_exec_form(self) -> bool:
-        return self.exec_form is not None
-
     def mounts(self) -> list[dict[str, str]]:
         return [f.mount_options() for f in self.flags if f.name == "mount"]
 
