@@ -62,9 +62,10 @@ def _merge(settings: Settings, **cli: object) -> Settings:
     settings.extend_select += cli["extend_select"]  # type: ignore[operator]
     settings.ignore += cli["ignore"]  # type: ignore[operator]
     settings.severity.update(cli["severity"])  # type: ignore[arg-type]
-    for name in ("fail_on", "target"):
-        if cli[name] is not None:
-            setattr(settings, name, cli[name])
+    if cli["fail_on"] is not None:
+        settings.fail_on = cli["fail_on"]  # type: ignore[assignment]
+    if cli["target"]:  # the command line's targets replace the config's
+        settings.target, settings.targets = None, tuple(cli["target"])  # type: ignore[arg-type]
     if cli["min_severity"] is not None:
         settings.min_severity = Severity(cli["min_severity"])
     if cli["warn_unused_ignores"]:
@@ -130,7 +131,11 @@ def _list_rules(rules: Sequence, settings: Settings, output_format: str) -> str:
     "--fail-on", type=click.Choice(FAIL_ON_LEVELS), default=None, help="Lowest severity that fails (default warning)."
 )
 @click.option("--min-severity", type=click.Choice(["error", "warning", "info"]), help="Hide findings below this.")
-@click.option("--target", help="The stage being built (as `docker build --target`); default: the last stage.")
+@click.option(
+    "--target",
+    multiple=True,
+    help="A stage being built (as `docker build --target`); repeat for several images; default: the last stage.",
+)
 @click.option("--config", type=click.Path(dir_okay=False), help="Use this config file instead of searching.")
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
 @click.option("--no-color", is_flag=True, help="No ANSI colours (also when NO_COLOR is set).")
@@ -187,7 +192,7 @@ def command(
     severity: tuple[str, ...],
     fail_on: str | None,
     min_severity: str | None,
-    target: str | None,
+    target: tuple[str, ...],
     config: str | None,
     isolated: bool,
     no_color: bool,
@@ -294,6 +299,7 @@ def _facts_report(
     from .files import collect, read
     from .parse import InputError, parse_bytes
     from .rules.base import RuleContext
+    from .settings import all_targets
 
     documents, failed = [], False
     for item in collect(paths):
@@ -306,15 +312,32 @@ def _facts_report(
             _error(f"{item.path}: {error}")
             failed = True
             continue
-        ctx = RuleContext(dockerfile, settings.target, settings.rule_options)
-        facts = dockerfile_facts(dockerfile, _build_context(item.path, context_dir), ctx.shipped_indexes)
-        documents.append(facts_as_dict(dockerfile, facts))
+        for target in all_targets(settings):
+            ctx = RuleContext(dockerfile, target, settings.rule_options, role_patterns=settings.roles)
+            facts = dockerfile_facts(dockerfile, _build_context(item.path, context_dir), ctx.shipped_indexes)
+            document = facts_as_dict(dockerfile, facts)
+            role = ctx.role
+            document["image"] = {
+                "target": ctx.final_stage.label if ctx.final_stage else None,
+                "role": role.role,
+                "role_signal": role.signal,
+                "base_image": ctx.base_image.key if ctx.base_image else None,
+            }
+            documents.append(document)
     if output_format == "json":
         report = json.dumps(documents, indent=2) + "\n"
     else:
-        report = "".join(render_text(document) for document in documents)
+        report = "".join(_with_image_line(render_text(document), document["image"]) for document in documents)
     _emit(report, output)
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _with_image_line(text: str, image: dict) -> str:
+    """The facts text with the image's role (and the signal it came from) under the path line."""
+    head, _, rest = text.partition("\n")
+    target = f"target {image['target']}, " if image["target"] else ""
+    known = f"; base-image knowledge: {image['base_image']}" if image["base_image"] else ""
+    return f"{head}\n  image:   {target}role {image['role']} ({image['role_signal']}){known}\n{rest}"
 
 
 def _lint_all(

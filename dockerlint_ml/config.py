@@ -80,6 +80,9 @@ def validate(path: Path, section: dict[str, Any], known_rules: dict[str, Any]) -
         fail_on: Literal["error", "warning", "info", "never"] = Field(default="warning", alias="fail-on")
         min_severity: level = Field(default="info", alias="min-severity")
         target: str | None = None
+        targets: list[str] = []
+        roles: dict[str, str] = {}
+        per_file_ignores: dict[str, list[str]] = Field(default={}, alias="per-file-ignores")
         plugins: bool = False
         warn_unused_ignores: bool = Field(default=False, alias="warn-unused-ignores")
         rules: dict[str, dict[str, Any]] = {}
@@ -103,6 +106,16 @@ def validate(path: Path, section: dict[str, Any], known_rules: dict[str, Any]) -
     check_codes("select", model.select)
     check_codes("extend-select", model.extend_select)
     check_codes("ignore", model.ignore)
+    for pattern, codes in model.per_file_ignores.items():
+        check_codes(f"per-file-ignores.{pattern!r}", codes)
+    from .roles import ROLES, normalize
+
+    roles: dict[str, str] = {}
+    for pattern, role in model.roles.items():
+        normalized = normalize(role)
+        if normalized is None:
+            raise ConfigError(f"{_where(path)} roles.{pattern!r}: unknown role {role!r} (allowed: {', '.join(ROLES)})")
+        roles[pattern] = normalized
     for rule_id in model.severity:
         if rule_id.upper() not in known_rules:
             raise ConfigError(f"{_where(path)} severity.{rule_id}: no such rule")
@@ -120,6 +133,11 @@ def validate(path: Path, section: dict[str, Any], known_rules: dict[str, Any]) -
         fail_on=model.fail_on,
         min_severity=Severity(model.min_severity),
         target=model.target,
+        targets=tuple(model.targets),
+        roles=roles,
+        per_file_ignores={
+            pattern: tuple(code.upper() for code in codes) for pattern, codes in model.per_file_ignores.items()
+        },
         plugins=model.plugins,
         warn_unused_ignores=model.warn_unused_ignores,
         rule_options=rule_options,

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .model import Dockerfile, Edit, Finding, Fix, Instruction, Severity, ShellCommand, Span, Stage, Word
 from .rules.common import is_apt_install, is_pip_install
-from .rules.size import CONDA_TOOLS, RPM_TOOLS, is_conda_install
+from .rules.size import CONDA_TOOLS, RPM_TOOLS, apt_lists_needed_later, is_conda_install
 
 if TYPE_CHECKING:  # lint.py is not imported at run time: it imports this module lazily
     from .lint import FileResult, Linter
@@ -270,6 +270,8 @@ def fix_apt_lists(dockerfile: Dockerfile, finding: Finding) -> Fix | None:
     if found is None:
         return None
     instruction, command = found
+    if id(instruction) in apt_lists_needed_later(dockerfile):
+        return None  # a later RUN installs from these lists without its own `apt-get update`
     return _append_after_last(
         dockerfile,
         instruction,

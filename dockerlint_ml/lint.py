@@ -10,7 +10,7 @@ from typing import Any
 from .model import Dockerfile, Finding, Severity
 from .parse import InputError, parse_bytes
 from .rules.base import Rule, RuleContext
-from .settings import Settings, is_enabled
+from .settings import Settings, all_targets, ignored_for_path, is_enabled
 from .suppress import apply_suppressions
 
 
@@ -22,6 +22,8 @@ class FileResult:
     dockerfile: Dockerfile | None = None
     #: the file's lines (for source excerpts and fingerprints); kept when the model is dropped, as --jobs does
     lines: tuple[str, ...] | None = None
+    #: per shipped image: (target stage label, role, the signal the role came from)
+    images: tuple[tuple[str | None, str, str], ...] = ()
 
 
 class Linter:
@@ -41,15 +43,41 @@ class Linter:
 
     def lint_dockerfile(self, dockerfile: Dockerfile, build_context: Any = None) -> FileResult:
         settings = self.settings
-        if settings.target and dockerfile.stages and dockerfile.stage_named(settings.target) is None:
-            names = ", ".join(s.name for s in dockerfile.stages if s.name) or "none"
-            return FileResult(dockerfile.path, error=f"--target {settings.target}: no such stage (stages: {names})")
-        ctx = RuleContext(dockerfile, settings.target, settings.rule_options, build_context)
+        targets = all_targets(settings)
+        for target in targets:
+            if target and dockerfile.stages and dockerfile.stage_named(target) is None:
+                names = ", ".join(s.name for s in dockerfile.stages if s.name) or "none"
+                return FileResult(dockerfile.path, error=f"--target {target}: no such stage (stages: {names})")
+        ignored = ignored_for_path(dockerfile.path, settings)
+        rules = [rule for rule in self.rules if not any(rule.id.startswith(code) for code in ignored)]
         stage_starts = [stage.from_instruction.span.line for stage in dockerfile.stages]
         findings: list[Finding] = []
         crash: str | None = None
-        for rule in self.rules:
+        images: list[tuple[str | None, str, str]] = []
+        for target in targets:
+            ctx = RuleContext(dockerfile, target, settings.rule_options, build_context, settings.roles)
+            crash = self._run_rules(ctx, rules, stage_starts, findings) or crash
+            label = ctx.final_stage.label if ctx.final_stage else None
+            images.append((label, ctx.role.role, ctx.role.signal))
+        findings = apply_suppressions(dockerfile, findings, settings.warn_unused_ignores)
+        minimum = settings.min_severity.rank
+        unique = {(f.rule, f.span, f.message): f for f in findings if f.severity.rank >= minimum}
+        ordered = sorted(unique.values(), key=lambda f: f.sort_key)
+        return FileResult(
+            dockerfile.path, ordered, error=crash, dockerfile=dockerfile, lines=dockerfile.lines, images=tuple(images)
+        )
+
+    def _run_rules(
+        self, ctx: RuleContext, rules: Sequence[Rule], stage_starts: list[int], findings: list[Finding]
+    ) -> str | None:
+        """Run ``rules`` that apply to the image's role, appending findings; the first crash's message."""
+        settings = self.settings
+        dockerfile = ctx.dockerfile
+        crash: str | None = None
+        for rule in rules:
             try:
+                if not ctx.applies(rule):
+                    continue
                 problems = list(rule.check(ctx))
             except Exception as error:  # a rule bug must not hide the other rules' findings
                 crash = crash or f"internal error in rule {rule.id} ({type(error).__name__}: {error}); please report it"
@@ -70,11 +98,7 @@ class Linter:
                         fix=problem.fix,
                     )
                 )
-        findings = apply_suppressions(dockerfile, findings, settings.warn_unused_ignores)
-        minimum = settings.min_severity.rank
-        unique = {(f.rule, f.span, f.message): f for f in findings if f.severity.rank >= minimum}
-        ordered = sorted(unique.values(), key=lambda f: f.sort_key)
-        return FileResult(dockerfile.path, ordered, error=crash, dockerfile=dockerfile, lines=dockerfile.lines)
+        return crash
 
 
 def fails(findings: Sequence[Finding], fail_on: str) -> bool:

@@ -20,10 +20,35 @@ class Settings:
     fail_on: str = "warning"
     min_severity: Severity = Severity.INFO
     target: str | None = None
+    #: several targets (`--target` repeated, `targets = [...]`); each is linted as a shipped image
+    targets: tuple[str, ...] = ()
+    #: path glob -> role (`roles = { "docker/dev/*" = "dev" }`)
+    roles: dict[str, str] = field(default_factory=dict)
+    #: path glob -> rule IDs/prefixes ignored for matching files (ruff's `per-file-ignores`)
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     plugins: bool = False
     warn_unused_ignores: bool = False
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     source: str | None = None  # the config file these came from, for messages
+
+
+def all_targets(settings: Settings) -> tuple[str | None, ...]:
+    """The stages to lint as shipped images: the configured targets, else the last stage (None)."""
+    names = tuple(dict.fromkeys((*((settings.target,) if settings.target else ()), *settings.targets)))
+    return names or (None,)
+
+
+def ignored_for_path(path: str, settings: Settings) -> tuple[str, ...]:
+    """The rule codes `per-file-ignores` turns off for ``path`` (globs match the path as given, or any tail)."""
+    from fnmatch import fnmatchcase
+
+    normalized = path.replace("\\", "/").removeprefix("./")
+    codes: list[str] = []
+    for pattern, ignored in settings.per_file_ignores.items():
+        pattern = pattern.removeprefix("./")
+        if fnmatchcase(normalized, pattern) or fnmatchcase(normalized, f"*/{pattern.lstrip('/')}"):
+            codes.extend(ignored)
+    return tuple(codes)
 
 
 def _longest_match(rule_id: str, prefixes: tuple[str, ...]) -> int:

@@ -53,18 +53,37 @@ class ToolSpec:
     two_word: frozenset[str] = frozenset()  # `conda env create`, `uv pip install`
     aliases: tuple[tuple[str, str], ...] = ()
     stop_after: frozenset[str] = frozenset()  # `python -c CODE args...`
+    #: options that are flags for one subcommand although they take a value elsewhere: (subcommand, options)
+    flags_of: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 def _opts(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# pip install/download/wheel and pip's general options (pip 23-25): every option that takes a value, so the
+# value is never read as a package (`--progress-bar off numpy` installs numpy, not `off`)
 _PIP_VALUES = _opts(
-    "-r --requirement -c --constraint -e --editable -i --index-url --extra-index-url -f --find-links "
-    "--trusted-host -t --target --prefix --root --src --upgrade-strategy --platform --python-version "
-    "--implementation --abi --only-binary --no-binary --progress-bar --cache-dir --log --proxy --retries "
-    "--timeout --exists-action --cert --client-cert --global-option --config-settings -C --report --python "
-    "--index --group --extra -p -o --output-file --override --python-platform"
+    "-r --requirement -c --constraint -e --editable -t --target --platform --python-version --implementation --abi "
+    "--root --prefix --src --upgrade-strategy -C --config-settings --global-option --build-option --install-option "
+    "--no-binary --only-binary --progress-bar --root-user-action --report -i --index-url --extra-index-url "
+    "-f --find-links --group -d --dest -w --wheel-dir -b --build --python --log --log-file --local-log "
+    "--keyring-provider --proxy --retries --resume-retries --timeout --exists-action --trusted-host --cert "
+    "--client-cert --cache-dir --use-feature --use-deprecated"
+)
+# uv (`uv pip install`, `uv add`, `uv sync`, `uv venv`, `uv tool`, `uv pip compile`) and its global options
+_UV_VALUES = _opts(
+    "-r --requirement --requirements -c --constraint --constraints --override --overrides -b --build-constraint "
+    "--build-constraints -e --editable --extra --no-extra --group --no-group --only-group --index --default-index "
+    "-i --index-url --extra-index-url -f --find-links -P --upgrade-package --upgrade-group --reinstall-package "
+    "--refresh-package --no-build-isolation-package --no-build-package --no-binary-package --no-sources-package "
+    "--no-install-package --only-install-package --index-strategy --keyring-provider -C --config-setting "
+    "--config-settings --config-settings-package --exclude-newer --exclude-newer-package --resolution --prerelease "
+    "--fork-strategy --link-mode --no-binary --only-binary -p --python --python-version --python-platform --target "
+    "--prefix --torch-backend --dependency-metadata --excludes -o --output-file --custom-compile-command "
+    "--annotation-style --cache-dir --config-file --directory --project --allow-insecure-host --trusted-host "
+    "--color --python-preference --package --optional --marker --rev --tag --branch --bounds --script --with "
+    "--with-requirements --with-editable --from --prompt --install-dir --output-format --format --python-downloads"
 )
 _OS_VALUES = _opts(
     "-c --config --setopt --enablerepo --disablerepo --releasever --installroot -d -e -x --exclude "
@@ -72,10 +91,8 @@ _OS_VALUES = _opts(
 )
 SPECS: dict[str, ToolSpec] = {
     "pip": ToolSpec(_PIP_VALUES, clusters=True, two_word=frozenset({"cache", "config"})),
-    "uv": ToolSpec(
-        _PIP_VALUES | _opts("--cache-dir --directory --project --allow-insecure-host --torch-backend --default-index"),
-        two_word=frozenset({"pip"}),
-    ),
+    # `uv add --editable ./lib`: a flag of `uv add`, a value option of `uv pip install -e ./lib`
+    "uv": ToolSpec(_UV_VALUES, two_word=frozenset({"pip"}), flags_of=(("add", _opts("-e --editable")),)),
     "apt-get": ToolSpec(
         _opts("-o --option -c --config-file -t --target-release -a --host-architecture"), clusters=True
     ),
@@ -88,10 +105,16 @@ SPECS: dict[str, ToolSpec] = {
         clusters=True,
         aliases=(("in", "install"), ("rm", "remove"), ("ref", "refresh"), ("up", "update"), ("cc", "clean")),
     ),
-    "conda": ToolSpec(
-        _opts("-n --name -p --prefix -c --channel -f --file --set --add --prepend --append --remove"),
+    "conda": ToolSpec(  # conda, mamba and micromamba; `--override-channels`, `--strict-channel-priority`: flags
+        _opts(
+            "-n --name -p --prefix -c --channel -f --file --set --add --prepend --append --remove --repodata-fn "
+            "--solver --platform --subdir --channel-alias --clone --revision -r --root-prefix --rc-file --log-level "
+            "--channel-priority --pkgs-dirs --category --spec --experimental --override-frozen"
+        ),
         clusters=True,  # argparse/CLI11 clusters short options: `conda clean -ay` is -a -y
         two_word=frozenset({"env"}),
+        # `conda clean -afy`/`-tipsy`: -f (--force-pkgs-dirs) and -p (--packages) are flags of `clean`
+        flags_of=(("clean", _opts("-f -p")),),
     ),
     "curl": ToolSpec(
         _opts(
@@ -152,28 +175,40 @@ SPECS["apt"] = SPECS["apt-get"]
 
 _PIP_NAME = re.compile(r"pip(?:\d+(?:\.\d+)?)?")
 _PYTHON_NAME = re.compile(r"python(?:\d+(?:\.\d+)?)?")
+_PYTHON_WITH_VARIABLE = re.compile(r"python[\d.]*\$.*")  # `python$PYTHON_VERSION`, `python3.${MINOR}`
+_ONE_VARIABLE = re.compile(r"\$(?:\{[^}]*\}|\w+)")  # `$PYTHON`, `${PYTHON}`
 
 
 def tool_of(name: str, argv: Sequence[str]) -> tuple[str, int] | None:
-    """The tool a command runs and where its arguments start: ``python3 -m pip`` is pip from index 3."""
-    if _PIP_NAME.fullmatch(name):
+    """The tool a command runs and where its arguments start: ``python3 -m pip`` is pip from index 3.
+
+    ``name`` is the command word (as written when it holds a variable): a path to a tool is that tool
+    (``"$VENV/bin/pip"``, ``${CONDA_DIR}/envs/${env}/bin/pip``), ``python$PYTHON_VERSION`` is a python, and a
+    word that is only a variable (``${PYTHON}``) is one too when ``-m pip`` follows it."""
+    base = name.strip("\"'").rsplit("/", 1)[-1].strip("\"'")
+    if _PIP_NAME.fullmatch(base):
         return "pip", 1
-    if _PYTHON_NAME.fullmatch(name):
+    python = bool(_PYTHON_NAME.fullmatch(base) or _PYTHON_WITH_VARIABLE.fullmatch(base))
+    if python or _ONE_VARIABLE.fullmatch(base):
         if len(argv) >= 3 and argv[1] == "-m" and _PIP_NAME.fullmatch(argv[2]):
             return "pip", 3
         if len(argv) >= 2 and argv[1] == "-mpip":
             return "pip", 2
-        return "python", 1
-    if name == "apt":
+        return ("python", 1) if python else None
+    if base == "apt":
         return "apt-get", 1
-    if name in SPECS:
-        return name, 1
+    if base in SPECS:
+        return base, 1
     return None
 
 
 def parse_invocation(tool: str, words: Sequence[Word]) -> Invocation:
     """Split ``words`` (without the command name) into options, subcommand and positionals."""
     spec = SPECS[tool]
+    value_options = spec.value_options
+    if spec.flags_of:  # the subcommand is the first word that is not an option
+        first = next((word.text for word in words if not word.text.startswith("-")), None)
+        value_options = value_options - dict(spec.flags_of).get(first or "", frozenset())
     options: list[Option] = []
     positionals: list[Word] = []
     index, count, only_positionals = 0, len(words), False
@@ -193,7 +228,7 @@ def parse_invocation(tool: str, words: Sequence[Word]) -> Invocation:
             name, equals, value = text.partition("=")
             if equals:
                 options.append(Option(name, Word(value, value, word.span), word.span))
-            elif name in spec.value_options and index + 1 < count:
+            elif name in value_options and index + 1 < count:
                 options.append(Option(name, words[index + 1], word.span.cover(words[index + 1].span)))
                 consumed_next = True
             else:
@@ -201,7 +236,7 @@ def parse_invocation(tool: str, words: Sequence[Word]) -> Invocation:
         elif spec.clusters:
             for position, char in enumerate(text[1:], start=2):
                 name = "-" + char
-                if name in spec.value_options:
+                if name in value_options:
                     rest = text[position:]
                     if rest:
                         options.append(Option(name, Word(rest, rest, word.span), word.span))
@@ -214,10 +249,10 @@ def parse_invocation(tool: str, words: Sequence[Word]) -> Invocation:
                 options.append(Option(name, None, word.span))
         else:
             name = text
-            if name in spec.value_options and index + 1 < count:
+            if name in value_options and index + 1 < count:
                 options.append(Option(name, words[index + 1], word.span.cover(words[index + 1].span)))
                 consumed_next = True
-            elif text[:2] in spec.value_options and len(text) > 2:
+            elif text[:2] in value_options and len(text) > 2:
                 options.append(Option(text[:2], Word(text[2:], text[2:], word.span), word.span))
             else:
                 options.append(Option(name, None, word.span))

@@ -18,12 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
 
-def lint(text: str, select: Iterable[str] = (), *, dedent: bool = True, **settings: object) -> list[Finding]:
-    """Lint ``text`` (dedented) with the rules in ``select`` (all default rules when empty)."""
+def lint(
+    text: str, select: Iterable[str] = (), *, dedent: bool = True, path: str = "Dockerfile", **settings: object
+) -> list[Finding]:
+    """Lint ``text`` (dedented) as ``path`` with the rules in ``select`` (all default rules when empty)."""
     source = textwrap.dedent(text).lstrip("\n") if dedent else text
     chosen = tuple(select)
     linter = Linter(Settings(select=chosen, extend_select=chosen, **settings), builtin_rules())  # type: ignore[arg-type]
-    result = linter.lint_bytes(source.encode("utf-8"), "Dockerfile")
+    result = linter.lint_bytes(source.encode("utf-8"), path)
     assert result.error is None, result.error
     return result.findings
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from fnmatch import fnmatchcase
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 _DIR = Path(__file__).resolve().parent
@@ -347,28 +350,49 @@ def pytorch_image_tag(tag: str | None) -> PytorchImageTag | None:
 class NgcRelease:
     release: str
     cuda: str
-    checked_container: str
+    checked_container: str  # the container whose release notes were read ("" when none was)
     verified: bool
     source: str
+    ubuntu: str = ""
+    python: str = ""
+    python_verified: bool = False
 
 
 def ngc_repositories() -> tuple[str, ...]:
     return tuple(load("images")["ngc"]["repositories"])
 
 
-def ngc_release(tag: str | None) -> NgcRelease | None:
-    """The CUDA of an NGC framework container ``YY.MM-<suffix>`` tag (only releases in the table)."""
+def _ngc_row(row: dict[str, Any]) -> NgcRelease:
+    return NgcRelease(
+        row["release"],
+        row["cuda"],
+        row.get("checked_container", ""),
+        bool(row.get("verified")),
+        row["source"],
+        row.get("ubuntu", ""),
+        row.get("python", ""),
+        bool(row.get("python_verified")),
+    )
+
+
+def ngc_releases() -> list[NgcRelease]:
+    """Every NGC release row, in file order (a release may have one row per checked container)."""
+    return [_ngc_row(row) for row in load("images").get("ngc_release", [])]
+
+
+def ngc_release(tag: str | None, container: str | None = None) -> NgcRelease | None:
+    """The CUDA (and Ubuntu/Python) of an NGC framework container ``YY.MM-<suffix>`` tag (only releases in the
+    table). With ``container`` (``"pytorch"``, ``"tensorflow"``, ``"tritonserver"``), a row checked on that
+    container is preferred over the release's first row."""
     if not tag:
         return None
     match = re.match(load("images")["ngc"]["tag_pattern"], tag)
     if not match:
         return None
-    for row in load("images").get("ngc_release", []):
-        if row["release"] == match.group("release"):
-            return NgcRelease(
-                row["release"], row["cuda"], row["checked_container"], bool(row.get("verified")), row["source"]
-            )
-    return None
+    rows = [row for row in ngc_releases() if row.release == match.group("release")]
+    if container:
+        rows.sort(key=lambda row: row.checked_container != container)
+    return rows[0] if rows else None
 
 
 def cuda_eol_major_max() -> int | None:
@@ -390,6 +414,123 @@ def tool_availability(reference: str) -> ToolAvailability | None:
     for row in load("images").get("tool_availability", []):
         if re.search(row["match"], reference):
             return ToolAvailability(row["family"], row["has_curl"], row["has_wget"], bool(row.get("verified")))
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# base images: what a known base already provides (base_images.toml)
+
+BASE_IMAGE_TOOLS = frozenset({"python", "curl", "wget"})
+_BASE_IMAGE_KEYS = frozenset(
+    {
+        "key",
+        "repository",
+        "tag",
+        "user",
+        "dev_user",
+        "uids",
+        "healthcheck",
+        "workdir",
+        "env",
+        "tools",
+        "role",
+        "port",
+        "health_path",
+        "source",
+        "verified",
+        "notes",
+    }
+)
+BASE_IMAGE_ROLES = frozenset({"serving", "notebook", "dev"})
+
+
+@dataclass(frozen=True)
+class BaseImage:
+    key: str  # the row's pattern, for messages/--facts ("quay.io/jupyter/*")
+    user: str | None  # USER the image runs as; None = root/unset
+    dev_user: str | None  # devcontainers' remoteUser
+    uids: Mapping[int, str]  # existing users with uid >= 1000 -> name
+    healthcheck: bool | None  # None unknown
+    workdir: str | None
+    env: Mapping[str, str]
+    tools: frozenset[str] | None  # subset of {"python","curl","wget"}; None = unknown
+    role: str | None
+    port: int | None
+    health_path: str | None
+    source: str
+    verified: bool
+    notes: str = field(default="", compare=False)
+
+    def has_tool(self, tool: str) -> bool | None:
+        """True/False when the row lists tools, None when they are unknown."""
+        return None if self.tools is None else tool in self.tools
+
+
+def _globs(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _base_image_row(row: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...], BaseImage]:
+    unknown = set(row) - _BASE_IMAGE_KEYS
+    if unknown:
+        raise ValueError(f"base_images.toml: unknown keys {sorted(unknown)} in row {row.get('repository')!r}")
+    repositories = tuple(glob.lower() for glob in _globs(row["repository"]))
+    tags = _globs(row.get("tag"))
+    if not repositories:
+        raise ValueError("base_images.toml: a row without repository")
+    tools = row.get("tools")
+    if tools is not None and not set(tools) <= BASE_IMAGE_TOOLS:
+        raise ValueError(f"base_images.toml: tools {tools!r} not in {sorted(BASE_IMAGE_TOOLS)}")
+    role = row.get("role") or None
+    if role is not None and role not in BASE_IMAGE_ROLES:
+        raise ValueError(f"base_images.toml: role {role!r} not in {sorted(BASE_IMAGE_ROLES)}")
+    key = row.get("key") or repositories[0] + (f":{tags[0]}" if tags else "")
+    image = BaseImage(
+        key=key,
+        user=row.get("user") or None,
+        dev_user=row.get("dev_user") or None,
+        uids=MappingProxyType({int(uid): str(name) for uid, name in row.get("uids", {}).items()}),
+        healthcheck=row.get("healthcheck"),
+        workdir=row.get("workdir") or None,
+        env=MappingProxyType({str(name): str(value) for name, value in row.get("env", {}).items()}),
+        tools=frozenset(tools) if tools is not None else None,
+        role=role,
+        port=int(row["port"]) if row.get("port") is not None else None,
+        health_path=row.get("health_path") or None,
+        source=row["source"],
+        verified=bool(row["verified"]),
+        notes=row.get("notes", ""),
+    )
+    return repositories, tags, image
+
+
+@cache
+def _base_image_rows() -> tuple[tuple[tuple[str, ...], tuple[str, ...], BaseImage], ...]:
+    return tuple(_base_image_row(row) for row in load("base_images").get("image", []))
+
+
+def base_images() -> list[BaseImage]:
+    """Every base-image row, in match order."""
+    return [image for _, _, image in _base_image_rows()]
+
+
+@cache
+def base_image(repository: str, tag: str | None) -> BaseImage | None:
+    """What the base ``repository:tag`` already provides (first matching row), or None for unknown images.
+
+    ``repository`` is ``images.full_name(image)`` (``"quay.io/jupyter/base-notebook"``, ``"python"``,
+    ``"nvcr.io/nvidia/pytorch"``); ``tag`` None means ``latest``.
+    """
+    name = repository.lower()
+    wanted = tag or "latest"
+    for repositories, tags, image in _base_image_rows():
+        if not any(fnmatchcase(name, glob) for glob in repositories):
+            continue
+        if tags and not any(fnmatchcase(wanted, glob) for glob in tags):
+            continue
+        return image
     return None
 
 

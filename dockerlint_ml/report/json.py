@@ -1,4 +1,5 @@
-"""Machine output: ``{"version", "findings": [...], "errors": [...]}`` (documented in the README)."""
+"""Machine output: ``{"version", "findings": [...], "errors": [...], "files": [...]}`` (documented in the README);
+``files`` gives each linted file's shipped images with their inferred role and the signal it came from."""
 
 from __future__ import annotations
 
@@ -28,4 +29,13 @@ def render(results: Sequence[FileResult]) -> str:
         for f in result.findings
     ]
     errors = [{"path": r.path, "message": r.error} for r in results if r.error is not None]
-    return json.dumps({"version": __version__, "findings": findings, "errors": errors}, indent=2) + "\n"
+    files = [
+        {
+            "path": r.path,
+            "images": [{"target": target, "role": role, "role_signal": signal} for target, role, signal in r.images],
+        }
+        for r in results
+        if r.images
+    ]
+    document = {"version": __version__, "findings": findings, "errors": errors, "files": files}
+    return json.dumps(document, indent=2) + "\n"

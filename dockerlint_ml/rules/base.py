@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
 
+from ..baseimages import BaseImage, known_base
 from ..model import Dockerfile, Fix, Instruction, Severity, ShellCommand, Span, Stage, Word
+from ..roles import Role, infer_role
 
 FAMILIES = {
     "0": "correctness",
@@ -52,6 +54,8 @@ class Rule:
     fixable: ClassVar[bool] = False
     #: option name -> default value; the config validates user values against these types
     options: ClassVar[Mapping[str, Any]] = {}
+    #: the image roles (roles.py) the rule applies to; None: every role
+    roles: ClassVar[frozenset[str] | None] = None
 
     @classmethod
     def family(cls) -> str:
@@ -79,6 +83,8 @@ class RuleContext:
     target: str | None = None
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     build_context: Any = None
+    #: config `roles`: path glob -> role
+    role_patterns: Mapping[str, str] = field(default_factory=dict)
 
     def options(self, rule: type[Rule] | Rule) -> dict[str, Any]:
         merged = dict(rule.options)
@@ -94,6 +100,27 @@ class RuleContext:
             if found is not None:
                 return found
         return self.dockerfile.stages[-1]
+
+    @cached_property
+    def base_image(self) -> BaseImage | None:
+        """What the root image of the final stage's lineage provides (base-image knowledge), if known."""
+        final = self.final_stage
+        if final is None:
+            return None
+        return known_base(self.lineage(final)[0].image)
+
+    @cached_property
+    def role(self) -> Role:
+        """The shipped image's role and the signal it came from."""
+        final = self.final_stage
+        lineage = self.lineage(final) if final else []
+        base = self.base_image
+        base_role = (base.role, base.key) if base is not None and base.role else None
+        return infer_role(self.dockerfile, final, lineage, self.role_patterns, base_role)
+
+    def applies(self, rule: type[Rule] | Rule) -> bool:
+        """Whether ``rule`` applies to this image's role."""
+        return rule.roles is None or self.role.role in rule.roles
 
     @cached_property
     def shipped_indexes(self) -> frozenset[int]:

@@ -8,12 +8,13 @@ control and build history wherever it stands) and at global ARGs and ONBUILD tri
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from fnmatch import fnmatchcase
 from typing import Any, ClassVar
 
-from ..images import full_name
-from ..model import Instruction, Severity, ShellCommand, Span, Word
+from ..baseimages import known_base
+from ..model import Instruction, Severity, ShellCommand, Span, Stage, Word
+from ..roles import SERVICES
 from ..shell import SHELLS
 from ..text import expand
 from .base import Problem, Rule, RuleContext
@@ -205,21 +206,49 @@ def _env_arg_instructions(ctx: RuleContext) -> Iterator[Instruction]:
 # ML301
 
 
-#: Base images known to run as a non-root user by default (no `USER` needed in the Dockerfile).
-NON_ROOT_BASE_IMAGES = ("jupyter/*", "quay.io/jupyter/*", "bitnami/*", "cgr.dev/*")
+#: Runtime directories an unprivileged user must be able to write (hub caches, model dirs).
+_WRITABLE_ENV = ("HF_HOME", "HUGGINGFACE_HUB_CACHE", "HF_HUB_CACHE", "TRANSFORMERS_CACHE", "TORCH_HOME",
+                 "XDG_CACHE_HOME", "MODEL_DIR", "MODEL_PATH", "MODEL_STORE")  # fmt: skip
+
+
+def _runtime_dirs(ctx: RuleContext) -> list[str]:
+    """Directories the image writes at run time, from ENV (hub caches, model dirs) and VOLUME."""
+    final = ctx.final_stage
+    found: list[str] = []
+    for stage in ctx.lineage(final) if final else []:
+        for instruction in stage.of("ENV", "VOLUME"):
+            if instruction.keyword == "ENV":
+                values = [v for k, v, _ in instruction.pairs() if k in _WRITABLE_ENV and v]
+            else:
+                values = list(instruction.exec_form or (w.text for w in instruction.arguments))
+            for value in values:
+                text, resolved = expand(value.strip("\"'"), instruction.scope)
+                if resolved and text.startswith("/") and text not in found:
+                    found.append(text)
+    return found
+
+
+def _free_uid(taken: Iterable[int]) -> int:
+    uid, used = 1000, set(taken)
+    while uid in used:
+        uid += 1
+    return uid
 
 
 class RunsAsRoot(Rule):
     """The image runs as root: the final stage (with the stages it is built ``FROM``) sets no ``USER``, or
     the last ``USER`` is ``root``/``0``. A ``USER`` given by a variable of unknown value, or a base image
-    known to run as non-root (``*:nonroot`` distroless tags, ``jupyter/*``, ``bitnami/*``, ``cgr.dev/*``),
-    keeps the rule silent."""
+    known to run as non-root (base-image knowledge: jupyter's ``jovyan``, torchserve's ``model-server``,
+    ``*:nonroot`` distroless, chainguard), keeps the rule silent. Only for images that run a service or a
+    job (roles ``serving`` and ``batch``): a dev container, CI runner, training rig or base image runs as
+    root by design."""
 
     id = "ML301"
     name = "runs-as-root"
     severity = Severity.WARNING
     summary = "the image runs as root"
     tags = ("security",)
+    roles = SERVICES
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         final = ctx.final_stage
@@ -236,22 +265,46 @@ class RunsAsRoot(Rule):
                 return  # a scratch stage with nothing to run only carries files out (`--output`, `COPY --from`)
             if image.tag and "nonroot" in image.tag.lower():
                 return
-            if any(fnmatchcase(full_name(image), pattern) for pattern in NON_ROOT_BASE_IMAGES):
-                return
+            base = ctx.base_image
+            if base is not None and (base.user or base.dev_user):
+                return  # the base runs as (or hands the session to) its own unprivileged user
             yield self.problem(
                 final.from_instruction,
-                "the image runs as root (no `USER` in the final stage): create an unprivileged user and switch "
-                "to it before CMD, e.g. `RUN useradd --create-home --uid 1000 app` then `USER app`",
+                "the image runs as root (no `USER` in the final stage): " + self._advice(ctx, image.is_scratch),
             )
             return
         last, user = found
         if user is None or not is_root_user(user):
             return
-        yield self.problem(
-            last,
-            f"the image runs as root (`USER {last.arguments[0].text}` is the last USER): switch to an "
-            "unprivileged user after the steps that need root, e.g. `USER app` (created with `useradd`)",
+        base = ctx.base_image
+        if base is not None and base.user and not is_root_user(base.user):
+            advice = f"switch back to the base image's user after the steps that need root: `USER {base.user}`"
+        else:
+            advice = "switch to an unprivileged user after the steps that need root: " + self._advice(ctx, False)
+        yield self.problem(last, f"the image runs as root (`USER {last.arguments[0].text}` is the last USER): {advice}")
+
+    @staticmethod
+    def _advice(ctx: RuleContext, scratch: bool) -> str:
+        base = ctx.base_image
+        image = ctx.lineage(ctx.final_stage)[0].image if ctx.final_stage else None
+        no_shell = scratch or (image is not None and "distroless" in (image.registry or "") + image.repository)
+        if no_shell:
+            return "the image has no shell or `useradd`, so set a numeric user: `USER 65532:65532`"
+        taken = dict(base.uids) if base is not None else {}
+        uid = _free_uid(taken)
+        note = f" (uid 1000 is `{taken[1000]}` in `{base.key}`)" if base is not None and 1000 in taken else ""
+        advice = (
+            f"create an unprivileged user and switch to it before CMD, e.g. "
+            f"`RUN useradd --create-home --uid {uid} app` then `USER app`{note}"
         )
+        dirs = _runtime_dirs(ctx)
+        if dirs:
+            shown = " ".join(dirs[:3])
+            advice += (
+                f", and make the directories it writes at run time its own "
+                f"(`RUN mkdir -p {shown} && chown app {shown}`)"
+            )
+        return advice
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -861,7 +914,9 @@ class AddInsteadOfCopy(Rule):
 
 
 class SudoInRun(Rule):
-    """``sudo`` in a RUN: build steps already run as the current ``USER``; switch users with ``USER``."""
+    """``sudo`` in a RUN that runs as a non-root user: build steps already run as the current ``USER``; switch
+    users with ``USER``. A ``sudo`` while the build still runs as root is a no-op and is not reported; one
+    finding per RUN."""
 
     id = "ML308"
     name = "sudo-in-run"
@@ -870,13 +925,38 @@ class SudoInRun(Rule):
     tags = ("security",)
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
-        for _instruction, command in ctx.commands():
-            if command.name == "sudo":
-                yield self.problem(
-                    command.words[0],
-                    "`sudo` in RUN: build steps run as the current USER already; put `USER root` before the "
-                    "privileged steps and `USER <app>` after them, and do not ship sudo in the image",
-                )
+        for stage in ctx.dockerfile.stages:
+            user = self._inherited_user(ctx, stage)
+            for instruction in stage.body:
+                if instruction.keyword == "USER" and instruction.arguments:
+                    text, resolved = expand(instruction.arguments[0].text, instruction.scope)
+                    user = text if resolved else None
+                    continue
+                if instruction.keyword != "RUN" or (user is not None and is_root_user(user)):
+                    continue
+                command = next((c for c in instruction.commands if c.name == "sudo"), None)
+                if command is not None:
+                    who = f"`{user}`" if user else "the current user"
+                    yield self.problem(
+                        command.words[0],
+                        f"`sudo` in RUN (running as {who}): put `USER root` before the privileged steps and "
+                        "`USER <app>` after them, and do not ship sudo in the image",
+                    )
+
+    @staticmethod
+    def _inherited_user(ctx: RuleContext, stage: Stage) -> str | None:
+        """The user a stage starts as: its parent stage's last USER, else the base image's (root when known)."""
+        lineage = ctx.lineage(stage)[:-1]
+        for parent in reversed(lineage):
+            users = parent.of("USER")
+            if users and users[-1].arguments:
+                text, resolved = expand(users[-1].arguments[0].text, users[-1].scope)
+                return text if resolved else None
+        root = lineage[0] if lineage else stage
+        base = known_base(root.image)
+        if base is not None:
+            return base.user or "root"
+        return "root" if root.image is not None and root.image.resolved else None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -987,11 +1067,17 @@ class SshExposed(Rule):
     severity = Severity.WARNING
     summary = "the image exposes or installs an SSH server"
     tags = ("security",)
+    #: a dev pod or a multi-node training image uses sshd on purpose
+    roles = SERVICES
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         final = ctx.final_stage
         if final is None:
             return
+        yield from self._first(ctx, final)
+
+    def _first(self, ctx: RuleContext, final: Stage) -> Iterator[Problem]:
+        """One finding per image: the EXPOSE of port 22 if there is one, else the SSH server install."""
         for stage in ctx.lineage(final):
             for instruction in stage.of("EXPOSE"):
                 for word in instruction.arguments:
@@ -999,9 +1085,10 @@ class SshExposed(Rule):
                     if resolved and _exposes_ssh(port):
                         yield self.problem(
                             word,
-                            f"`EXPOSE {word.text}` publishes SSH: do not run sshd in a model container; use "
-                            "`docker exec`/`kubectl exec` to get a shell",
+                            f"`EXPOSE {word.text}` publishes SSH: do not run sshd in a deployed model container; "
+                            "use `docker exec`/`kubectl exec` to get a shell",
                         )
+                        return
         for _instruction, command in ctx.commands(shipped_only=True):
             packages = SSH_SERVER_PACKAGES.get(command.tool or "")
             if not packages or command.subcommand not in _INSTALL_SUBCOMMANDS or command.invocation is None:
@@ -1014,6 +1101,7 @@ class SshExposed(Rule):
                         "passwords to manage; use `docker exec`/`kubectl exec` (install `openssh-client` if you "
                         "only need git over ssh)",
                     )
+                    return
 
 
 RULES: list[type[Rule]] = [

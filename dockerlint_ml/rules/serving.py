@@ -8,15 +8,32 @@ overridden), with Docker's rule that an ENTRYPOINT set in a stage drops a CMD in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from ..images import full_name
 from ..model import ImageRef, Instruction, Severity, ShellCommand, Stage
+from ..roles import SERVICES, SIDE_UI_PORTS
+from ..runtime import (
+    HEALTH_ENDPOINTS,
+    LAUNCHERS,
+    SERVER_COMMANDS,
+    SERVER_MODULES,
+    Server,
+    Startup,
+    basename,
+    find_server,
+    listening_port,
+    python_unbuffered,
+    runs_python,
+)
+from ..runtime import startup as _startup
 from ..text import expand
 from .base import Problem, Rule, RuleContext
 from .common import final_user, is_root_user
+
+__all__ = ["LAUNCHERS", "SERVER_COMMANDS", "SERVER_MODULES", "find_server"]
 
 # ---------------------------------------------------------------------------------------------------------
 # Facts (to move into a knowledge file later)
@@ -54,237 +71,8 @@ BASE_IMAGE_HTTP_TOOLS: dict[str, tuple[tuple[str, frozenset[str] | None], ...]] 
 TOOL_PACKAGES = {"curl": frozenset({"curl", "curl-minimal"}), "wget": frozenset({"wget", "wget2"})}
 
 
-@dataclass(frozen=True)
-class Server:
-    """A command-line program that starts a server."""
-
-    #: word sequences of which one must appear in the arguments (`flask run`, `mlflow models serve`); None: any
-    subcommands: tuple[tuple[str, ...], ...] | None = None
-    #: the server is a Python process (its stdout buffering matters, ML405)
-    python: bool = True
-
-
-_ANY = Server()
-#: Programs that start a server, by executable name.
-SERVER_COMMANDS: dict[str, Server] = {
-    "uvicorn": _ANY,
-    "gunicorn": _ANY,
-    "hypercorn": _ANY,
-    "daphne": _ANY,
-    "granian": _ANY,
-    "waitress-serve": _ANY,
-    "flask": Server((("run",),)),
-    "fastapi": Server((("run",), ("dev",))),
-    "streamlit": Server((("run",),)),
-    "chainlit": Server((("run",),)),
-    "panel": Server((("serve",),)),
-    "bokeh": Server((("serve",),)),
-    "gradio": _ANY,  # only `gradio app.py`: see _server_at
-    "vllm": Server((("serve",),)),
-    "bentoml": Server((("serve",), ("serve-http",), ("serve-grpc",))),
-    "mlflow": Server((("models", "serve"), ("server",))),
-    "serve": Server((("run",),)),  # Ray Serve
-    "mlserver": Server((("start",),)),
-    "torchserve": Server(python=False),  # a Java frontend; `torchserve --stop` excluded in _server_at
-    "tritonserver": Server(python=False),
-    "tensorflow_model_server": Server(python=False),
-    "text-generation-launcher": Server(python=False),
-    "text-embeddings-router": Server(python=False),
-    "llama-server": Server(python=False),
-    "ollama": Server((("serve",),), python=False),
-}
-#: Modules that start a server under `python -m`; a trailing `.` matches every module below it.
-SERVER_MODULES: dict[str, Server] = {
-    "uvicorn": _ANY,
-    "gunicorn": _ANY,
-    "hypercorn": _ANY,
-    "daphne": _ANY,
-    "granian": _ANY,
-    "http.server": _ANY,
-    "flask": SERVER_COMMANDS["flask"],
-    "fastapi": SERVER_COMMANDS["fastapi"],
-    "streamlit": SERVER_COMMANDS["streamlit"],
-    "bentoml": SERVER_COMMANDS["bentoml"],
-    "mlflow": SERVER_COMMANDS["mlflow"],
-    "mlserver": SERVER_COMMANDS["mlserver"],
-    "vllm.entrypoints.": _ANY,
-    "sglang.launch_server": _ANY,
-    "llama_cpp.server": _ANY,
-}
-#: Programs that run the command given after them (init shims, user switchers, env runners, tracers).
-LAUNCHERS = frozenset(
-    {
-        "tini",
-        "tini-static",
-        "dumb-init",
-        "catatonit",
-        "gosu",
-        "su-exec",
-        "setpriv",
-        "env",
-        "exec",
-        "nohup",
-        "nice",
-        "timeout",
-        "stdbuf",
-        "sudo",
-        "opentelemetry-instrument",
-        "ddtrace-run",
-        "newrelic-admin",
-        "poetry",
-        "uv",
-        "pipenv",
-        "pdm",
-        "hatch",
-        "pixi",
-        "conda",
-        "mamba",
-        "micromamba",
-        "doppler",
-        "infisical",
-    }
-)
-_PYTHON = re.compile(r"python(?:\d+(?:\.\d+)?)?")
-
-
-# ---------------------------------------------------------------------------------------------------------
-# What the container runs
-
-
-def _basename(word: str) -> str:
-    return word.rsplit("/", 1)[-1]
-
-
-def _python_parts(args: Sequence[str]) -> tuple[str | None, bool]:
-    """For the arguments of `python`: the `-m` module (None for a script or `-c`) and whether `-u` is given."""
-    unbuffered = False
-    index = 0
-    while index < len(args):
-        arg = args[index]
-        if not arg.startswith("-") or arg == "-" or arg.startswith("--"):
-            if arg.startswith("--"):
-                index += 1
-                continue
-            return None, unbuffered
-        for position, char in enumerate(arg[1:], start=2):
-            if char == "u":
-                unbuffered = True
-            elif char in "mcWX":
-                value = arg[position:] or (args[index + 1] if index + 1 < len(args) else "")
-                if char == "m":
-                    return value or None, unbuffered
-                if char == "c":
-                    return None, unbuffered
-                if not arg[position:]:
-                    index += 1
-                break
-        index += 1
-    return None, unbuffered
-
-
-def _has_sequence(args: Sequence[str], sequence: tuple[str, ...]) -> bool:
-    size = len(sequence)
-    return any(tuple(args[i : i + size]) == sequence for i in range(len(args) - size + 1))
-
-
-def _accepts(server: Server, args: Sequence[str]) -> bool:
-    return server.subcommands is None or any(_has_sequence(args, s) for s in server.subcommands)
-
-
-def _server_at(argv: Sequence[str]) -> tuple[str, Server] | None:
-    """The server ``argv`` starts when its first word is the program (no launcher handling)."""
-    name, args = _basename(argv[0]), argv[1:]
-    if _PYTHON.fullmatch(name):
-        module, _ = _python_parts(args)
-        if module is None:
-            return None
-        rest = args[args.index(module) + 1 :] if module in args else ()
-        for key, server in SERVER_MODULES.items():
-            if (module == key or (key.endswith(".") and module.startswith(key))) and _accepts(server, rest):
-                return f"python -m {module}", server
-        return None
-    server = SERVER_COMMANDS.get(name)
-    if server is None or not _accepts(server, args):
-        return None
-    if name == "gradio":  # `gradio app.py` (reload mode); `gradio deploy`, `gradio cc ...` are tools
-        first = next((a for a in args if not a.startswith("-")), "")
-        return (name, server) if first.endswith(".py") else None
-    if name == "torchserve" and "--stop" in args:
-        return None
-    return name, server
-
-
-def _real_commands(argv: Sequence[str]) -> Iterator[Sequence[str]]:
-    """``argv`` and, when it starts with a launcher (`tini --`, `gosu app`, `uv run`...), each tail after it."""
-    if not argv:
-        return
-    yield argv
-    if _basename(argv[0]) in LAUNCHERS:
-        for index in range(1, len(argv)):
-            yield argv[index:]
-
-
-def find_server(argv: Sequence[str]) -> tuple[str, Server] | None:
-    """The server that ``argv`` starts, looking through launchers, or None."""
-    for candidate in _real_commands(argv):
-        found = _server_at(candidate)
-        if found:
-            return found
-    return None
-
-
-def _runs_python(argv: Sequence[str]) -> bool:
-    for candidate in _real_commands(argv):
-        if _PYTHON.fullmatch(_basename(candidate[0])):
-            return True
-        found = _server_at(candidate)
-        if found and found[1].python:
-            return True
-    return False
-
-
-def _python_unbuffered(argv: Sequence[str]) -> bool:
-    return any(
-        _PYTHON.fullmatch(_basename(candidate[0])) and _python_parts(candidate[1:])[1]
-        for candidate in _real_commands(argv)
-    )
-
-
-@dataclass(frozen=True)
-class Startup:
-    """The effective ENTRYPOINT and CMD of the final stage, read through its lineage."""
-
-    entrypoint: Instruction | None
-    cmd: Instruction | None  # None also when a shell-form ENTRYPOINT makes Docker ignore it
-
-    @property
-    def instructions(self) -> list[Instruction]:
-        return [i for i in (self.entrypoint, self.cmd) if i is not None]
-
-    def argvs(self) -> Iterator[tuple[Instruction | ShellCommand, tuple[str, ...]]]:
-        """Each command the container may run, where it is written, and its argv."""
-        for instruction in self.instructions:
-            for command in instruction.commands:
-                yield command, command.argv
-        if self.entrypoint and self.cmd and self.entrypoint.exec_form and self.cmd.exec_form:
-            yield self.cmd, self.entrypoint.exec_form + self.cmd.exec_form
-
-
 def startup(ctx: RuleContext) -> Startup:
-    entrypoint = cmd = None
-    stage = ctx.final_stage
-    for member in ctx.lineage(stage) if stage else []:
-        cmd_set_here = False
-        for instruction in member.body:
-            if instruction.keyword == "CMD":
-                cmd, cmd_set_here = instruction, True
-            elif instruction.keyword == "ENTRYPOINT":
-                entrypoint = instruction
-                if not cmd_set_here:  # BuildKit: an ENTRYPOINT resets a CMD inherited from the parent
-                    cmd = None
-    if entrypoint is not None and not entrypoint.exec_form:
-        cmd = None
-    return Startup(entrypoint, cmd)
+    return _startup(ctx.lineage(ctx.final_stage) if ctx.final_stage else [])
 
 
 @dataclass(frozen=True)
@@ -310,9 +98,10 @@ def serving_evidence(ctx: RuleContext, start: Startup | None = None) -> Serving 
         found = find_server(argv)
         if found:
             return Serving(at, f"`{found[0]}` on line {at.span.line} starts a server", found[1])
-    exposes = _lineage_instructions(ctx, "EXPOSE")
-    if exposes:
-        return Serving(exposes[0], f"`EXPOSE {exposes[0].args}` on line {exposes[0].line}", None)
+    port = _first_exposed_port(ctx)
+    if port is not None:
+        expose = next(i for i in _lineage_instructions(ctx, "EXPOSE") if str(port) in i.args)
+        return Serving(expose, f"`EXPOSE {expose.args}` on line {expose.line}", None)
     return None
 
 
@@ -350,26 +139,63 @@ def base_http_tools(image: ImageRef | None) -> frozenset[str] | None:
 
 
 class MissingHealthcheck(Rule):
-    """A serving image should tell Docker how to check that the server still answers."""
+    """A serving image should tell Docker how to check that the server still answers. A HEALTHCHECK the base
+    image defines (base-image knowledge: jupyter stacks) is inherited and counts."""
 
     id = "ML401"
     name = "missing-healthcheck"
     severity = Severity.WARNING
     summary = "serving image without HEALTHCHECK"
     tags = ("serving",)
+    roles = frozenset({"serving"})
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         if _lineage_instructions(ctx, "HEALTHCHECK"):
             return  # `HEALTHCHECK NONE` is an explicit opt-out
-        evidence = serving_evidence(ctx)
+        base = ctx.base_image
+        if base is not None and base.healthcheck:
+            return  # inherited from the base image
+        start = startup(ctx)
+        evidence = serving_evidence(ctx, start)
         if evidence is None:
             return
         yield self.problem(
             ctx.final_stage.from_instruction if ctx.final_stage else evidence.at,
-            f"serving image ({evidence.what}) has no HEALTHCHECK: add one that probes the server "
-            "(e.g. `HEALTHCHECK CMD python -c \"import urllib.request as u; u.urlopen('http://localhost:8000/health')\"`)"
-            ", or `HEALTHCHECK NONE` to opt out explicitly",
+            f"serving image ({evidence.what}) has no HEALTHCHECK: add one that probes the server, e.g. "
+            f"{self._example(ctx, start, evidence)}, or `HEALTHCHECK NONE` to opt out explicitly "
+            "(Kubernetes ignores HEALTHCHECK: there, define liveness/readiness probes instead)",
         )
+
+    @staticmethod
+    def _example(ctx: RuleContext, start: Startup, evidence: Serving) -> str:
+        """A HEALTHCHECK that works in this image: its port, a tool it has, the server's known endpoint."""
+        server_name = evidence.what.split("`")[1] if evidence.server is not None else None
+        port, path = HEALTH_ENDPOINTS.get(server_name or "", (None, "/health"))
+        argv_port = next((listening_port(argv) for _, argv in start.argvs() if listening_port(argv)), None)
+        exposed = _first_exposed_port(ctx)
+        port = argv_port or exposed or port or 8000
+        url = f"http://localhost:{port}{path}"
+        base = ctx.base_image
+        tools = set(base.tools) if base is not None and base.tools is not None else set()
+        tools |= {tool for tool in ("curl", "wget") if HealthcheckToolMissing._provided(ctx, tool)}
+        if "curl" in tools:
+            return f"`HEALTHCHECK CMD curl -fsS {url} || exit 1`"
+        if "wget" in tools:
+            return f"`HEALTHCHECK CMD wget -qO- {url} || exit 1`"
+        python = (evidence.server is not None and evidence.server.python) or "python" in tools
+        if python or base is None:
+            return f"`HEALTHCHECK CMD python -c \"import urllib.request as u; u.urlopen('{url}')\"`"
+        return f"`HEALTHCHECK CMD curl -fsS {url} || exit 1` (install curl first: the image has none)"
+
+
+def _first_exposed_port(ctx: RuleContext) -> int | None:
+    for instruction in _lineage_instructions(ctx, "EXPOSE"):
+        for word in instruction.arguments:
+            text, resolved = expand(word.text, instruction.scope)
+            number = text.split("/", 1)[0]
+            if resolved and number.isdigit() and int(number) not in SIDE_UI_PORTS:
+                return int(number)
+    return None
 
 
 class HealthcheckToolMissing(Rule):
@@ -411,7 +237,7 @@ class HealthcheckToolMissing(Rule):
         packages = TOOL_PACKAGES[tool]
         for instruction in _lineage_instructions(ctx, "RUN", "COPY", "ADD"):
             if instruction.keyword != "RUN":
-                if any(_basename(w.text.rstrip("/")) == tool for w in instruction.arguments):
+                if any(basename(w.text.rstrip("/")) == tool for w in instruction.arguments):
                     return True
                 continue
             for command in instruction.commands:
@@ -454,6 +280,7 @@ class ShellFormEntrypoint(Rule):
     severity = Severity.WARNING
     summary = "CMD/ENTRYPOINT in shell form: the server does not receive SIGTERM"
     tags = ("serving",)
+    roles = SERVICES
     fixable = True  # see fix.py
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
@@ -557,6 +384,7 @@ class PythonUnbufferedMissing(Rule):
     severity = Severity.INFO
     summary = "Python serving image without PYTHONUNBUFFERED=1"
     tags = ("serving",)
+    roles = frozenset({"serving"})
     fixable = True  # see fix.py
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
@@ -569,7 +397,7 @@ class PythonUnbufferedMissing(Rule):
         for instruction in start.instructions:
             if "PYTHONUNBUFFERED" in instruction.args:  # `env PYTHONUNBUFFERED=1 ...`, `export ...`: set there
                 return
-        if any(_python_unbuffered(argv) for _, argv in start.argvs()):
+        if any(python_unbuffered(argv) for _, argv in start.argvs()):
             return
         yield self.problem(
             ctx.final_stage.from_instruction if ctx.final_stage else evidence.at,
@@ -581,7 +409,7 @@ class PythonUnbufferedMissing(Rule):
     def _is_python(ctx: RuleContext, start: Startup, evidence: Serving) -> bool:
         if evidence.server is not None:
             return evidence.server.python
-        if any(_runs_python(argv) for _, argv in start.argvs()):
+        if any(runs_python(argv) for _, argv in start.argvs()):
             return True
         return _is_python_base(_root_image(ctx))
 
