@@ -7,13 +7,7 @@ python/curl/wget it has, the users that exist, and what the image is for.
 from __future__ import annotations
 
 from .images import full_name
-try:
-    from .knowledge import BaseImage, base_image
-except ImportError:  # TEMP until the knowledge accessor lands
-    BaseImage = object  # type: ignore
-
-    def base_image(repository, tag):  # type: ignore
-        return None
+from .knowledge import BaseImage, base_image
 from .model import ImageRef
 
 __all__ = ["BaseImage", "known_base"]

@@ -252,9 +252,23 @@ def _is_apt(command: ShellCommand) -> bool:
 
 @fixer("ML206")
 def fix_pip_cache(dockerfile: Dockerfile, finding: Finding) -> Fix | None:
-    return _insert_after_subcommand(
-        dockerfile, finding, is_pip_install, "--no-cache-dir", "add `--no-cache-dir` to pip install"
-    )
+    """``--no-cache-dir`` on the flagged install and on every later pip install of the same RUN that lacks it
+    (ML206 reports a RUN once)."""
+    found = command_at(dockerfile, finding.span, is_pip_install)
+    if found is None:
+        return None
+    instruction, flagged = found
+    edits = []
+    for command in instruction.commands[instruction.commands.index(flagged) :]:
+        if not is_pip_install(command) or command.has_flag("--no-cache-dir", "--no-cache"):
+            continue
+        word = subcommand_word(command)
+        if word is None or not _is_at(dockerfile, word) or _in_tab_stripped_heredoc(instruction, dockerfile, word.span):
+            if command is flagged:
+                return None
+            continue
+        edits.append(_after(word, " --no-cache-dir"))
+    return Fix("add `--no-cache-dir` to pip install", tuple(edits)) if edits else None
 
 
 @fixer("ML205")

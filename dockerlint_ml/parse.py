@@ -302,6 +302,11 @@ class _StageState:
     def env(self) -> dict[str, str | None]:
         return {name: self.variables[name] for name in self.env_names}
 
+    def inherited(self) -> tuple[dict[str, str | None], set[str]]:
+        """What a stage built ``FROM`` this one starts with: its ARGs and ENV (BuildKit: "arguments and
+        variables are inherited from parent stages"), and which of them are ENV."""
+        return dict(self.variables), set(self.env_names)
+
 
 class _Builder:
     def __init__(self, path: str, text: str) -> None:
@@ -321,7 +326,7 @@ class _Builder:
         global_args: dict[str, str | None] = {}
         global_history = _History({})
         stages: list[Stage] = []
-        stage_envs: list[dict[str, str | None]] = []
+        stage_envs: list[tuple[dict[str, str | None], set[str]]] = []
         all_instructions: list[Instruction] = []
         pending: tuple[dict, list[Instruction], _StageState] | None = None
 
@@ -329,7 +334,7 @@ class _Builder:
             if pending is not None:
                 details, body, state = pending
                 stages.append(Stage(instructions=tuple(body), **details))
-                stage_envs.append(state.env())
+                stage_envs.append(state.inherited())
 
         for raw in raws:
             keyword = self.lines[raw.start].split(None, 1)[0].upper()
@@ -370,7 +375,9 @@ class _Builder:
         self, instruction: Instruction, global_args: dict[str, str | None], history: _History
     ) -> None:
         if instruction.keyword == "ARG":
+            before = dict(global_args)  # `ARG B=$A/x` sees the global ARGs declared before it
             for name, value, _word in instruction.pairs():
+                value = _expand_default(value, before)
                 global_args[name] = value
                 history.set(name, value)
         elif instruction.keyword in KNOWN_INSTRUCTIONS:
@@ -385,7 +392,7 @@ class _Builder:
         self,
         instruction: Instruction,
         stages: list[Stage],
-        stage_envs: list[dict[str, str | None]],
+        stage_envs: list[tuple[dict[str, str | None], set[str]]],
         global_args: Mapping[str, str | None],
     ) -> tuple[dict, _StageState]:
         words = [w.text for w in instruction.arguments]
@@ -396,7 +403,7 @@ class _Builder:
         for stage in stages:
             if stage.name is not None and stage.name.lower() == expanded.lower():
                 parent = stage.index
-        inherited = stage_envs[parent] if parent is not None else {}
+        inherited, env_names = stage_envs[parent] if parent is not None else ({}, set())
         image = None if parent is not None or not expanded else parse_image_ref(expanded, resolved)
         if not words:
             self.problems.append(SyntaxProblem("FROM needs an image: `FROM image[:tag] [AS name]`", instruction.span))
@@ -412,13 +419,17 @@ class _Builder:
             "image": image,
             "parent": parent,
         }
-        return details, _StageState(variables=dict(inherited), env_names=set(inherited), history=_History(inherited))
+        return details, _StageState(variables=dict(inherited), env_names=env_names, history=_History(inherited))
 
     def _apply_scope(self, instruction: Instruction, state: _StageState, global_args: Mapping[str, str | None]) -> None:
         if instruction.keyword == "ARG":
             for name, value, _word in instruction.pairs():
-                if value is None and name in global_args:
+                if value is None and name in state.variables:
+                    value = state.variables[name]  # inherited from the parent stage
+                elif value is None and name in global_args:
                     value = global_args[name]
+                else:
+                    value = _expand_default(value, instruction.scope)
                 if name not in state.env_names:  # an ENV of the same name wins over the ARG
                     state.assign(name, value)
         elif instruction.keyword == "ENV":
@@ -537,6 +548,14 @@ class _Builder:
             strip_tabs=strip_tabs,
             quoted=quoted,
         )
+
+
+def _expand_default(value: str | None, scope: Mapping[str, str | None]) -> str | None:
+    """An ARG default with the variables declared before it substituted (``ARG IMAGE=$REGISTRY/base``); a
+    reference Docker cannot resolve here is kept as written, so the value stays unresolved."""
+    if not value or "$" not in value:
+        return value
+    return expand(value, scope)[0]
 
 
 def _with_stage(instruction: Instruction, stage_index: int | None) -> Instruction:

@@ -307,3 +307,45 @@ def test_ml102_scripts_and_helpers_may_install():
         RUN apt-get update && sh -c "apt-get install -y git"
         """
     assert lines(text, "ML102") == []
+
+
+def test_ml101_names_the_manifest_the_source_copy_brings():
+    findings = lint(
+        """
+        FROM python:3.12-slim
+        WORKDIR /app
+        COPY server server
+        RUN pip install --no-cache-dir -r server/requirements.txt
+        """,
+        ["ML101"],
+    )
+    assert "`COPY server/requirements.txt server/requirements.txt`" in findings[0].message
+
+
+def test_ml101_silent_when_the_manifest_comes_from_a_clone():
+    findings = lint(
+        """
+        FROM python:3.12-slim
+        WORKDIR /src
+        COPY kserve kserve
+        RUN git clone --branch v0.8.0 https://github.com/vllm-project/vllm.git && cd vllm \\
+            && pip install --no-cache-dir -r requirements/cpu.txt
+        """,
+        ["ML101"],
+    )
+    assert rule_lines(findings, "ML101") == []
+
+
+def test_ml101_names_the_last_source_copy():
+    findings = lint(
+        """
+        FROM python:3.12-slim
+        WORKDIR /app
+        COPY proto proto
+        COPY server server
+        RUN uv sync --no-install-project
+        """,
+        ["ML101"],
+    )
+    assert "`COPY server server` (line 4)" in findings[0].message
+    assert "uv sync --no-install-project` before" not in findings[0].message

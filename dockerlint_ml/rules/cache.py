@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 
 from ..model import Instruction, Severity, ShellCommand, Stage, Word
 from .base import Problem, Rule, RuleContext
-from .common import copy_sources
+from .common import copy_sources, workdir_before
 
 # ---------------------------------------------------------------------------------------------------------
 # Source copies (shared by the layer-order rules)
@@ -109,19 +110,57 @@ def _install_kind(command: ShellCommand) -> tuple[str, str] | None:
     return None
 
 
-def _advice(command: ShellCommand, tool: str) -> str:
+def manifest_origin(
+    manifest: str, source: Instruction, source_workdir: str | None, install_workdir: str | None
+) -> str | None:
+    """Where ``manifest`` (as the install names it) comes from in the build context, when the source COPY put
+    it there (``COPY server server`` + ``-r server/requirements.txt`` -> ``server/requirements.txt``); None
+    when the source copy did not bring it (it comes from a clone, a download, another COPY) or cannot tell."""
+    sources = copied_sources(source)
+    if len(sources) != 1 or len(source.arguments) < 2 or "$" in manifest:
+        return None
+    destination = source.arguments[-1].text
+    if "$" in destination or "$" in sources[0].text or any(c in sources[0].text for c in "*?["):
+        return None
+
+    def absolute(path: str, workdir: str | None) -> str | None:
+        if path.startswith("/"):
+            return posixpath.normpath(path)
+        return posixpath.normpath(posixpath.join(workdir, path)) if workdir else None
+
+    target, wanted = absolute(destination, source_workdir), absolute(manifest, install_workdir)
+    if target is None or wanted is None or not wanted.startswith(target.rstrip("/") + "/"):
+        return None
+    relative = wanted[len(target.rstrip("/")) + 1 :]
+    origin = sources[0].text.strip().removeprefix("./").rstrip("/")
+    return relative if origin in ("", ".") else f"{origin}/{relative}"
+
+
+def _copy_line(origin: str, destination: str) -> str:
+    """``COPY requirements.txt ./`` for a file used where it lands, else ``COPY <context path> <path>``."""
+    if origin == destination and "/" not in destination:
+        return f"`COPY {origin} ./`"
+    return f"`COPY {origin} {destination}`"
+
+
+def _advice(command: ShellCommand, tool: str, origins: dict[str, str]) -> str:
     invocation = command.invocation
     assert invocation is not None
     if tool == "pip":
         files = invocation.values("-r", "--requirement") or [w.text for w in invocation.positionals]
-        listed = " ".join(files) or "requirements.txt"
-        return f"copy only the requirements first (`COPY {listed} ./`), install them, then copy the source"
+        copies = " and ".join(_copy_line(origins.get(f) or f, f) for f in files) or "`COPY requirements.txt ./`"
+        return f"copy only the requirements first ({copies}), install them, then copy the source"
     if tool == "poetry":
         return (
             "copy `pyproject.toml poetry.lock` first and run `poetry install --no-root` before copying the source "
             "(then `poetry install --only-root` after it)"
         )
     if tool == "uv":
+        if invocation.has_flag("--no-install-project", "--no-install-workspace"):
+            return (
+                "copy only the manifests it reads (`pyproject.toml`, `uv.lock` and each workspace member's "
+                "`pyproject.toml`) before this install, and the source after it"
+            )
         return (
             "copy `pyproject.toml uv.lock` first and run `uv sync --no-install-project` before copying the source "
             "(then `uv sync` after it)"
@@ -150,18 +189,25 @@ class SourceBeforeDependencies(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for stage in ctx.dockerfile.stages:
-            yield from self._stage(stage)
+            yield from self._stage(ctx, stage)
 
-    def _stage(self, stage: Stage) -> Iterator[Problem]:
+    def _stage(self, ctx: RuleContext, stage: Stage) -> Iterator[Problem]:
         source: Instruction | None = None
+        latest: Instruction | None = None  # the last source copy before the install: the one that invalidates it
+        cloned = False  # a clone or download after the source copy: its manifests are not in the context
         installed_before: set[str] = set()  # tools that installed from manifests before the source copy
         for instruction in stage.body:
-            if source is None and is_source_copy(instruction):
-                source = instruction
+            if is_source_copy(instruction):
+                source = source or instruction
+                latest = instruction
                 continue
             if instruction.keyword != "RUN":
                 continue
             for command in instruction.commands:
+                if source is not None and (
+                    (command.tool == "git" and command.subcommand == "clone") or command.name in ("curl", "wget")
+                ):
+                    cloned = True
                 found = _install_kind(command)
                 if found is None:
                     continue
@@ -172,12 +218,34 @@ class SourceBeforeDependencies(Rule):
                 if kind == _FULL and tool in installed_before:
                     continue  # the second step of the good pattern: install the project itself
                 installed_before.add(tool)  # reported once; a later project install is that fix's second step
-                copy = _short(f"{source.raw_keyword} {source.args}")
+                origins = self._origins(ctx, stage, command, latest or source, instruction)
+                if origins is None and cloned:
+                    continue  # the manifest may come from a clone or download, not from the context: cannot tell
+                copy_at = latest or source
+                copy = _short(f"{copy_at.raw_keyword} {copy_at.args}")
                 yield self.problem(
                     command,
-                    f"`{_short(' '.join(command.argv))}` comes after `{copy}` (line {source.line}), so every "
-                    f"source change re-runs it: {_advice(command, tool)}",
+                    f"`{_short(' '.join(command.argv))}` comes after `{copy}` (line {copy_at.line}), so every "
+                    f"source change re-runs it: {_advice(command, tool, origins or {})}",
                 )
+
+    @staticmethod
+    def _origins(
+        ctx: RuleContext, stage: Stage, command: ShellCommand, source: Instruction, install: Instruction
+    ) -> dict[str, str] | None:
+        """Each requirements file of a pip install mapped to its build-context path, when the source copy
+        brought every one of them; None otherwise."""
+        if command.invocation is None:
+            return None
+        files = command.invocation.values("-r", "--requirement")
+        if not files:
+            return None
+        base = ctx.base_image
+        base_workdir = (base.workdir or "/") if base is not None else "/"
+        source_workdir = workdir_before(ctx.dockerfile, stage, source, base_workdir)
+        install_workdir = workdir_before(ctx.dockerfile, stage, install, base_workdir)
+        origins = {f: manifest_origin(f, source, source_workdir, install_workdir) for f in files}
+        return None if None in origins.values() else origins  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------------------------------------------------

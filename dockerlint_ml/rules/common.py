@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
 from fnmatch import fnmatchcase
 
 from ..images import full_name
-from ..model import ImageRef, Instruction, ShellCommand, Stage, Word
+from ..model import Dockerfile, ImageRef, Instruction, ShellCommand, Stage, Word
 from ..text import expand
 from .base import RuleContext
 
@@ -163,3 +164,24 @@ def copy_sources(instruction: Instruction) -> list[Word]:
         else:
             words = [Word(text, text, instruction.span) for text in instruction.exec_form]
     return [word for word in words[:-1] if not word.text.startswith("<<")]
+
+
+def workdir_before(
+    dockerfile: Dockerfile, stage: Stage, instruction: Instruction, base: str | None = "/"
+) -> str | None:
+    """The WORKDIR in effect at ``instruction`` (``stage`` and its FROM ancestors); ``base`` is the base
+    image's WORKDIR (``/`` when it sets none, None when unknown). None when a variable hides it."""
+    workdir = base
+    for member in dockerfile.lineage(stage):
+        for candidate in member.body:
+            if candidate is instruction:
+                return workdir
+            if candidate.keyword == "WORKDIR" and candidate.arguments:
+                text, resolved = expand(candidate.arguments[0].text, candidate.scope)
+                if not resolved:
+                    workdir = None
+                elif text.startswith("/"):
+                    workdir = posixpath.normpath(text)
+                elif workdir is not None:
+                    workdir = posixpath.normpath(posixpath.join(workdir, text))
+    return workdir

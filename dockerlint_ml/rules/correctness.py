@@ -472,8 +472,9 @@ class UndefinedVariable(Rule):
         elsewhere = [line for index, line in stage_arg_lines.get(use.name, ()) if index != stage.index]
         if elsewhere:
             return (
-                f"`${use.name}` is declared by the ARG on line {elsewhere[0]} in another stage, and ARGs do not "
-                f"cross stages: add `ARG {use.name}` in this stage"
+                f"`${use.name}` is declared by the ARG on line {elsewhere[0]}, in a stage this one is not built "
+                f"FROM: an ARG reaches only its own stage and the stages built FROM it; add `ARG {use.name}` in "
+                "this stage"
             )
         return None
 

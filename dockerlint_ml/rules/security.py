@@ -684,6 +684,29 @@ def _runs_stdin(command: ShellCommand) -> bool:
 _SUBSTITUTED_DOWNLOAD = re.compile(r"^[\"']?(?:\$\(|<\()\s*(?:curl|wget)\b")
 
 
+#: Installers with a pinned, verifiable alternative: URL fragment -> advice.
+_PINNED_INSTALLERS = (
+    ("astral.sh/uv", "copy a pinned uv from its image instead: "
+     "`COPY --from=ghcr.io/astral-sh/uv:<version> /uv /uvx /bin/`"),
+    ("astral.sh/ruff", "copy a pinned ruff from its image: `COPY --from=ghcr.io/astral-sh/ruff:<version> /ruff /bin/`"),
+    ("sh.rustup.rs", "download `rustup-init` for your target from static.rust-lang.org, check it against its "
+     "published `.sha256`, and run it with `--default-toolchain <version>`"),
+    ("install.python-poetry.org", "install a pinned Poetry with pip instead "
+     "(`pip install --no-cache-dir poetry==<version>`)"),
+    ("get.docker.com", "install Docker from its apt repository with the signed key instead"),
+    ("deb.nodesource.com", "use a pinned `node:<version>` stage (`COPY --from=node:<version>-slim ...`) "
+     "or the signed apt repository"),
+)  # fmt: skip
+
+
+def _pinned_alternative(download: ShellCommand) -> str:
+    urls = " ".join(word.text for word in download.words[1:])
+    for fragment, advice in _PINNED_INSTALLERS:
+        if fragment in urls:
+            return advice
+    return "download to a file, check its sha256 (or signature), then run it"
+
+
 class PipeToShell(Rule):
     """A download executed unseen: `curl … | sh`, `wget -O- … | bash`, `| python`, or `sh -c "$(curl …)"` /
     `bash <(curl …)`. `curl … | python -c "…json…"` (stdin is data) is not reported."""
@@ -710,8 +733,8 @@ class PipeToShell(Rule):
                 if runner is not None:
                     yield self.problem(
                         download.span.cover(runner.span),
-                        f"`{download.name} … | {runner.name}` runs whatever the server returns, unverified: download "
-                        "to a file, check its sha256 (or signature), then run it",
+                        f"`{download.name} … | {runner.name}` runs whatever the server returns, unverified: "
+                        + _pinned_alternative(download),
                     )
             for command in commands:
                 if INTERPRETERS.fullmatch(command.name) and any(

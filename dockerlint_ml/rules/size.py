@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar
 
 from ..images import full_name
@@ -41,6 +41,20 @@ def _removes_pip_cache(command: ShellCommand) -> bool:
     return any(_PIP_CACHE_TARGET.fullmatch(word.text) for word in rm_targets(command))
 
 
+#: packaging tools pip upgrades for itself: their download cache is a few MB
+BUILD_TOOLING = frozenset({"pip", "setuptools", "wheel", "packaging"})
+
+
+def _only_build_tooling(command: ShellCommand) -> bool:
+    """``pip install -U pip setuptools wheel``: only build tooling, no requirement file, project or URL."""
+    invocation = command.invocation
+    if invocation is None or not invocation.positionals:
+        return False
+    if invocation.has_flag("-r", "--requirement", "-e", "--editable"):
+        return False
+    return all(requirement_name(word) in BUILD_TOOLING for word in invocation.positionals)
+
+
 class PipCacheKept(Rule):
     """``pip install`` keeps its wheel cache in the image unless told not to."""
 
@@ -52,20 +66,24 @@ class PipCacheKept(Rule):
     fixable = True  # see fix.py
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
-        for instruction, command in ctx.commands(shipped_only=True):
-            if not is_pip_install(command) or command.has_flag("--no-cache-dir", "--no-cache"):
-                continue  # pip takes `--no-cache`, an unambiguous prefix of `--no-cache-dir`, as that option
-            if any_after(instruction, command, _removes_pip_cache):
-                continue  # `... && rm -rf /root/.cache/pip` in the same RUN: the cache never reaches a layer
+        for instruction in ctx.instructions("RUN", shipped_only=True):
             if instruction.scope.get("PIP_NO_CACHE_DIR") not in (None, "", "0", "false", "off", "no"):
                 continue
             if has_cache_mount(instruction, *PIP_CACHE_DIRS):
                 continue
-            yield self.problem(
-                command,
-                "pip install keeps its cache in the image: add `--no-cache-dir` "
-                "(or set `ENV PIP_NO_CACHE_DIR=1`, or use `RUN --mount=type=cache,target=/root/.cache/pip`)",
-            )
+            for command in instruction.commands:
+                if not is_pip_install(command) or command.has_flag("--no-cache-dir", "--no-cache"):
+                    continue  # pip takes `--no-cache`, an unambiguous prefix of `--no-cache-dir`, as that option
+                if _only_build_tooling(command):
+                    continue  # `pip install --upgrade pip`: a few MB, not worth a warning
+                if any_after(instruction, command, _removes_pip_cache):
+                    continue  # `... && rm -rf /root/.cache/pip` in the same RUN: the cache never reaches a layer
+                yield self.problem(
+                    command,
+                    "pip install keeps its cache in the image: add `--no-cache-dir` "
+                    "(or set `ENV PIP_NO_CACHE_DIR=1`, or use `RUN --mount=type=cache,target=/root/.cache/pip`)",
+                )
+                break  # once per RUN: the fix for one install is the fix for all of them
 
 
 def _base_image(ctx: RuleContext, stage: Stage) -> tuple[Stage, ImageRef] | None:
@@ -381,7 +399,9 @@ class AptListsNotRemoved(Rule):
                 continue  # no update here: the lists belong to an earlier layer, removing them here saves nothing
             tool = apt_spelling(command)
             braces = any(
-                "{" in word.text and "/var/lib/" in word.text for other in instruction.commands for word in rm_targets(other)
+                "{" in word.text and "/var/lib/" in word.text
+                for other in instruction.commands
+                for word in rm_targets(other)
             )
             note = " (`/bin/sh` does not expand `{a,b}` braces, so `rm -rf /var/lib/{apt,dpkg}/...` removes nothing)"
             if needed is None:
@@ -760,14 +780,10 @@ def _cleanup_targets(command: ShellCommand, scope: Mapping[str, str | None], cwd
             if path is not None:
                 paths.append(_CONDA_PKGS if _CONDA_CACHE.search(path) else path)
         return paths
-    if command.tool in CONDA_TOOLS and command.subcommand == "clean":
+    tool, sub = command.tool or "", command.subcommand or ""
+    if tool in CONDA_TOOLS and sub == "clean":
         return [_CONDA_PKGS]
-    positionals = command.invocation.positionals if command.invocation else ()
-    key = command.subcommand if command.tool not in ("apk", "npm", "uv") else "cache"
-    if command.tool in ("yum", "dnf", "microdnf", "zypper") or command.subcommand == "cache":
-        key = "clean" if command.tool in RPM_TOOLS | {"zypper"} else "cache"
-    del positionals
-    return list(_CLEANED_BY.get((command.tool or "", key or ""), ()))
+    return list(_CLEANED_BY.get((tool, sub), ()))
 
 
 def _covers(target: str, path: str) -> bool:
@@ -784,10 +800,7 @@ def _copy_created(instruction: Instruction, cwd: str | None) -> list[tuple[str, 
     if not instruction.arguments or not sources:
         return []
     dest_word = instruction.arguments[-1]
-    if instruction.exec_form:
-        dest_text = instruction.exec_form[-1]
-    else:
-        dest_text = dest_word.text
+    dest_text = instruction.exec_form[-1] if instruction.exec_form else dest_word.text
     dest = _resolve(dest_text, instruction.scope, cwd)
     if dest is None:
         return []
@@ -796,7 +809,9 @@ def _copy_created(instruction: Instruction, cwd: str | None) -> list[tuple[str, 
         named = [
             f"{dest.rstrip('/')}/{word.text.rstrip('/').rsplit('/', 1)[-1]}"
             for word in sources
-            if not word.text.endswith("/") and not _GLOB.search(word.text) and "$" not in word.text
+            if not word.text.endswith("/")
+            and not _GLOB.search(word.text)
+            and "$" not in word.text
             and word.text.rstrip("/").rsplit("/", 1)[-1] not in ("", ".", "..")
             and "://" not in word.text
         ]
@@ -840,11 +855,17 @@ class CleanupInLaterLayer(Rule):
                     if created is None:
                         continue
                     where = "the conda package cache" if created.path == _CONDA_PKGS else f"`{created.path}`"
+                    if created.how in ("COPY", "ADD"):
+                        advice = (
+                            "do not copy it into this stage (copy it into a builder stage, or read it through "
+                            "`RUN --mount=type=bind`)"
+                        )
+                    else:
+                        advice = f"delete it in the RUN on line {created.line} that creates it"
                     return self.problem(
                         command,
                         f"this RUN only deletes {where}, which line {created.line} created ({created.how}): the "
-                        "bytes stay in that earlier layer, so the image does not shrink; delete it in the RUN "
-                        f"on line {created.line} instead (or avoid creating it)",
+                        f"bytes stay in that earlier layer, so the image does not shrink; {advice}",
                     )
         return None
 
@@ -952,35 +973,75 @@ def _toolchain_words(command: ShellCommand) -> list[Word]:
     return found
 
 
+#: commands that compile: a CMD/ENTRYPOINT running one shows the toolchain is needed at run time
+_BUILD_COMMANDS = frozenset(
+    {"make", "cmake", "ninja", "gcc", "g++", "cc", "c++", "clang", "clang++", "gfortran", "nvcc", "configure"}
+)
+
+
+def _is_compiler(word: Word) -> bool:
+    """A toolchain package (``gcc``, ``build-essential``, ``cmake``, ``cuda-nvcc``), not a headers-only ``-dev``."""
+    package = _PACKAGE_VERSION.sub("", word.text.strip().lower())
+    return not re.fullmatch(r"\S+-dev(?:el)?", package) or package.startswith(("cuda-", "gcc-", "g++-"))
+
+
+def _builds(command: ShellCommand) -> bool:
+    """A command that compiles or may build from source (what a toolchain installed before it is for)."""
+    name = command.name.rsplit("/", 1)[-1]
+    return (
+        name in _BUILD_COMMANDS
+        or name.startswith("./")
+        or is_python_install(command)
+        or (command.tool == "pip" and command.subcommand == "wheel")
+        or (command.tool in ("npm", "cargo", "go") and command.subcommand in ("install", "ci", "build"))
+    )
+
+
+def _compiles_at_run_time(ctx: RuleContext) -> bool:
+    """The final stage's CMD/ENTRYPOINT runs a compiler or build tool."""
+    final = ctx.final_stage
+    if final is None:
+        return False
+    for stage in ctx.lineage(final):
+        for instruction in stage.of("CMD", "ENTRYPOINT"):
+            words = instruction.exec_form or tuple(w.text for c in instruction.commands for w in c.words[:1])
+            if any(word.rsplit("/", 1)[-1] in _BUILD_COMMANDS for word in words):
+                return True
+    return False
+
+
 class BuildToolsInFinalStage(Rule):
-    """A build with no separate build stage installs compilers and headers that then ship in the image."""
+    """A shipped stage installs compilers or headers that the running image does not need."""
 
     id = "ML210"
     name = "build-tools-in-final-stage"
     severity = Severity.INFO
-    summary = "the final stage installs compilers/build toolchains and no build stage keeps them out"
+    summary = "a shipped stage installs compilers/build toolchains or development headers"
     tags = ("size",)
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
-        final = ctx.final_stage
-        if final is None:
+        if ctx.final_stage is None or _compiles_at_run_time(ctx):
             return
-        if any(s.index < final.index and not ctx.is_shipped(s) for s in ctx.dockerfile.stages):
-            return  # there is a build stage already: the author chose what to keep
         for instruction, command in ctx.commands(shipped_only=True):
             if not _installs_packages(command):
                 continue
             if any_after(instruction, command, _removes_packages):
                 continue  # `apk add --virtual .build-deps ... && apk del .build-deps`
             words = _toolchain_words(command)
-            if words:
-                names = ", ".join(f"`{w.text}`" for w in words)
-                yield self.problem(
-                    command,
-                    f"installing {names} puts compilers/headers in the final image, and no separate build stage "
-                    "keeps them out: "
-                    "compile in a builder stage and `COPY --from` only the results (or remove them in the same RUN)",
-                )
+            if not words:
+                continue
+            names = ", ".join(f"`{w.text}`" for w in words)
+            what = "compilers" if any(_is_compiler(w) for w in words) else "development headers"
+            advice = "build in a builder stage and `COPY --from` only the results"
+            if any_after(instruction, command, _builds):
+                advice += ", or purge them at the end of this RUN, after the build that needs them"
+            else:
+                advice += ", or install the runtime libraries instead if nothing is compiled"
+            yield self.problem(
+                command,
+                f"installing {names} ships {what} in the image, and nothing in the file needs them at run time: "
+                f"{advice}",
+            )
 
 
 RULES: list[type[Rule]] = [
