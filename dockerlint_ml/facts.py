@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from functools import lru_cache
@@ -20,7 +20,7 @@ from typing import Any
 from . import knowledge as kb
 from .images import full_name
 from .model import Dockerfile, ImageRef, Instruction, ShellCommand, Stage, Word
-from .text import expand
+from .text import LogicalText, expand
 
 # ---------------------------------------------------------------------------------------------------------
 # Data
@@ -86,6 +86,18 @@ class BaseFacts:
 
 
 @dataclass(frozen=True)
+class Branch:
+    """One branch of a shell conditional (``if``/``elif``/``else``, ``case``, ``[ test ] && ...``, ``a || b``)."""
+
+    owner: tuple[int, int, int]  # identifies the conditional: (instruction line, text, offset)
+    line: int  # where the conditional starts
+    index: int
+    count: int  # explicit branches
+    complete: bool  # one branch always runs (``else``, ``*)``)
+    variables: frozenset[str]  # variables its conditions read
+
+
+@dataclass(frozen=True)
 class Install:
     """One package a pip/uv/conda command installs, with the CUDA build it selects."""
 
@@ -116,6 +128,9 @@ class Install:
     python: str | None = None  # the Python this install runs with, when known
     python_source: str = ""
     copied_from: int | None = None  # set on installs carried into another stage by COPY --from
+    location: str | None = None  # the environment it went into (``/opt/venv``, a --target dir); None: unknown
+    maybe: bool = False  # inside a shell conditional that may not run it: no rule rests on it
+    branches: tuple[Branch, ...] = ()  # the shell conditionals (outermost first) the command runs in
 
     @property
     def label(self) -> str:
@@ -136,6 +151,8 @@ class StageFacts:
     shipped: bool = False
     apt_cuda: list[tuple[Cuda | None, Word]] = field(default_factory=list)  # None version: distro CUDA
     cudnn_sources: list[str] = field(default_factory=list)
+    maybe_cudnn: list[str] = field(default_factory=list)  # cuDNN installs inside a shell conditional
+    maybe_cuda: list[str] = field(default_factory=list)  # CUDA apt installs inside a shell conditional
     pythons: list[PythonFact] = field(default_factory=list)
     installs: list[Install] = field(default_factory=list)
     copied: list[Install] = field(default_factory=list)
@@ -163,7 +180,7 @@ class StageFacts:
             return True
         if any(i.pip_cuda_libs or i.package in CONDA_CUDA for i in self.all_installs):
             return True
-        if self.base.has_no_cuda and not self.opaque:
+        if self.base.has_no_cuda and not self.opaque and not self.maybe_cuda:
             return False
         return None
 
@@ -173,7 +190,7 @@ class StageFacts:
             return True
         if any(i.pip_cuda_libs for i in self.all_installs):
             return True
-        if self.base.cudnn == "no" and not self.opaque:
+        if self.base.cudnn == "no" and not self.opaque and not self.maybe_cudnn:
             return False
         return None
 
@@ -528,34 +545,39 @@ def _resolve(install: Install, backend: str | None) -> Install:
 # Commands -> installs
 
 
-def _env_urls(instruction: Instruction, command: ShellCommand, *names: str) -> list[str]:
-    scope = dict(instruction.scope)
-    scope.update(command.assignments)
-    urls: list[str] = []
+Scope = Mapping[str, "str | None"]
+
+
+def _env_values(scope: Scope, command: ShellCommand, *names: str) -> list[str]:
+    """Values of environment variables (the command's own ``A=1 cmd`` assignments first), variables in them
+    expanded where known and kept as written where not (``$TORCH_BACKEND`` stays ``$TORCH_BACKEND``)."""
+    merged = dict(scope)
+    merged.update(command.assignments)
+    values: list[str] = []
     for name in names:
-        value = scope.get(name)
+        value = merged.get(name)
         if value:
-            urls.extend(value.split())
-    return urls
+            values.extend(expand(value, scope)[0].split())
+    return values
 
 
-def _expanded(word: Word, instruction: Instruction) -> str | None:
+def _expanded(word: Word, scope: Scope) -> str | None:
     if not word.has_expansion:
         return word.text
-    text, resolved = expand(word.text, instruction.scope)
+    text, resolved = expand(word.text, scope)
     return text if resolved else None
 
 
-def _values(command: ShellCommand, instruction: Instruction, *names: str, keep_unresolved: bool = False) -> list[str]:
+def _values(command: ShellCommand, scope: Scope, *names: str, keep_unresolved: bool = False) -> list[str]:
     """Option values with variables expanded; a value with an unknown variable is skipped, or kept as written
     (``https://download.pytorch.org/whl/cu${CUDA}``: an index is named, its variant unknown) with keep_unresolved."""
     assert command.invocation is not None
     found = []
     for option in command.invocation.options:
         if option.name in names and option.value is not None:
-            value = _expanded(option.value, instruction)
+            value = _expanded(option.value, scope)
             if value is None and keep_unresolved:
-                value = expand(option.value.text, instruction.scope)[0]
+                value = expand(option.value.text, scope)[0]
             if value:
                 found.append(value)
     return found
@@ -568,32 +590,262 @@ class _Indexes:
     links: list[str]
 
 
-def _command_indexes(command: ShellCommand, instruction: Instruction) -> _Indexes:
+def _command_indexes(command: ShellCommand, scope: Scope) -> _Indexes:
     uv = command.tool == "uv"
-    index = _values(command, instruction, "-i", "--index-url", "--default-index", keep_unresolved=True)
-    extra = _values(command, instruction, "--extra-index-url", "--index", keep_unresolved=True)
-    links = _values(command, instruction, "-f", "--find-links", keep_unresolved=True)
+    index = _values(command, scope, "-i", "--index-url", "--default-index", keep_unresolved=True)
+    extra = _values(command, scope, "--extra-index-url", "--index", keep_unresolved=True)
+    links = _values(command, scope, "-f", "--find-links", keep_unresolved=True)
     if uv:
-        index = index or _env_urls(instruction, command, "UV_INDEX_URL", "UV_DEFAULT_INDEX")
-        extra += _env_urls(instruction, command, "UV_EXTRA_INDEX_URL", "UV_INDEX")
-        links += _env_urls(instruction, command, "UV_FIND_LINKS")
+        index = index or _env_values(scope, command, "UV_INDEX_URL", "UV_DEFAULT_INDEX")
+        extra += _env_values(scope, command, "UV_EXTRA_INDEX_URL", "UV_INDEX")
+        links += _env_values(scope, command, "UV_FIND_LINKS")
     else:
-        index = index or _env_urls(instruction, command, "PIP_INDEX_URL")
-        extra += _env_urls(instruction, command, "PIP_EXTRA_INDEX_URL")
-        links += _env_urls(instruction, command, "PIP_FIND_LINKS")
+        index = index or _env_values(scope, command, "PIP_INDEX_URL")
+        extra += _env_values(scope, command, "PIP_EXTRA_INDEX_URL")
+        links += _env_values(scope, command, "PIP_FIND_LINKS")
     return _Indexes(index, extra, links)
 
 
-def _python_of_command(command: ShellCommand, instruction: Instruction) -> str | None:
+def _python_of_command(command: ShellCommand, scope: Scope) -> str | None:
     match = re.fullmatch(r"(?:python|pip)(\d\.\d+)", command.name)
     if match:
         return match.group(1)
     if command.tool == "uv":
-        for value in _values(command, instruction, "--python", "-p"):
+        for value in _values(command, scope, "--python", "-p"):
             found = re.fullmatch(r"(?:python|cpython-?)?(\d\.\d+)(?:\.\d+)?", value)
             if found:
                 return found.group(1)
     return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Where an install goes (so that ``COPY --from`` can tell whether it copies it)
+
+_ENV_ROOT = re.compile(r"venv|virtualenv|conda|mamba|miniforge|(?:^|/)\.?env(?:s)?(?:/|$)")
+
+
+def _absolute(path: str, workdir: str) -> str:
+    return posixpath.normpath(posixpath.join(workdir, path))
+
+
+def _env_of_executable(path: str, workdir: str) -> str | None:
+    """``/opt/venv/bin/pip`` -> ``/opt/venv``; None for the system interpreter or a bare name."""
+    if "/" not in path:
+        return None
+    directory = posixpath.dirname(_absolute(path, workdir))
+    if posixpath.basename(directory) != "bin":
+        return None
+    root = posixpath.dirname(directory)
+    return None if root in ("/", "/usr", "/usr/local") else root
+
+
+def _env_on_path(scope: Scope, venvs: set[str]) -> str | None:
+    """The first Python environment on ``PATH`` (``ENV PATH=/opt/venv/bin:$PATH``)."""
+    for entry in (scope.get("PATH") or "").split(":"):
+        entry = posixpath.normpath(entry) if entry.startswith("/") else ""
+        if posixpath.basename(entry) != "bin":
+            continue
+        root = posixpath.dirname(entry)
+        if root in venvs or (_ENV_ROOT.search(root) and "$" not in root):
+            return root
+    return None
+
+
+# Copy sources that carry a Python environment when where pip installed to is unknown: the directory names of
+# environments, and the directories that hold them (``/usr/local`` holds ``/usr/local/lib/python3.X``).
+_ENV_COPY = re.compile(
+    r"site-packages|dist-packages|venv|(?:^|/)\.?env(?:/|$)|/opt/conda|conda|mamba|miniforge|"
+    r"^/usr/local/lib/python|^/usr/lib/python|/\.local(?:/|$)"
+)
+_ENV_HOLDERS = frozenset({"/", "/usr", "/usr/local", "/usr/local/lib", "/usr/lib", "/opt", "/root"})
+
+
+def _carried_location(location: str | None, source: str, destination: str) -> tuple[bool, str | None]:
+    """Whether ``COPY --from=<stage> source destination`` copies an install made into ``location``, and where
+    the environment is afterwards."""
+    if any(c in source for c in "*?["):
+        if location is not None and (fnmatchcase(location, source) or fnmatchcase(location, source + "/*")):
+            return True, destination
+        if location is None and _ENV_COPY.search(source):
+            return True, destination
+        return False, None
+    if location is None:
+        if source in _ENV_HOLDERS:
+            return True, None
+        if _ENV_COPY.search(source):
+            return True, destination
+        return False, None
+    if location == "~/.local":
+        if re.search(r"/\.local(?:/|$)", source):
+            return True, destination
+        if source in ("/", "/root", "/home") or re.fullmatch(r"/home/[^/]+", source):
+            return True, posixpath.join(destination, ".local") if source != "/" else location
+        return False, None
+    if source == "/":
+        return True, posixpath.normpath(posixpath.join(destination, location.lstrip("/")))
+    if location == source or location.startswith(source + "/"):
+        return True, posixpath.normpath(destination + location[len(source) :])
+    if source.startswith(location + "/") and re.search(r"/lib(?:64)?(?:/|$)|-packages", source[len(location) :]):
+        return True, destination
+    return False, None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Shell conditionals: which branch of an ``if``/``case``/``test &&`` each command of a RUN runs in
+#
+# shell.py's ShellCommand does not say whether a command is inside a conditional, so the RUN body is parsed
+# again here (with the same tree-sitter grammar) and each command is placed by its position.
+
+Region = tuple[tuple[int, int], tuple[int, int], Branch]
+
+
+def _continues(line: str, escape: str) -> bool:
+    stripped = line.rstrip()
+    return (stripped.endswith(escape) and not stripped.endswith(escape * 2)) or stripped == escape
+
+
+def _script_texts(dockerfile: Dockerfile, instruction: Instruction) -> list[LogicalText]:
+    """The shell script of a RUN as joined text (and its heredoc bodies)."""
+    lines, escape = dockerfile.lines, dockerfile.escape
+    index = instruction.span.line - 1
+    if not 0 <= index < len(lines):
+        return []
+    indexes = [index]
+    current = lines[index]
+    while _continues(current, escape) and index + 1 < len(lines):
+        index += 1
+        following = lines[index].strip()
+        if not following or following.startswith("#"):
+            continue
+        indexes.append(index)
+        current = lines[index]
+    body = LogicalText.from_lines(lines, indexes, escape)
+    start = 0
+    for span in (instruction.keyword_span, *(flag.span for flag in instruction.flags)):
+        offset = body.offset_of(span.end_line, span.end_column - 1)
+        if offset is not None:
+            start = max(start, offset + 1)
+    texts = [body.shifted(start, body.text[start:])]
+    texts.extend(LogicalText.block(heredoc.body, heredoc.body_start_line) for heredoc in instruction.heredocs)
+    return texts
+
+
+def _variables_in(node: Any, source: bytes) -> frozenset[str]:
+    text = source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+    return frozenset(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", text))
+
+
+def _is_test(node: Any, source: bytes) -> bool:
+    if node.type == "test_command":
+        return True
+    if node.type == "command":
+        name = node.child_by_field_name("name")
+        return name is not None and source[name.start_byte : name.end_byte] in (b"test", b"[", b"[[")
+    return node.type == "negated_command" and any(_is_test(child, source) for child in node.named_children)
+
+
+def _conditional_regions(text: LogicalText, owner: tuple[int, int]) -> list[Region]:
+    """Each branch body of each conditional in ``text``, outermost first, as (start, end) positions."""
+    from .shell import _tree_sitter_parser
+
+    source = text.text.encode("utf-8")
+    table: list[int] | None = None
+    if len(source) != len(text.text):
+        table = [i for i, char in enumerate(text.text) for _ in char.encode("utf-8")] + [len(text.text)]
+    regions: list[Region] = []
+
+    def add(first: Any, last: Any, branch: Branch) -> None:
+        start, end = first.start_byte, last.end_byte
+        if table is not None:
+            start, end = table[start], table[min(end, len(table) - 1)]
+        span = text.span(start, end)
+        regions.append(((span.line, span.column), (span.end_line, span.end_column), branch))
+
+    def line_of(node: Any) -> int:
+        start = node.start_byte if table is None else table[node.start_byte]
+        return text.position(start)[0]
+
+    stack = [_tree_sitter_parser().parse(source).root_node]
+    while stack:
+        node = stack.pop()
+        kind = node.type
+        children = list(node.children)
+        if kind == "if_statement":
+            bodies: list[list[Any]] = [[]]
+            variables: set[str] = set()
+            state = "condition"
+            complete = False
+            for child in children:
+                if child.type in ("elif_clause", "else_clause"):
+                    body: list[Any] = []
+                    inner_state = "condition" if child.type == "elif_clause" else "body"
+                    complete = complete or child.type == "else_clause"
+                    for part in child.children:
+                        if part.type in ("elif", "else", "then", ";", "comment"):
+                            inner_state = "body" if part.type in ("then", "else") else inner_state
+                        elif inner_state == "condition":
+                            variables |= _variables_in(part, source)
+                        else:
+                            body.append(part)
+                    bodies.append(body)
+                elif child.type in ("if", "fi", ";", "comment"):
+                    continue
+                elif child.type == "then":
+                    state = "body"
+                elif state == "condition":
+                    variables |= _variables_in(child, source)
+                else:
+                    bodies[0].append(child)
+            key = (*owner, node.start_byte)
+            for index, body in enumerate(bodies):
+                if body:
+                    add(
+                        body[0],
+                        body[-1],
+                        Branch(key, line_of(node), index, len(bodies), complete, frozenset(variables)),
+                    )
+        elif kind == "case_statement":
+            value = node.child_by_field_name("value")
+            variables = set(_variables_in(value, source)) if value is not None else set()
+            items = [child for child in children if child.type == "case_item"]
+            complete = any(
+                source[item.start_byte : item.end_byte].lstrip().startswith((b"*)", b"*|", b"(*)")) for item in items
+            )
+            key = (*owner, node.start_byte)
+            for index, item in enumerate(items):
+                seen_paren = False
+                body = []
+                for part in item.children:
+                    if part.type == ")":
+                        seen_paren = True
+                    elif seen_paren and part.type not in (";;", ";&", ";;&", "comment"):
+                        body.append(part)
+                if body:
+                    add(body[0], body[-1], Branch(key, line_of(node), index, len(items), complete, frozenset(variables)))
+        elif kind == "list":
+            operands: list[Any] = []
+            operators: list[str] = []
+            pending = [node]
+            while pending:  # flatten `a && b || c` (tree-sitter nests lists to the left)
+                current = pending.pop()
+                if current.type == "list":
+                    parts = [c for c in current.children if c.type != "comment"]
+                    pending.extend(reversed(parts))
+                elif current.type in ("&&", "||"):
+                    operators.append(current.type)
+                else:
+                    operands.append(current)
+            for index, operator in enumerate(operators[: len(operands) - 1]):
+                left, rest = operands[index], operands[index + 1 :]
+                if _is_test(left, source):  # `[ -n "$X" ] && pip install ...`: the rest runs only if ...
+                    variables = _variables_in(left, source)
+                    add(rest[0], rest[-1], Branch((*owner, left.start_byte), line_of(left), 0, 1, False, variables))
+                elif operator == "||":  # `pip install a || pip install b`: b is a fallback
+                    branch = Branch((*owner, left.start_byte), line_of(left), 0, 1, False, frozenset())
+                    add(rest[0], rest[0], branch)
+            children = operands
+        stack.extend(reversed(children))
+    return regions
 
 
 class _StageWalker:

@@ -77,3 +77,63 @@ def test_explicit_config_file(capsys, project):
     assert code == 0 and "ML206" not in out
     code, _, err = run(capsys, "--config", "conf/none.toml", "Dockerfile")
     assert code == 2 and "config file not found" in err
+
+
+SERVER = 'FROM python:3.12-slim\nRUN pip install --no-cache-dir "uvicorn==0.30.1"\nCMD ["uvicorn", "app:app"]\n'
+
+
+def test_per_file_ignores_turn_rules_off_for_matching_paths(capsys, project):
+    write(project / "docker" / "dev" / "Dockerfile", SERVER)
+    write(project / "Dockerfile", SERVER)
+    write(project / ".mllint.toml", '[per-file-ignores]\n"docker/dev/*" = ["ML301", "ML4"]\n')
+    code, out, _ = run(capsys, "--select", "ML301,ML401", "docker/dev/Dockerfile", "Dockerfile")
+    lines = out.splitlines()
+    assert any(line.startswith("Dockerfile:") and "ML301" in line for line in lines)
+    assert not any(line.startswith("docker/dev/Dockerfile") for line in lines)
+
+
+def test_per_file_ignores_bad_code_is_one_line_error(capsys, project):
+    write(project / ".mllint.toml", '[per-file-ignores]\n"x/*" = ["XX1"]\n')
+    code, _, err = run(capsys, "Dockerfile")
+    assert code == 2 and "per-file-ignores" in err and len(err.strip().splitlines()) == 1
+
+
+def test_roles_from_config_silence_deployed_image_rules(capsys, project):
+    write(project / "docker" / "dev" / "Dockerfile", SERVER)
+    write(project / ".mllint.toml", '[roles]\n"docker/dev/*" = "dev"\n')
+    code, out, _ = run(capsys, "--select", "ML301", "docker/dev/Dockerfile")
+    assert code == 0 and "ML301" not in out
+    code, out, _ = run(capsys, "--isolated", "--select", "ML301", "docker/dev/Dockerfile")
+    assert code == 1 and "ML301" in out
+
+
+def test_unknown_role_in_config_is_one_line_error(capsys, project):
+    write(project / ".mllint.toml", '[roles]\n"docker/*" = "prod"\n')
+    code, _, err = run(capsys, "Dockerfile")
+    assert code == 2 and "unknown role 'prod'" in err
+
+
+def test_several_targets_are_each_linted(capsys, project):
+    text = (
+        'FROM python:3.12-slim AS api\nCMD ["uvicorn", "app:app"]\n'
+        'FROM python:3.12-slim AS worker\nRUN useradd app\nUSER app\nCMD ["python", "-m", "worker"]\n'
+    )
+    write(project / "Dockerfile", text)
+    _, out, _ = run(capsys, "--isolated", "--select", "ML301", "Dockerfile")
+    assert "ML301" not in out  # only the last stage ships by default
+    _, out, _ = run(capsys, "--isolated", "--select", "ML301", "--target", "api", "--target", "worker", "Dockerfile")
+    assert "Dockerfile:1:1: ML301" in out
+    write(project / ".mllint.toml", 'targets = ["api", "worker"]\nselect = ["ML301"]\n')
+    _, out, _ = run(capsys, "Dockerfile")
+    assert "Dockerfile:1:1: ML301" in out
+
+
+def test_json_and_facts_show_the_role_and_its_signal(capsys, project):
+    write(project / "Dockerfile", SERVER)
+    _, out, _ = run(capsys, "--isolated", "--format", "json", "Dockerfile")
+    import json
+
+    images = json.loads(out)["files"][0]["images"]
+    assert images == [{"target": "0", "role": "serving", "role_signal": "`uvicorn` on line 3 starts a server"}]
+    _, out, _ = run(capsys, "--isolated", "--facts", "Dockerfile")
+    assert "role serving (`uvicorn` on line 3 starts a server)" in out

@@ -174,7 +174,7 @@ def arg_origin(ctx: RuleContext, stage: Stage, evidence: tuple[str, ...] = ()) -
     references = list(_VARIABLE_REFERENCE.finditer(word.raw))
     if not references or any(c in word.raw[references[-1].end() :] for c in ":/@"):
         return None
-    first_from = stage.from_instruction.line if not ctx.dockerfile.stages else ctx.dockerfile.stages[0].from_instruction.line
+    first_from = ctx.dockerfile.stages[0].from_instruction.line
     global_args = [i for i in ctx.dockerfile.instructions if i.keyword == "ARG" and i.line < first_from]
     for reference in reversed(references):
         name = reference.group(1) or reference.group(2)
@@ -530,7 +530,9 @@ class PipUnpinned(Rule):
             plain = [item for item in others if "[" not in item.name and item.kind != "vcs"]
             pins = [f"`{item.name}==X.Y.Z`" for item in (with_extras + plain[: max(0, 2 - len(with_extras))])]
             if pins:
-                advice.append(f"pin each ({', '.join(pins)}{', …' if len(pins) < len(plain) + len(with_extras) else ''})")
+                advice.append(
+                    f"pin each ({', '.join(pins)}{', …' if len(pins) < len(plain) + len(with_extras) else ''})"
+                )
             if any(item.kind == "vcs" for item in others):
                 advice.append("pin a commit or tag in each VCS URL (`...repo.git@<sha>`)")
         if torch_set:
