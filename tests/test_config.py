@@ -86,7 +86,7 @@ def test_per_file_ignores_turn_rules_off_for_matching_paths(capsys, project):
     write(project / "docker" / "dev" / "Dockerfile", SERVER)
     write(project / "Dockerfile", SERVER)
     write(project / ".mllint.toml", '[per-file-ignores]\n"docker/dev/*" = ["ML301", "ML4"]\n')
-    code, out, _ = run(capsys, "--select", "ML301,ML401", "docker/dev/Dockerfile", "Dockerfile")
+    _, out, _ = run(capsys, "--select", "ML301,ML401", "docker/dev/Dockerfile", "Dockerfile")
     lines = out.splitlines()
     assert any(line.startswith("Dockerfile:") and "ML301" in line for line in lines)
     assert not any(line.startswith("docker/dev/Dockerfile") for line in lines)

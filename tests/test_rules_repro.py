@@ -52,6 +52,72 @@ def test_ml701_args():
     assert _lines(text, "ML701") == [6, 8]
 
 
+def test_ml701_moving_tags():
+    text = """
+        FROM ubuntu:rolling AS a
+        FROM pytorch/torchserve:latest-gpu AS b
+        FROM tensorflow/serving:2.1-nightly AS c
+        FROM alpine:edge AS d
+        FROM org/app:main AS e
+        FROM org/app:master AS f
+        FROM org/app:nightly AS g
+        FROM org/app:mainline-1.2 AS h
+        FROM nginx:1.27-alpine AS i
+        FROM org/app:edge-2024.05
+        COPY --from=a / /a
+        COPY --from=b / /b
+        COPY --from=c / /c
+        COPY --from=d / /d
+        COPY --from=e / /e
+        COPY --from=f / /f
+        COPY --from=g / /g
+        COPY --from=h / /h
+        COPY --from=i / /i
+        """
+    findings = _findings(text, "ML701")
+    assert rule_lines(findings, "ML701") == [1, 2, 3, 4, 5, 6, 7]
+    assert "uses `:rolling`, which moves" in findings[0].message
+
+
+def test_ml701_arg_default_is_reported_once_at_the_arg():
+    text = """
+        ARG BASE_IMAGE=quay.io/jupyter/base-notebook
+        ARG TAG=3.11
+        FROM ${BASE_IMAGE} AS build
+        RUN echo build
+        FROM $BASE_IMAGE
+        COPY --from=build /x /x
+        """
+    findings = _findings(text, "ML701")
+    assert [(f.span.line, f.span.column) for f in findings] == [(1, 5)]
+    message = findings[0].message
+    assert "the default of `ARG BASE_IMAGE` on line 1" in message
+    assert "`--build-arg BASE_IMAGE=...` overrides" in message
+    assert message.startswith("`FROM ${BASE_IMAGE}` (`quay.io/jupyter/base-notebook`")
+
+
+def test_ml701_literal_tag_after_an_arg_is_reported_at_the_from():
+    text = """
+        ARG REGISTRY=docker.io
+        ARG TAG=latest
+        FROM ${REGISTRY}/library/python:latest AS a
+        FROM python:${TAG}
+        COPY --from=a /x /x
+        """
+    assert _lines(text, "ML701") == [2, 3]
+    findings = _findings(text, "ML701")
+    assert "ARG" not in findings[1].message and "`ARG TAG`" in findings[0].message
+
+
+def test_ml701_silent_for_stages_the_build_does_not_need():
+    text = """
+        FROM alpine AS unused
+        RUN mkdir /x
+        FROM python:3.11-slim
+        """
+    assert _lines(text, "ML701") == []
+
+
 def test_ml701_stage_reference_is_case_insensitive():
     text = """
         FROM python:3.11-slim AS Builder
@@ -178,6 +244,92 @@ def test_ml703_ignore_packages_option():
     assert _lines(text, "ML703", rule_options={"ML703": {"ignore-packages": []}}) == [2]
 
 
+def test_ml703_build_tooling_is_exempt():
+    text = "FROM python:3.11-slim\nRUN pip install -U pip setuptools wheel packaging Setuptools_SCM==8.1.0\n"
+    assert _lines(text, "ML703") == []
+
+
+def test_ml703_option_values_are_not_packages():
+    text = """
+        FROM python:3.11-slim
+        RUN uv pip install --system --index-strategy unsafe-best-match --resolution lowest --prerelease allow \
+                --link-mode copy --torch-backend cu124 -P numpy requests==2.32.3
+        RUN pip install --progress-bar off --upgrade-strategy eager --root-user-action ignore --timeout 60 \
+                --exists-action w --retries 5 --report report.json numpy==2.1.3
+        """
+    assert _lines(text, "ML703") == []
+
+
+def test_ml703_keeps_extras_in_the_advice():
+    findings = _findings('FROM python:3.11-slim\nRUN pip install "jax[cuda12]" "tensorflow[and-cuda]"\n', "ML703")
+    assert len(findings) == 1
+    message = findings[0].message
+    assert "`jax[cuda12]==X.Y.Z`" in message and "`tensorflow[and-cuda]==X.Y.Z`" in message
+    single = _findings('FROM python:3.11-slim\nRUN pip install "jax[cuda12]"\n', "ML703")[0].message
+    assert "pin it (`jax[cuda12]==X.Y.Z`)" in single
+
+
+def test_ml703_nightlies_float_by_design():
+    text = """
+        FROM python:3.11-slim
+        RUN pip install --pre torch torchvision --index-url https://download.pytorch.org/whl/nightly/cu124
+        RUN pip install torchserve-nightly tf-nightly-gpu
+        RUN pip install torch --index-url https://download.pytorch.org/whl/nightly/cu124
+        """
+    assert _lines(text, "ML703") == [4]
+
+
+def test_ml703_floor_settled_by_a_project_install_in_the_same_run():
+    text = """
+        FROM python:3.11-slim
+        COPY . /app
+        RUN pip install "huggingface_hub>=1.5" && uv pip install --system -e /app
+        RUN pip install "huggingface_hub>=1.5" kernels && pip install /app
+        RUN pip install "huggingface_hub>=1.5"
+        RUN pip install /app
+        """
+    findings = _findings(text, "ML703")
+    assert rule_lines(findings, "ML703") == [4, 5]
+    assert "`kernels` is installed without a version" in findings[0].message
+
+
+def test_ml703_only_stages_the_shipped_image_needs():
+    text = """
+        FROM python:3.11-slim AS docs
+        RUN pip install sphinx
+        FROM python:3.11-slim AS build
+        RUN pip install --target /deps requests
+        FROM python:3.11-slim
+        COPY --from=build /deps /deps
+        """
+    assert _lines(text, "ML703") == [4]
+
+
+def test_ml703_variable_in_the_name():
+    text = """
+        FROM python:3.11-slim
+        ARG SPEC
+        RUN if [ "$(uname -m)" = "x86_64" ]; then TF_POSTFIX="-cpu"; else TF_POSTFIX=""; fi && \
+            pip install "tensorflow${TF_POSTFIX}"
+        RUN PIN="==2.5.1" && pip install "torch${PIN}"
+        RUN pip install "torch${SPEC}"
+        """
+    findings = _findings(text, "ML703")
+    assert rule_lines(findings, "ML703") == [4]
+    assert "`tensorflow${TF_POSTFIX}`" in findings[0].message
+
+
+def test_ml703_pip_spelled_with_variables():
+    text = """
+        FROM python:3.11-slim
+        ARG PYTHON_VERSION=3.11
+        RUN python$PYTHON_VERSION -m pip install torchserve
+        RUN "$VENV/bin/pip" install flake8 && "${CONDA_DIR}/envs/${env_name}/bin/pip" install black
+        RUN ${PYTHON} -m pip install ruff
+        """
+    assert _lines(text, "ML703") == [3, 4, 4, 5]
+
+
 # ---------------------------------------------------------------------------------------------------------
 # ML704
 
@@ -287,4 +439,5 @@ def test_messages_do_not_repeat_credentials():
     messages = [f.message for f in lint(text, ["ML703", "ML706"])]
     assert len(messages) == 2 and not any("FAKE" in m for m in messages)
     assert any("`git clone https://***@gitlab.com/org/repo.git`" in m for m in messages)
-    assert any(m.startswith("`uvicorn` is installed without a version") for m in messages)
+    assert any("`git+https://***@github.com/org/lib.git` (no commit or tag)" in m for m in messages)
+    assert any("`uvicorn[standard]`" in m for m in messages)
