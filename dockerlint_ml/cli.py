@@ -86,6 +86,7 @@ def _list_rules(rules: Sequence, settings: Settings, output_format: str) -> str:
             "family": rule.family(),
             "enabled": is_enabled(rule.id, rule.enabled_by_default, settings),
             "fixable": rule.fixable,
+            "roles": sorted(rule.roles) if rule.roles is not None else None,
             "summary": rule.summary,
         }
         for rule in rules
@@ -95,19 +96,21 @@ def _list_rules(rules: Sequence, settings: Settings, output_format: str) -> str:
 
         return json.dumps(rows, indent=2) + "\n"
     if output_format == "markdown":
-        lines = ["| ID | name | severity | fix | what it flags |", "|---|---|---|---|---|"]
+        lines = ["| ID | name | severity | fix | image roles | what it flags |", "|---|---|---|---|---|---|"]
         for row in rows:
             default = "" if row["enabled"] else " (off by default)"
             fix = "yes" if row["fixable"] else ""
+            roles = ", ".join(row["roles"]) if row["roles"] is not None else "all"
             lines.append(
                 f"| [{row['id']}](rules/{row['id']}.md) | {row['name']} | {row['severity']}{default} | {fix} |"
-                f" {row['summary']} |"
+                f" {roles} | {row['summary']} |"
             )
         return "\n".join(lines) + "\n"
     width = max(len(row["name"]) for row in rows)
     lines = [
         f"{row['id']}  {row['name']:<{width}}  {row['severity']:<7}  {'on ' if row['enabled'] else 'off'}"
         f"  {'fix' if row['fixable'] else '   '}  {row['summary']}"
+        + (f" [roles: {', '.join(row['roles'])}]" if row["roles"] is not None else "")
         for row in rows
     ]
     return "\n".join(lines) + "\n"

@@ -392,7 +392,7 @@ def _resolve_torch(install: Install, backend: str | None) -> Install:
         (backend, "uv --torch-backend"),
         (_variant_of_urls(install.index_urls), "index URL"),
     ):
-        if label and label != "auto":
+        if label and label.lower() != "auto":
             return _torch_label(install, label, f"{origin} `{label}`")
     extra = _variant_of_urls(install.extra_index_urls + install.find_links)
     if extra:
@@ -416,7 +416,7 @@ def _resolve_torch(install: Install, backend: str | None) -> Install:
 
 
 def _torch_label(install: Install, label: str, reason: str) -> Install:
-    if label == "cpu":
+    if label.lower() == "cpu":
         return _set(install, build="cpu", reason=reason)
     cuda = cuda_of_label(label, reason)
     if cuda is None:
@@ -821,7 +821,9 @@ def _conditional_regions(text: LogicalText, owner: tuple[int, int]) -> list[Regi
                     elif seen_paren and part.type not in (";;", ";&", ";;&", "comment"):
                         body.append(part)
                 if body:
-                    add(body[0], body[-1], Branch(key, line_of(node), index, len(items), complete, frozenset(variables)))
+                    add(
+                        body[0], body[-1], Branch(key, line_of(node), index, len(items), complete, frozenset(variables))
+                    )
         elif kind == "list":
             operands: list[Any] = []
             operators: list[str] = []
@@ -849,13 +851,16 @@ def _conditional_regions(text: LogicalText, owner: tuple[int, int]) -> list[Regi
 
 
 class _StageWalker:
-    """Collects the facts of one stage's own instructions."""
+    """Collects the facts of one stage's own instructions (and its FROM-ancestors')."""
 
     def __init__(self, facts: StageFacts, dockerfile: Dockerfile, lineage: list[Stage], build_context: Any) -> None:
         self.facts = facts
         self.dockerfile = dockerfile
         self.lineage = lineage
         self.build_context = build_context
+        self.venvs: set[str] = set()  # environments created so far (python -m venv, uv venv, conda create -p)
+        self.workdirs = _copies_along(tuple(lineage))[1]
+        self.branched: list[Install] = []  # installs inside shell conditionals
 
     def run(self) -> None:
         for stage in self.lineage:
@@ -869,172 +874,294 @@ class _StageWalker:
                     names = {name for name, _value, _word in instruction.pairs()}
                     if names & {"TORCH_CUDA_ARCH_LIST", "FORCE_CUDA"}:
                         self.facts.compiles_cuda = True
+        self._settle_branches()
+
+    def _regions(self, instruction: Instruction) -> list[Region]:
+        scripts = [instruction.args, *(heredoc.body for heredoc in instruction.heredocs)]
+        if not any(re.search(r"\b(?:if|case)\b|&&|\|\|", script) for script in scripts):
+            return []
+        regions: list[Region] = []
+        for number, text in enumerate(_script_texts(self.dockerfile, instruction)):
+            regions.extend(_conditional_regions(text, (instruction.line, number)))
+        return regions
 
     def _run(self, stage: Stage, instruction: Instruction) -> None:
+        regions = self._regions(instruction) if instruction.commands else []
+        workdir = self.workdirs.get(id(instruction), ("/", 0))[0]
         for command in instruction.commands:
-            tool, sub = command.tool, command.subcommand
-            if command.name == "nvcc":
-                self.facts.compiles_cuda = True
-            if tool in ("curl", "wget") and any("cudnn" in w.text.lower() for w in command.words[1:]):
-                self.facts.cudnn_sources.append(f"download line {command.span.line}")
-            opaque = (tool in ("conda", "mamba", "micromamba") and sub in ("env create", "env update")) or (
-                (tool in ("poetry", "pipenv") and sub in ("install", "sync")) or (tool == "uv" and sub == "sync")
-            )
-            if tool in ("apt-get", "yum", "dnf", "microdnf") and sub == "install":
-                self._os_packages(command)
-            elif (tool == "pip" and sub == "install") or (tool == "uv" and sub == "pip install"):
-                self._pip(stage, instruction, command)
-                if command.has_flag("--no-build-isolation"):
-                    self.facts.compiles_cuda = True
-            elif tool in ("conda", "mamba", "micromamba") and sub in ("install", "create", "update"):
-                self._conda(stage, instruction, command)
-            elif opaque:
-                self.facts.opaque.append(f"{tool} {sub} (line {command.span.line})")
-            elif tool == "uv" and command.invocation is not None:
-                self._uv_python(command, instruction)
-            if tool == "python" and any(w.text == "setup.py" for w in command.words[1:2]):
-                self.facts.compiles_cuda = True
+            start = (command.span.line, command.span.column)
+            branches = tuple(branch for first, last, branch in regions if first <= start < last)
+            scope: Scope = instruction.scope
+            masked = {name for branch in branches for name in branch.variables}
+            if masked:  # inside `if [ -n "$X" ]`, $X is not its ARG default
+                scope = {**instruction.scope, **dict.fromkeys(masked)}
+            step = _Step(stage, instruction, command, scope, branches, workdir)
+            self._command(step)
 
-    def _os_packages(self, command: ShellCommand) -> None:
+    def _command(self, step: _Step) -> None:
+        command = step.command
+        tool, sub = command.tool, command.subcommand
+        if command.name == "nvcc":
+            self.facts.compiles_cuda = True
+        if tool in ("curl", "wget") and any("cudnn" in w.text.lower() for w in command.words[1:]):
+            source = f"download line {command.span.line}"
+            (self.facts.maybe_cudnn if step.branches else self.facts.cudnn_sources).append(source)
+        opaque = (tool in ("conda", "mamba", "micromamba") and sub in ("env create", "env update")) or (
+            (tool in ("poetry", "pipenv") and sub in ("install", "sync")) or (tool == "uv" and sub == "sync")
+        )
+        if tool in ("apt-get", "yum", "dnf", "microdnf") and sub == "install":
+            self._os_packages(step)
+        elif (tool == "pip" and sub == "install") or (tool == "uv" and sub == "pip install"):
+            self._pip(step)
+            if command.has_flag("--no-build-isolation"):
+                self.facts.compiles_cuda = True
+        elif tool in ("conda", "mamba", "micromamba") and sub in ("install", "create", "update"):
+            self._conda(step)
+        elif opaque:
+            self.facts.opaque.append(f"{tool} {sub} (line {command.span.line})")
+        elif tool == "uv" and command.invocation is not None:
+            self._uv_python(step)
+        if tool == "python" and any(w.text == "setup.py" for w in command.words[1:2]):
+            self.facts.compiles_cuda = True
+        self._venv(step)
+
+    def _venv(self, step: _Step) -> None:
+        """Remember environments created: ``python -m venv DIR``, ``virtualenv DIR``, ``uv venv [DIR]``."""
+        command = step.command
+        invocation = command.invocation
+        target: str | None = None
+        if (
+            command.tool == "python"
+            and invocation is not None
+            and invocation.values("-m")[:1] in (["venv"], ["virtualenv"])
+        ):
+            positionals = [w for w in invocation.positionals if not w.text.startswith("-")]
+            target = positionals[0].text if positionals else None
+        elif command.name == "virtualenv":
+            positionals = [w for w in command.words[1:] if not w.text.startswith("-")]
+            target = positionals[0].text if positionals else None
+        elif command.tool == "uv" and command.subcommand == "venv" and invocation is not None:
+            positionals = [w for w in invocation.positionals if not w.text.startswith("-")]
+            target = positionals[0].text if positionals else ".venv"
+        if target:
+            self.venvs.add(_absolute(expand(target, step.scope)[0], step.workdir))
+
+    def _location(self, step: _Step) -> str | None:
+        """The environment a pip/uv command installs into, when it can be told."""
+        command = step.command
+        for names in (("-t", "--target"), ("--prefix",), ("--root",)):
+            values = _values(command, step.scope, *names)
+            if values:
+                return _absolute(values[0], step.workdir)
+        if command.has_flag("--user"):
+            return "~/.local"
+        if command.tool == "uv":
+            if command.has_flag("--system"):
+                return None
+            for value in _values(command, step.scope, "--python", "-p"):
+                found = _env_of_executable(value, step.workdir)
+                if found is not None:
+                    return found
+            virtual = _env_values(step.scope, command, "VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT")
+            if virtual and "$" not in virtual[0]:
+                return _absolute(virtual[0], step.workdir)
+            if _absolute(".venv", step.workdir) in self.venvs:
+                return _absolute(".venv", step.workdir)
+        executable = expand(command.words[0].text, step.scope)[0] if command.words else ""
+        found = _env_of_executable(executable, step.workdir)
+        if found is not None:
+            return found
+        return _env_on_path(step.scope, self.venvs)
+
+    def _os_packages(self, step: _Step) -> None:
+        command = step.command
         assert command.invocation is not None
+        maybe = bool(step.branches)
         for word in command.invocation.positionals:
-            name = word.text.split("=", 1)[0].lower()
+            written = word.text.split("=", 1)[0]
+            name = (expand(written, step.scope)[0] if "$" in written else written).lower()
             match = re.fullmatch(
                 r"cuda(?:-(?:toolkit|runtime|libraries|libraries-dev|cudart|cudart-dev|nvcc|minimal-build))?-(\d+)-(\d+)",
                 name,
             )
-            if match:
-                self.facts.apt_cuda.append((cuda_of(f"{match.group(1)}.{match.group(2)}", f"apt `{name}`"), word))
-            elif name == "nvidia-cuda-toolkit":
-                self.facts.apt_cuda.append((None, word))
+            if match or name == "nvidia-cuda-toolkit":
+                if maybe:
+                    self.facts.maybe_cuda.append(f"`{written}` (line {word.span.line}, in a conditional branch)")
+                elif match:
+                    cuda = cuda_of(f"{match.group(1)}.{match.group(2)}", f"apt `{written}`")
+                    self.facts.apt_cuda.append((cuda, word))
+                else:
+                    self.facts.apt_cuda.append((None, word))
             if re.match(r"(?:lib)?cudnn\d*(?:-|$)", name):
-                self.facts.cudnn_sources.append(f"`{name}` (line {word.span.line})")
+                if maybe:
+                    self.facts.maybe_cudnn.append(f"`{written}` (line {word.span.line}, in a conditional branch)")
+                else:
+                    self.facts.cudnn_sources.append(f"`{written}` (line {word.span.line})")
             found = re.fullmatch(r"python(3\.\d+)(?:-(?:dev|venv|distutils|full|minimal))?", name)
             if found:
-                self.facts.pythons.append(PythonFact(found.group(1), f"apt `{name}`", word.span.line))
+                source = f"apt `{written}`" + (" in a conditional branch" if maybe else "")
+                self.facts.pythons.append(PythonFact(found.group(1), source, word.span.line))
 
-    def _uv_python(self, command: ShellCommand, instruction: Instruction) -> None:
+    def _uv_python(self, step: _Step) -> None:
+        command = step.command
         assert command.invocation is not None
         positionals = [w.text for w in command.invocation.positionals]
         versions: list[str] = []
         if command.subcommand == "python" and positionals[:1] == ["install"]:
-            versions = positionals[1:]
+            versions = [expand(v, step.scope)[0] for v in positionals[1:]]
         elif command.subcommand == "venv":
-            versions = _values(command, instruction, "--python", "-p")
+            versions = _values(command, step.scope, "--python", "-p")
         for value in versions:
             found = re.fullmatch(r"(?:python|cpython-?)?(\d\.\d+)(?:\.\d+)?", value)
             if found:
                 self.facts.pythons.append(PythonFact(found.group(1), f"uv {command.subcommand}", command.span.line))
 
-    def _conda(self, stage: Stage, instruction: Instruction, command: ShellCommand) -> None:
+    def _add(self, step: _Step, install: Install) -> None:
+        self.facts.installs.append(install)
+        if step.branches:
+            self.branched.append(install)
+
+    def _settle_branches(self) -> None:
+        """An install inside a conditional is a fact only when every branch installs the package and all agree
+        on its build; branches that disagree leave the build unknown, and one that may not run makes it "maybe"."""
+        if not self.branched:
+            return
+        groups: dict[tuple, list[Install]] = {}
+        for install in self.branched:
+            innermost = install.branches[-1]
+            groups.setdefault((innermost.owner, install.package), []).append(install)
+        changed: dict[int, Install] = {}
+        for installs in groups.values():
+            innermost = installs[0].branches[-1]
+            covered = {i.branches[-1].index for i in installs}
+            everywhere = innermost.complete and covered == set(range(innermost.count))
+            maybe = not everywhere or any(len(i.branches) > 1 for i in installs)
+            outcomes = {(i.build, i.cuda.short if i.cuda else None, i.plain_pypi, i.local) for i in installs}
+            for install in installs:
+                updated = _set(install, maybe=maybe)
+                if len(outcomes) > 1:
+                    lines = ", ".join(sorted({str(i.at.span.line) for i in installs}))
+                    updated = _set(
+                        updated,
+                        build=None,
+                        cuda=None,
+                        plain_pypi=False,
+                        minor_matters=False,
+                        reason=f"branches of the conditional at line {innermost.line} differ (lines {lines})",
+                    )
+                changed[id(install)] = updated
+        self.facts.installs = [changed.get(id(i), i) for i in self.facts.installs]
+
+    def _conda(self, step: _Step) -> None:
+        stage, instruction, command = step.stage, step.instruction, step.command
         assert command.invocation is not None
         if command.invocation.has_flag("-f", "--file"):
             self.facts.opaque.append(f"{command.tool} -f (line {command.span.line})")
+        prefix = _values(command, step.scope, "-p", "--prefix")
+        if prefix and command.subcommand == "create":
+            self.venvs.add(_absolute(prefix[0], step.workdir))
+        location = _absolute(prefix[0], step.workdir) if prefix else _env_on_path(step.scope, self.venvs)
         specs = []
         for word in command.invocation.positionals:
-            text = _expanded(word, instruction)
+            text = _expanded(word, step.scope)
             parsed = _split_conda_spec(text) if text else None
             if parsed is not None:
                 specs.append((word, *parsed))
         names = {name for _w, name, _v in specs}
         for word, name, version in specs:
-            base = Install(name, word.text, "conda", stage.index, instruction, command, word, version=version)
+            base = Install(
+                name,
+                word.text,
+                "conda",
+                stage.index,
+                instruction,
+                command,
+                word,
+                version=version,
+                location=location,
+                branches=step.branches,
+            )
             if name == "python" and version:
                 self.facts.pythons.append(
                     PythonFact(kb.minor_of(version) or version, f"{command.tool} `{word.text}`", word.span.line)
                 )
             elif name in CONDA_CUDA and version:
                 cuda = cuda_of(version, f"conda `{word.text}`")
-                self.facts.installs.append(_set(base, build="cuda", cuda=cuda, reason="conda CUDA package"))
+                self._add(step, _set(base, build="cuda", cuda=cuda, reason="conda CUDA package"))
             elif name == "cudnn":
-                self.facts.cudnn_sources.append(f"conda `{word.text}`")
+                (self.facts.maybe_cudnn if step.branches else self.facts.cudnn_sources).append(f"conda `{word.text}`")
             elif name == "pytorch":
                 build = "cpu" if "cpuonly" in names else None
-                self.facts.installs.append(
-                    _set(base, package="torch", build=build, reason="conda cpuonly" if build else "")
-                )
+                self._add(step, _set(base, package="torch", build=build, reason="conda cpuonly" if build else ""))
             elif name == "cpuonly":
                 continue
             else:
-                self.facts.installs.append(_resolve(base, None))
+                self._add(step, _resolve(base, None))
 
-    def _pip(self, stage: Stage, instruction: Instruction, command: ShellCommand) -> None:
+    def _pip(self, step: _Step) -> None:
+        command = step.command
         invocation = command.invocation
         assert invocation is not None
-        indexes = _command_indexes(command, instruction)
+        indexes = _command_indexes(command, step.scope)
         backend = None
         if command.tool == "uv":
-            values = _values(command, instruction, "--torch-backend") or _env_urls(
-                instruction, command, "UV_TORCH_BACKEND"
+            values = _values(command, step.scope, "--torch-backend", keep_unresolved=True) or _env_values(
+                step.scope, command, "UV_TORCH_BACKEND"
             )
-            backend = values[0].lower() if values else None
-        python = _python_of_command(command, instruction)
+            backend = values[0] if values else None
+        python = _python_of_command(command, step.scope)
+        location = self._location(step)
+        context = _PipContext(indexes, backend, python, location)
         for word in invocation.positionals:
-            text = _expanded(word, instruction)
+            text = _expanded(word, step.scope)
             if text is None:
                 self.facts.opaque.append(f"`{word.text}` (line {word.span.line})")
                 continue
-            self._requirement(stage, instruction, command, word, text, indexes, backend, python, None)
+            self._requirement(step, word, text, context, None)
         if invocation.has_flag("-e", "--editable"):
             self.facts.opaque.append(f"editable install (line {command.span.line})")
         for option in invocation.options:
             if option.name in ("-r", "--requirement") and option.value is not None:
-                self._requirements_file(stage, instruction, command, option.value, indexes, backend, python)
+                self._requirements_file(step, option.value, context)
 
-    def _requirement(
-        self,
-        stage: Stage,
-        instruction: Instruction,
-        command: ShellCommand,
-        word: Word,
-        text: str,
-        indexes: _Indexes,
-        backend: str | None,
-        python: str | None,
-        via: str | None,
-    ) -> None:
+    def _requirement(self, step: _Step, word: Word, text: str, context: _PipContext, via: str | None) -> None:
         parsed = parse_requirement(text)
         if parsed is None:
             self.facts.opaque.append(f"`{text}` (line {word.span.line})")
             return
         name, extras, version, local = parsed
+        command = step.command
         install = Install(
             name,
             text,
             command.tool or "pip",
-            stage.index,
-            instruction,
+            step.stage.index,
+            step.instruction,
             command,
             word,
             version=version,
             local=local,
             extras=extras,
             via=via,
-            index_urls=tuple(indexes.index),
-            extra_index_urls=tuple(indexes.extra),
-            find_links=tuple(indexes.links),
-            python=python,
-            python_source=f"`{command.name}`" if python else "",
+            index_urls=tuple(context.indexes.index),
+            extra_index_urls=tuple(context.indexes.extra),
+            find_links=tuple(context.indexes.links),
+            python=context.python,
+            python_source=f"`{command.name}`" if context.python else "",
+            location=context.location,
+            branches=step.branches,
         )
-        self.facts.installs.append(_resolve(install, backend))
+        self._add(step, _resolve(install, context.backend))
 
-    def _requirements_file(
-        self,
-        stage: Stage,
-        instruction: Instruction,
-        command: ShellCommand,
-        word: Word,
-        indexes: _Indexes,
-        backend: str | None,
-        python: str | None,
-    ) -> None:
-        target = _expanded(word, instruction)
-        found = context_file_for(self.lineage, instruction, target, self.build_context) if target else None
+    def _requirements_file(self, step: _Step, word: Word, context: _PipContext) -> None:
+        target = _expanded(word, step.scope)
+        found = context_file_for(self.lineage, step.instruction, target, self.build_context) if target else None
         if found is None:
             self.facts.opaque.append(f"-r {word.text} (line {word.span.line})")
             return
         seen: set[str] = set()
         pending = [found]
+        indexes = context.indexes
         while pending:
             path, text = pending.pop(0)
             if path in seen or len(seen) > 8:
@@ -1049,9 +1176,10 @@ class _StageWalker:
                     file_indexes.extra.append(value)
                 elif option in ("-f", "--find-links"):
                     file_indexes.links.append(value)
+            file_context = replace(context, indexes=file_indexes)
             for option, value in lines:
                 if option == "":
-                    self._requirement(stage, instruction, command, word, value, file_indexes, backend, python, path)
+                    self._requirement(step, word, value, file_context, path)
                 elif option in ("-r", "--requirement"):
                     nested = posixpath.normpath(posixpath.join(posixpath.dirname(path), value))
                     nested_text = self.build_context.read_text(nested)
@@ -1061,6 +1189,26 @@ class _StageWalker:
                         pending.append((nested, nested_text))
                 elif option in ("-e", "--editable"):
                     self.facts.opaque.append(f"-e {value} in {path}")
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One shell command of a RUN, with the variables as they stand inside its conditional branches."""
+
+    stage: Stage
+    instruction: Instruction
+    command: ShellCommand
+    scope: Scope
+    branches: tuple[Branch, ...]
+    workdir: str
+
+
+@dataclass(frozen=True)
+class _PipContext:
+    indexes: _Indexes
+    backend: str | None
+    python: str | None
+    location: str | None
 
 
 def requirement_lines(text: str) -> list[tuple[str, str]]:
@@ -1164,36 +1312,67 @@ def _candidates(source: str, destination: str, is_dir: bool, wanted: str) -> Ite
 # ---------------------------------------------------------------------------------------------------------
 # Whole Dockerfile
 
-_ENV_PATH = re.compile(
-    r"venv|site-packages|dist-packages|conda|mamba|\.local|/usr/local|/usr/lib/python|/install\b|/opt/env|/env\b"
-)
+
+def _copy_words(instruction: Instruction) -> list[str]:
+    words = [w.text for w in instruction.arguments]
+    if instruction.args.lstrip().startswith("["):
+        words = list(instruction.exec_form or ())
+    return words
+
+
+def _install_key(install: Install) -> tuple:
+    return (id(install.instruction), install.at.span, install.package, install.spec)
+
+
+def _copied_installs(
+    dockerfile: Dockerfile, facts: StageFacts, result: list[StageFacts], lineage: list[Stage]
+) -> list[Install]:
+    """Installs carried in by ``COPY --from=<stage>`` of the directories they went into (the whole tree ``/``,
+    the venv / conda prefix / ``--target`` dir, site-packages), and those the FROM-parent had carried in."""
+    stage = facts.stage
+    carried: list[Install] = list(result[stage.parent].copied) if stage.parent is not None else []
+    seen = {_install_key(i) for i in facts.installs} | {_install_key(i) for i in carried}
+    workdirs = _copies_along(tuple(lineage))[1]
+    for instruction in stage.instructions:
+        source = instruction.flag("from")
+        if instruction.keyword != "COPY" or source is None or not source.value:
+            continue
+        origin = dockerfile.stage_named(expand(source.value, instruction.scope)[0])
+        if origin is None or origin.index >= stage.index:
+            continue
+        words = _copy_words(instruction)
+        if len(words) < 2:
+            continue
+        *sources, destination = (expand(word, instruction.scope)[0] for word in words)
+        workdir = workdirs.get(id(instruction), ("/", 0))[0]
+        destination = _absolute(destination, workdir)
+        paths = [posixpath.normpath("/" + path.lstrip("/")) if path not in ("", ".", "./") else "/" for path in sources]
+        for install in result[origin.index].all_installs:
+            key = _install_key(install)
+            if key in seen:
+                continue
+            for path in paths:
+                copies, location = _carried_location(install.location, path, destination)
+                if copies:
+                    seen.add(key)
+                    carried.append(_set(install, copied_from=origin.index, location=location))
+                    break
+    return carried
 
 
 def dockerfile_facts(
     dockerfile: Dockerfile, build_context: Any = None, shipped: frozenset[int] = frozenset()
 ) -> list[StageFacts]:
     """Facts of every stage (installs of a stage include its FROM-ancestors'), plus installs carried in by
-    ``COPY --from=<stage>`` of a Python environment (venv, site-packages, conda, /usr/local, ...)."""
+    ``COPY --from=<stage>`` of the environment they went into (venv, site-packages, conda prefix, ...)."""
     result: list[StageFacts] = []
-    for stage in dockerfile.stages:
+    for stage in dockerfile.stages:  # a stage copies from and builds on earlier stages only
         lineage = dockerfile.lineage(stage)
         root = lineage[0]
         facts = StageFacts(stage, base_facts(root.image, root.index), stage.index in shipped)
         _StageWalker(facts, dockerfile, lineage, build_context).run()
+        facts.copied = _copied_installs(dockerfile, facts, result, lineage)
         result.append(facts)
-    for facts in result:
-        for instruction in facts.stage.instructions:
-            source = instruction.flag("from")
-            if instruction.keyword != "COPY" or source is None or not source.value:
-                continue
-            origin = dockerfile.stage_named(source.value)
-            if origin is None or origin.index == facts.stage.index:
-                continue
-            paths = [w.text for w in instruction.arguments[:-1]]
-            if any(_ENV_PATH.search(p) for p in paths):
-                facts.copied.extend(
-                    _set(i, copied_from=origin.index) for i in result[origin.index].installs if i.copied_from is None
-                )
     return result
 
 

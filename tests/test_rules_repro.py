@@ -30,6 +30,9 @@ def test_ml701_no_tag_and_latest():
         FROM base
         FROM scratch
         FROM localhost:5000/team/model
+        COPY --from=build / /build
+        COPY --from=3 / /3
+        COPY --from=4 / /4
         """
     findings = _findings(text, "ML701")
     assert rule_lines(findings, "ML701") == [1, 2, 4, 7]
@@ -48,8 +51,13 @@ def test_ml701_args():
         FROM python:${UNKNOWN}
         FROM ${IMAGE}
         FROM ${UNKNOWN}
+        COPY --from=0 / /0
+        COPY --from=1 / /1
+        COPY --from=2 / /2
+        COPY --from=3 / /3
         """
-    assert _lines(text, "ML701") == [6, 8]
+    # a base that comes from an ARG default is reported at the ARG line, the place to edit
+    assert _lines(text, "ML701") == [2, 4]
 
 
 def test_ml701_moving_tags():
@@ -252,9 +260,9 @@ def test_ml703_build_tooling_is_exempt():
 def test_ml703_option_values_are_not_packages():
     text = """
         FROM python:3.11-slim
-        RUN uv pip install --system --index-strategy unsafe-best-match --resolution lowest --prerelease allow \
+        RUN uv pip install --system --index-strategy unsafe-best-match --resolution lowest --prerelease allow \\
                 --link-mode copy --torch-backend cu124 -P numpy requests==2.32.3
-        RUN pip install --progress-bar off --upgrade-strategy eager --root-user-action ignore --timeout 60 \
+        RUN pip install --progress-bar off --upgrade-strategy eager --root-user-action ignore --timeout 60 \\
                 --exists-action w --retries 5 --report report.json numpy==2.1.3
         """
     assert _lines(text, "ML703") == []
@@ -309,13 +317,13 @@ def test_ml703_variable_in_the_name():
     text = """
         FROM python:3.11-slim
         ARG SPEC
-        RUN if [ "$(uname -m)" = "x86_64" ]; then TF_POSTFIX="-cpu"; else TF_POSTFIX=""; fi && \
+        RUN if [ "$(uname -m)" = "x86_64" ]; then TF_POSTFIX="-cpu"; else TF_POSTFIX=""; fi && \\
             pip install "tensorflow${TF_POSTFIX}"
         RUN PIN="==2.5.1" && pip install "torch${PIN}"
         RUN pip install "torch${SPEC}"
         """
     findings = _findings(text, "ML703")
-    assert rule_lines(findings, "ML703") == [4]
+    assert rule_lines(findings, "ML703") == [4]  # the word's line (the RUN starts on line 3)
     assert "`tensorflow${TF_POSTFIX}`" in findings[0].message
 
 
@@ -348,6 +356,40 @@ def test_ml704_unpinned_apt_packages():
     assert [(f.span.line, f.span.column) for f in findings] == [(5, 9)]
     assert "`ca-certificates`" in findings[0].message
     assert rule_lines(lint(text, ["ML7"]), "ML704") == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ML705 (the end-of-life tables are tested in test_rules_gpu.py)
+
+EOL = {"rule_options": {"ML705": {"as-of": "2026-06-01"}}}
+
+
+def test_ml705_arg_default_is_reported_once_at_the_arg():
+    text = """
+        ARG BASE_IMAGE=ubuntu:18.04
+        ARG CUDA=11.8.0
+        FROM ${BASE_IMAGE} AS compile-image
+        RUN echo build
+        FROM nvidia/cuda:${CUDA}-runtime-ubuntu20.04 AS cuda
+        FROM ${BASE_IMAGE}
+        COPY --from=compile-image /x /x
+        COPY --from=cuda /y /y
+        """
+    findings = _findings(text, "ML705", **EOL)
+    # the Ubuntu release of the CUDA stage is written in its FROM, not in `ARG CUDA`
+    assert rule_lines(findings, "ML705") == [1, 5]
+    assert "the default of `ARG BASE_IMAGE` on line 1" in findings[0].message
+    assert "`--build-arg BASE_IMAGE=...` overrides" in findings[0].message
+    assert "ARG" not in findings[1].message
+
+
+def test_ml705_silent_for_stages_the_build_does_not_need():
+    text = """
+        FROM python:3.8-slim AS old
+        RUN echo unused
+        FROM python:3.12-slim
+        """
+    assert _lines(text, "ML705", **EOL) == []
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -822,3 +822,30 @@ def test_ml310_alpine_and_yum():
         CMD ["sleep", "infinity"]
         """
     assert rule_lines(lint(dev_pod, ["ML310"]), "ML310") == []
+
+
+def test_ml302_env_copying_a_credential_arg_is_an_error():
+    findings = lint(
+        """
+        FROM python:3.12-slim
+        ARG HF_TOKEN
+        ENV HF_TOKEN=$HF_TOKEN
+        ENV TOKENIZERS_PARALLELISM=false
+        ARG CACHE_DIR=/cache
+        ENV HF_HOME=${CACHE_DIR}
+        """,
+        ["ML302"],
+    )
+    assert [(f.span.line, f.severity) for f in findings] == [(2, Severity.WARNING), (3, Severity.ERROR)]
+    assert "docker inspect" in findings[1].message
+
+
+def test_ml302_aws_key_id_is_a_credential():
+    findings = lint(f"FROM python:3.12-slim\nENV AWS_KEY={AWS}\n", ["ML302"], dedent=False)
+    assert findings[0].severity == Severity.ERROR and "an AWS access key" in findings[0].message
+
+
+def test_ml303_oracle_wallet_even_behind_a_glob():
+    assert secret_file_kind("cwallet.ss[o]") == "`cwallet.ss[o]`"
+    assert secret_file_kind("cwallet.sso") is not None
+    assert secret_file_kind("tnsnames.ora") is None

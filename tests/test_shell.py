@@ -54,3 +54,65 @@ def test_export_is_a_command_with_assignments():
     assert [c.name for c in commands] == ["export", "declare", "pip"]
     assert commands[0].assignments == (("A", "b c"),) and commands[1].assignments == (("C", "1"),)
     assert commands[0].argv == ("export", 'A="b c"', "B")
+
+
+def _positionals(command) -> list[str]:
+    return [w.text for w in command.invocation.positionals]
+
+
+def test_uv_value_options_are_not_packages():
+    uv = _commands(
+        "FROM x\nRUN uv pip install --index-strategy unsafe-best-match --resolution lowest --prerelease allow "
+        "-p 3.11 --torch-backend cu124 --link-mode copy -P numpy --exclude-newer 2024-01-01 --keyring-provider "
+        "subprocess -C key=value --no-build-isolation-package flash-attn --python-platform linux --group dev "
+        "--extra serve --index pytorch=https://download.pytorch.org/whl/cpu --default-index https://pypi.org/simple "
+        "--reinstall-package torch --refresh-package torch --only-binary :all: --no-binary :none: requests\n"
+    )[0]
+    assert uv.subcommand == "pip install" and _positionals(uv) == ["requests"]
+    assert uv.invocation.values("--index-strategy") == ["unsafe-best-match"]
+    sync = _commands("FROM x\nRUN uv sync --frozen --extra gpu --group dev --no-install-package torch -p 3.12\n")[0]
+    assert sync.subcommand == "sync" and _positionals(sync) == [] and sync.has_flag("--frozen")
+
+
+def test_uv_add_editable_is_a_flag():
+    add = _commands("FROM x\nRUN uv add -e ./lib --optional gpu torch\n")[0]
+    assert add.subcommand == "add" and add.has_flag("-e") and _positionals(add) == ["./lib", "torch"]
+    pip = _commands("FROM x\nRUN uv pip install -e ./lib\n")[0]
+    assert pip.invocation.values("-e") == ["./lib"] and _positionals(pip) == []
+
+
+def test_pip_value_options_are_not_packages():
+    pip = _commands(
+        "FROM x\nRUN pip install --root / --src /src --upgrade-strategy eager --progress-bar off --platform "
+        "manylinux2014_x86_64 --abi cp311 --implementation cp --global-option x --config-settings a=b --report r.json "
+        "--log l.txt --timeout 60 --retries 3 --proxy http://p:3128 --cert c.pem --client-cert cc.pem --trusted-host "
+        "h --exists-action w --python-version 3.11 --root-user-action ignore -t /t -e . requests\n"
+    )[0]
+    assert _positionals(pip) == ["requests"] and pip.invocation.values("-e") == ["."]
+    clustered = _commands("FROM x\nRUN pip3 install -qUt /deps numpy\n")[0]
+    assert clustered.invocation.values("-t") == ["/deps"] and _positionals(clustered) == ["numpy"]
+
+
+def test_conda_value_options_and_clean_flags():
+    install = _commands(
+        "FROM x\nRUN conda install -y -c conda-forge --override-channels -n base --solver libmamba numpy\n"
+    )[0]
+    assert install.has_flag("--override-channels") and _positionals(install) == ["numpy"]
+    assert install.invocation.values("-c") == ["conda-forge"]
+    clean = _commands("FROM x\nRUN conda clean -afy && mamba clean -tipy\n")
+    assert all(c.has_flag("-y") for c in clean) and clean[1].has_flag("-p")
+    create = _commands("FROM x\nRUN micromamba create -yf env.yml\n")[0]
+    assert create.invocation.values("-f") == ["env.yml"]
+
+
+def test_pip_spelled_with_versions_paths_and_variables():
+    text = (
+        "FROM x\nRUN python3.11 -m pip install a && python$PYTHON_VERSION -m pip install b && "
+        '${PYTHON} -m pip install c && "$VENV/bin/pip" install d && '
+        '"${CONDA_DIR}/envs/${env_name}/bin/pip" install e && /opt/venv/bin/pip3 install f && '
+        '"$VENV"/bin/python -m pip install g && $TOOL install h && ${PYTHON} script.py\n'
+    )
+    commands = _commands(text)
+    assert [c.tool for c in commands] == ["pip"] * 7 + [None, None]
+    assert [_positionals(c) for c in commands[:7]] == [[letter] for letter in "abcdefg"]
+    assert _commands("FROM x\nRUN python$PY -c 'print(1)'\n")[0].tool == "python"

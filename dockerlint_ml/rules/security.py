@@ -311,6 +311,21 @@ class RunsAsRoot(Rule):
 # ML302
 
 
+_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeio" else "a"
+
+
+def _copied_credential(value: str | None, instruction: Instruction, extra: tuple[str, ...]) -> str | None:
+    """The credential-named ARG/ENV that ``ENV X=$NAME`` copies (declared earlier in scope), or None."""
+    for name in _REFERENCE.findall(value or ""):
+        if name in instruction.scope and is_secret_name(name, extra):
+            return name
+    return None
+
+
 class SecretInEnvOrArg(Rule):
     """A credential in ``ENV``/``ARG``: a credential-looking name with a literal value, or any value in a
     known credential format. ``ARG`` of a credential without a literal default is a warning: the value
@@ -335,8 +350,8 @@ class SecretInEnvOrArg(Rule):
                     kind, secret = found
                     yield self.problem(
                         word,
-                        f"`{keyword} {name}` holds a {kind} (`{mask(secret)}`): anyone with the image or the "
-                        f"Dockerfile can read it; revoke it and pass it at build time with {SECRET_MOUNT_HINT} "
+                        f"`{keyword} {name}` holds {_article(kind)} {kind} (`{mask(secret)}`): anyone with the image "
+                        f"or the Dockerfile can read it; revoke it and pass it at build time with {SECRET_MOUNT_HINT} "
                         "or at run time (`docker run -e`, a mounted secret)",
                     )
                 elif password is not None:
@@ -344,6 +359,14 @@ class SecretInEnvOrArg(Rule):
                         word,
                         f"`{keyword} {name}` holds a URL with a password (`{mask(password)}`): pass the credential "
                         f"with {SECRET_MOUNT_HINT} or at run time instead",
+                    )
+                elif keyword == "ENV" and (copied := _copied_credential(value, instruction, extra)):
+                    yield self.problem(
+                        word,
+                        f"`ENV {name}` copies the credential `{copied}` into the environment: an ENV value is stored "
+                        "in the image config (`docker inspect` shows it) and every container inherits it; read it "
+                        f"only in the RUN that needs it with {SECRET_MOUNT_HINT}, e.g. "
+                        f"`RUN --mount=type=secret,id={copied.lower()},env={copied} ...`",
                     )
                 elif not is_secret_name(name, extra):
                     continue
@@ -402,6 +425,10 @@ SECRET_FILE_PATTERNS = (
     "secrets.yaml",
     "secrets.yml",
     "secrets.env",
+    "cwallet.sso",  # Oracle auto-login wallet: opens the database without a password
+    "ewallet.p12",
+    "kubeconfig",
+    "*.kubeconfig",
 )
 #: Directories whose whole content is credentials.
 SECRET_DIRS = frozenset({".aws", ".ssh", ".gnupg", ".kube", ".docker"})
@@ -423,6 +450,8 @@ def secret_file_kind(path: str) -> str | None:
     lowered = base.lower()
     if _TEMPLATE.search(lowered) or lowered.endswith(".pub"):
         return None
+    if "[" in lowered:  # `cwallet.ss[o]`: a one-character class is written to dodge "not found"; read it plainly
+        lowered = re.sub(r"\[(.)\]", r"\1", lowered)
     components = [c for c in normalized.lower().split("/") if c]
     for component in components:
         if component in SECRET_DIRS:
