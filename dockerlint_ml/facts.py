@@ -406,7 +406,11 @@ def _resolve_torch(install: Install, backend: str | None) -> Install:
         return _set(
             install, build="cuda" if install.package == "torch" else None, reason="find-links page, variant unknown"
         )
-    if any(not url.startswith(_PYPI) for url in install.index_urls + install.extra_index_urls + install.find_links):
+    urls = install.index_urls + install.extra_index_urls + install.find_links
+    unresolved = next((url for url in urls if "$" in url), None)
+    if unresolved:
+        return _set(install, reason=f"index `{unresolved}` not known here, variant unknown")
+    if any(not url.startswith(_PYPI) for url in urls):
         return _set(install, reason="private index, variant unknown")
     if install.package != "torch":
         return install
@@ -657,6 +661,7 @@ _ENV_COPY = re.compile(
     r"site-packages|dist-packages|venv|(?:^|/)\.?env(?:/|$)|/opt/conda|conda|mamba|miniforge|"
     r"^/usr/local/lib/python|^/usr/lib/python|/\.local(?:/|$)"
 )
+_LIBRARY_DIR = re.compile(r"/lib(?:64)?(?:/python[\d.]*(?:/(?:site|dist)-packages)?)?/?")
 _ENV_HOLDERS = frozenset({"/", "/usr", "/usr/local", "/usr/local/lib", "/usr/lib", "/opt", "/root"})
 
 
@@ -672,7 +677,7 @@ def _carried_location(location: str | None, source: str, destination: str) -> tu
     if location is None:
         if source in _ENV_HOLDERS:
             return True, None
-        if _ENV_COPY.search(source):
+        if _ENV_COPY.search(source) and not re.search(r"-packages/.", source):
             return True, destination
         return False, None
     if location == "~/.local":
@@ -685,8 +690,8 @@ def _carried_location(location: str | None, source: str, destination: str) -> tu
         return True, posixpath.normpath(posixpath.join(destination, location.lstrip("/")))
     if location == source or location.startswith(source + "/"):
         return True, posixpath.normpath(destination + location[len(source) :])
-    if source.startswith(location + "/") and re.search(r"/lib(?:64)?(?:/|$)|-packages", source[len(location) :]):
-        return True, destination
+    if source.startswith(location + "/") and _LIBRARY_DIR.fullmatch(source[len(location) :]):
+        return True, destination  # the environment's lib/pythonX.Y/site-packages, not one package inside
     return False, None
 
 
@@ -838,13 +843,14 @@ def _conditional_regions(text: LogicalText, owner: tuple[int, int]) -> list[Regi
                 else:
                     operands.append(current)
             for index, operator in enumerate(operators[: len(operands) - 1]):
-                left, rest = operands[index], operands[index + 1 :]
+                left, following = operands[index], operands[index + 1]
                 if _is_test(left, source):  # `[ -n "$X" ] && pip install ...`: the rest runs only if ...
                     variables = _variables_in(left, source)
-                    add(rest[0], rest[-1], Branch((*owner, left.start_byte), line_of(left), 0, 1, False, variables))
+                    branch = Branch((*owner, left.start_byte), line_of(left), 0, 1, False, variables)
+                    add(following, operands[-1], branch)
                 elif operator == "||":  # `pip install a || pip install b`: b is a fallback
                     branch = Branch((*owner, left.start_byte), line_of(left), 0, 1, False, frozenset())
-                    add(rest[0], rest[0], branch)
+                    add(following, following, branch)
             children = operands
         stack.extend(reversed(children))
     return regions
@@ -1036,18 +1042,18 @@ class _StageWalker:
             covered = {i.branches[-1].index for i in installs}
             everywhere = innermost.complete and covered == set(range(innermost.count))
             maybe = not everywhere or any(len(i.branches) > 1 for i in installs)
-            outcomes = {(i.build, i.cuda.short if i.cuda else None, i.plain_pypi, i.local) for i in installs}
+            outcomes = {(i.build, i.cuda.short if i.cuda else None, i.plain_pypi) for i in installs}
             for install in installs:
                 updated = _set(install, maybe=maybe)
                 if len(outcomes) > 1:
-                    lines = ", ".join(sorted({str(i.at.span.line) for i in installs}))
+                    each = "; ".join(dict.fromkeys(f"line {i.at.span.line}: {_outcome(i)}" for i in installs))
                     updated = _set(
                         updated,
                         build=None,
                         cuda=None,
                         plain_pypi=False,
                         minor_matters=False,
-                        reason=f"branches of the conditional at line {innermost.line} differ (lines {lines})",
+                        reason=f"branches of the conditional at line {innermost.line} differ ({each})",
                     )
                 changed[id(install)] = updated
         self.facts.installs = [changed.get(id(i), i) for i in self.facts.installs]
@@ -1191,6 +1197,14 @@ class _StageWalker:
                     self.facts.opaque.append(f"-e {value} in {path}")
 
 
+def _outcome(install: Install) -> str:
+    """What one install resolves to, for messages: ``CUDA 12.6 build, uv --torch-backend `cu126```."""
+    build = (
+        f"CUDA {install.cuda.short} build" if install.cuda else {"cpu": "CPU build"}.get(install.build or "", "unknown")
+    )
+    return f"{build}, {install.reason}" if install.reason else build
+
+
 @dataclass(frozen=True)
 class _Step:
     """One shell command of a RUN, with the variables as they stand inside its conditional branches."""
@@ -1236,7 +1250,7 @@ def requirement_lines(text: str) -> list[tuple[str, str]]:
 def _workdir_step(current: str, instruction: Instruction) -> str:
     if not instruction.arguments:
         return current
-    value = _expanded(instruction.arguments[0], instruction) or instruction.arguments[0].text
+    value = _expanded(instruction.arguments[0], instruction.scope) or instruction.arguments[0].text
     return posixpath.normpath(posixpath.join(current, value))
 
 
@@ -1429,6 +1443,15 @@ def _cuda_text(cuda: Cuda | None) -> str | None:
     return f"{cuda.version} ({cuda.source}{'' if cuda.verified else ', unverified'})"
 
 
+def _pip_cudnn(item: StageFacts) -> list[str]:
+    """Why a stage without a cuDNN base or apt package counts as having cuDNN: a framework's nvidia-* wheels."""
+    if item.base.cudnn not in (None, "no"):
+        return []
+    found = [i for i in item.all_installs if i.pip_cuda_libs and not i.maybe]
+    found.sort(key=lambda i: i.package.startswith("nvidia-"))  # torch's wheels before a lone nvidia-nccl
+    return [f"nvidia-* pip packages of `{i.spec}` (line {i.at.span.line})" for i in found[:1]]
+
+
 def facts_as_dict(dockerfile: Dockerfile, facts: list[StageFacts]) -> dict[str, Any]:
     stages = []
     for item in facts:
@@ -1456,6 +1479,8 @@ def facts_as_dict(dockerfile: Dockerfile, facts: list[StageFacts]) -> dict[str, 
                     "reason": install.reason,
                     "system_cuda": install.system_cuda,
                     "pip_cuda_libs": install.pip_cuda_libs,
+                    "location": install.location,
+                    "conditional": install.maybe,
                 }
             )
         system = item.system_cuda
@@ -1483,7 +1508,9 @@ def facts_as_dict(dockerfile: Dockerfile, facts: list[StageFacts]) -> dict[str, 
                 "cuda_source": system.source if system else None,
                 "apt_cuda": [c.version if c else "distribution" for c, _ in item.apt_cuda],
                 "cudnn": item.has_cudnn,
-                "cudnn_sources": item.cudnn_sources,
+                "cudnn_sources": item.cudnn_sources or _pip_cudnn(item),
+                "cudnn_maybe_sources": item.maybe_cudnn,
+                "apt_cuda_maybe": item.maybe_cuda,
                 "python": python,
                 "python_sources": [f"{p.version}: {p.source} (line {p.line})" for p in item.pythons],
                 "installs": installs,
@@ -1513,9 +1540,12 @@ def render_text(data: dict[str, Any]) -> str:
             + (f" ({stage['cuda_source']})" if stage["cuda_source"] else "")
         )
         cudnn = {True: "yes", False: "no", None: "unknown"}[stage["cudnn"]]
-        lines.append(
-            f"    cudnn:   {cudnn}" + (f" ({', '.join(stage['cudnn_sources'])})" if stage["cudnn_sources"] else "")
-        )
+        sources = stage["cudnn_sources"]
+        if stage["cudnn"] is None and stage["cudnn_maybe_sources"]:
+            cudnn, sources = "maybe", stage["cudnn_maybe_sources"]
+        lines.append(f"    cudnn:   {cudnn}" + (f" ({', '.join(sources)})" if sources else ""))
+        if stage["apt_cuda_maybe"]:
+            lines.append(f"    cuda+:   maybe ({', '.join(stage['apt_cuda_maybe'])})")
         python = ", ".join(stage["python"]) or "unknown"
         lines.append(
             f"    python:  {python}" + (f" ({'; '.join(stage['python_sources'])})" if stage["python_sources"] else "")
@@ -1531,6 +1561,8 @@ def render_text(data: dict[str, Any]) -> str:
                 where += f", {install['from_file']}"
             if install["copied_from"]:
                 where += f", copied from stage {install['copied_from']}"
+            if install["conditional"]:
+                where += ", only in some branches of a conditional"
             reason = f" [{install['reason']}]" if install["reason"] else ""
             lines.append(f"    install: {install['requirement']} ({install['tool']}, {where}) -> {build}{reason}")
         for opaque in stage["unknown_installs"]:

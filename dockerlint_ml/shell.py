@@ -69,7 +69,7 @@ _PIP_VALUES = _opts(
     "--no-binary --only-binary --progress-bar --root-user-action --report -i --index-url --extra-index-url "
     "-f --find-links --group -d --dest -w --wheel-dir -b --build --python --log --log-file --local-log "
     "--keyring-provider --proxy --retries --resume-retries --timeout --exists-action --trusted-host --cert "
-    "--client-cert --cache-dir --use-feature --use-deprecated"
+    "--client-cert --cache-dir --use-feature --use-deprecated --format --exclude --path"
 )
 # uv (`uv pip install`, `uv add`, `uv sync`, `uv venv`, `uv tool`, `uv pip compile`) and its global options
 _UV_VALUES = _opts(
@@ -109,7 +109,7 @@ SPECS: dict[str, ToolSpec] = {
         _opts(
             "-n --name -p --prefix -c --channel -f --file --set --add --prepend --append --remove --repodata-fn "
             "--solver --platform --subdir --channel-alias --clone --revision -r --root-prefix --rc-file --log-level "
-            "--channel-priority --pkgs-dirs --category --spec --experimental --override-frozen"
+            "--experimental"
         ),
         clusters=True,  # argparse/CLI11 clusters short options: `conda clean -ay` is -a -y
         two_word=frozenset({"env"}),

@@ -40,7 +40,7 @@ def test_knowledge_accessors():
     assert kb.cupy_cuda("cupy-cuda117") == (11, 7) and kb.cupy_cuda("cupy_cuda12x") == (12, None)
     assert kb.nvidia_cuda_tag("12.4.1-cudnn-devel-ubuntu22.04").cudnn == "cudnn"
     assert kb.cudnn_major_of_tag("12.4.1", "cudnn") == 9
-    assert kb.ngc_release("24.05-py3").cuda == "12.4.1" and kb.ngc_release("23.10-py3") is None
+    assert kb.ngc_release("24.05-py3").cuda == "12.4.1" and kb.ngc_release("19.10-py3") is None
     assert kb.eol("debian", "bookworm").end.isoformat() == "2028-06-30"  # LTS, not regular support
     assert kb.eol("ubuntu", "focal").version == "20.04"
     assert kb.tool_availability("python:3.11-slim").has_curl == "no"
@@ -68,7 +68,7 @@ def test_knowledge_accessors():
         ),
         ("pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime", "pytorch", "12.1", "8", None, None),
         ("nvcr.io/nvidia/pytorch:24.05-py3", "ngc", "12.4.1", "yes", None, None),
-        ("nvcr.io/nvidia/pytorch:23.10-py3", "ngc", None, None, None, None),
+        ("nvcr.io/nvidia/pytorch:19.10-py3", "ngc", None, None, None, None),
         ("tensorflow/tensorflow:2.15.0-gpu", "tensorflow", "12.2", "yes", None, None),
         ("tensorflow/tensorflow:2.15.0", "cpu", None, None, None, None),
         ("python:3.11-slim-bookworm", "cpu", None, "no", "3.11", ("debian", "bookworm")),
@@ -321,3 +321,119 @@ def test_cli_context_option(capsys, project, tmp_path):
     assert code == 0  # cu118 on an 11.8 base agrees
     code, _, _ = run(capsys, "--isolated", "--select", "ML501", "Dockerfile")
     assert code == 1  # default context: the Dockerfile's directory (cu121)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# provenance, inheritance, shell conditionals
+
+
+def test_copy_from_follows_the_install_location_not_the_path_name():
+    head = """
+        FROM python:3.11 AS build
+        RUN pip install --prefix=/workspace/install onnxruntime-gpu==1.19.2
+        RUN pip install cupy-cuda12x==13.3.0
+        FROM python:3.11-slim
+    """
+    assert [i.package for i in facts_of(head + "COPY --from=build /workspace/install /usr/local\n")[1].copied] == [
+        "onnxruntime-gpu"
+    ]
+    # a build dir named like nothing in particular carries nothing; site-packages carries the system pip's installs
+    assert facts_of(head + "COPY --from=build /workspace/client/ client/\n")[1].copied == []
+    site = "COPY --from=build /usr/local/lib/python3.11/site-packages /usr/local/lib/python3.11/site-packages\n"
+    assert [i.package for i in facts_of(head + site)[1].copied] == ["cupy-cuda12x"]
+
+
+def test_copy_of_one_package_inside_site_packages_does_not_carry_the_environment():
+    facts = facts_of(
+        """
+        FROM nvidia/cuda:12.4.1-devel-ubuntu22.04 AS build
+        RUN python3 -m venv /opt/venv && /opt/venv/bin/pip install torch==2.5.1
+        FROM nvidia/cuda:12.4.1-base-ubuntu22.04
+        COPY --from=build /opt/venv/lib/python3.10/site-packages/flashinfer/ /srv/flashinfer/
+        """
+    )
+    assert facts[1].copied == []
+
+
+def test_stage_built_from_a_stage_inherits_its_copies_once():
+    facts = facts_of(
+        """
+        FROM nvidia/cuda:12.4.1-devel-ubuntu22.04 AS torch-install
+        RUN python3 -m venv /opt/venv && /opt/venv/bin/pip install torch==2.5.1
+        FROM torch-install AS kernels
+        RUN echo kernels
+        FROM nvidia/cuda:12.4.1-base-ubuntu22.04 AS base
+        COPY --from=torch-install /opt/venv /opt/venv
+        COPY --from=kernels /opt/venv /opt/venv
+        FROM base
+        """
+    )
+    assert [(i.package, i.location) for i in facts[3].copied] == [("torch", "/opt/venv")]
+    assert installs(facts) == {("torch", "cuda", "12.4")}
+
+
+def test_venv_moved_by_a_copy_is_followed_to_its_new_place():
+    facts = facts_of(
+        """
+        FROM python:3.11 AS build
+        RUN python -m venv /opt/venv && /opt/venv/bin/pip install cupy-cuda12x==13.3.0
+        FROM python:3.11-slim AS app
+        COPY --from=build /opt/venv /srv/env
+        FROM python:3.11-slim
+        COPY --from=app /srv/env /srv/env
+        """
+    )
+    assert [(i.package, i.location) for i in facts[2].copied] == [("cupy-cuda12x", "/srv/env")]
+
+
+def test_if_else_branches_are_either():
+    facts = facts_of(
+        """
+        FROM nvidia/cuda:12.6.3-devel-ubuntu22.04
+        ARG TORCH_BACKEND="cu126"
+        ARG TORCH_INDEX_URL=""
+        RUN if [ -n "$TORCH_INDEX_URL" ]; then \\
+                uv pip install --system --index-url "$TORCH_INDEX_URL" torch==2.6.0; \\
+            else \\
+                UV_TORCH_BACKEND=$TORCH_BACKEND uv pip install --system torch==2.6.0; \\
+            fi
+        """
+    )
+    first, second = facts[0].installs
+    assert (first.build, first.cuda, first.plain_pypi) == (None, None, False)  # not "plain PyPI" with URL ""
+    assert (second.build, second.cuda) == (None, None) and not first.maybe and not second.maybe
+    assert "index `$TORCH_INDEX_URL` not known here" in first.reason
+    assert "uv --torch-backend `cu126`" in first.reason  # the else branch, $TORCH_BACKEND expanded
+
+
+def test_branch_only_install_is_maybe_and_its_variable_is_shown_as_written():
+    facts = facts_of(
+        """
+        FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04
+        ARG TORCH_BACKEND
+        RUN if [ "$(uname -m)" = "x86_64" ]; then \\
+                UV_TORCH_BACKEND=$TORCH_BACKEND uv pip install --system torch==2.6.0; \\
+            fi
+        """
+    )
+    (install,) = facts[0].installs
+    assert install.maybe and install.reason == "uv --torch-backend `$TORCH_BACKEND`"
+
+
+def test_cudnn_from_apt_inside_a_conditional_is_maybe(capsys, tmp_path, monkeypatch):
+    text = """\
+FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04
+ARG CUDA_MAJOR_VERSION=12
+ARG BUILD_TYPE
+RUN if [ "${BUILD_TYPE}" = "cublas" ]; then \\
+        apt-get install -y libcudnn9-cuda-${CUDA_MAJOR_VERSION}; \\
+    fi
+"""
+    facts = facts_of(text)
+    assert facts[0].has_cudnn is None and facts[0].cudnn_sources == []
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_text(text)
+    _, out, _ = run(capsys, "--isolated", "--facts", "Dockerfile")
+    assert "cudnn:   maybe (`libcudnn9-cuda-${CUDA_MAJOR_VERSION}` (line 5" in out
+    unconditional = facts_of(text.replace("if [", "[").replace("]; then", "] ||").replace("; \\\n    fi", ""))
+    assert unconditional[0].has_cudnn is None  # `[ ... ] || apt-get ...` runs it only when the test fails

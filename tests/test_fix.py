@@ -64,6 +64,15 @@ def test_pip_no_cache_dir_after_install_word():
     )
 
 
+def test_pip_no_cache_dir_on_every_install_of_the_run():
+    # ML206 reports a RUN once; its fix covers each pip install of that RUN
+    text = "FROM python:3.11-slim\nRUN pip install -U pip && pip install feast==0.40.1 && pip3 install boto3==1.35.0\n"
+    assert fixed(text, ["ML206"]) == (
+        "FROM python:3.11-slim\nRUN pip install -U pip && pip install --no-cache-dir feast==0.40.1 "
+        "&& pip3 install --no-cache-dir boto3==1.35.0\n"
+    )
+
+
 def test_apt_chain_across_continuations_and_comments():
     text = """
         FROM ubuntu:22.04
@@ -90,23 +99,50 @@ def test_apt_chain_across_continuations_and_comments():
 def test_apt_lists_after_the_last_apt_command_and_sudo():
     text = """
         FROM ubuntu:22.04
-        RUN apt-get install -y --no-install-recommends curl && apt-get clean
-        RUN sudo apt-get install -y --no-install-recommends git
+        RUN apt-get update && apt-get install -y curl && apt-get clean
+        RUN sudo apt-get update && sudo apt-get install -y git
     """
     assert fixed(text, ["ML204"]) == dd(
         """
         FROM ubuntu:22.04
-        RUN apt-get install -y --no-install-recommends curl && apt-get clean && rm -rf /var/lib/apt/lists/*
-        RUN sudo apt-get install -y --no-install-recommends git && sudo rm -rf /var/lib/apt/lists/*
+        RUN apt-get update && apt-get install -y curl && apt-get clean && rm -rf /var/lib/apt/lists/*
+        RUN sudo apt-get update && sudo apt-get install -y git && sudo rm -rf /var/lib/apt/lists/*
         """
     )
+
+
+def test_apt_lists_fix_never_removes_lists_a_later_run_installs_from():
+    # DeepSpeed's image: a later RUN installs without its own `apt-get update`; removing the lists in the
+    # earlier RUN made that install fail ("Unable to locate package")
+    text = """
+        FROM ubuntu:22.04 AS base
+        RUN apt-get update && apt-get install -y --no-install-recommends curl
+        RUN echo between
+        RUN apt-get install -y --no-install-recommends libnuma-dev && rm -rf /var/lib/apt/lists/*
+        RUN apt-get update && apt-get install -y --no-install-recommends git
+        FROM base
+        RUN apt-get install -y --no-install-recommends vim
+    """
+    assert fixed(text, ["ML204"]) == dd(text)
+    document = parse_text(dd(text))
+    findings = linter(["ML204"]).lint_bytes(dd(text).encode(), "Dockerfile").findings
+    assert [f.span.line for f in findings] == [2, 5]
+    assert all(fix_for(document, f) is None for f in findings)
+    assert "line 4 installs from these lists" in findings[0].message
+    assert "line 7 installs from these lists" in findings[1].message
+    # with an update of its own the later RUN needs nothing from the earlier one: the fix is offered
+    independent = text.replace(
+        "RUN apt-get install -y --no-install-recommends libnuma-dev",
+        "RUN apt-get update && apt-get install -y --no-install-recommends libnuma-dev",
+    )
+    assert "curl && rm -rf /var/lib/apt/lists/*" in fixed(independent, ["ML204"])
 
 
 def test_apt_lists_declines_redirect_and_pipe():
     text = """
         FROM ubuntu:22.04
-        RUN apt-get install -y --no-install-recommends curl > /dev/null
-        RUN apt-get install -y --no-install-recommends curl 2>&1 | tee /tmp/log
+        RUN apt-get update && apt-get install -y --no-install-recommends curl > /dev/null
+        RUN apt-get update && apt-get install -y --no-install-recommends curl 2>&1 | tee /tmp/log
     """
     assert fixed(text, ["ML204"]) == dd(text)
     findings = linter(["ML204"]).lint_bytes(dd(text).encode(), "Dockerfile").findings
@@ -306,10 +342,13 @@ def test_apply_fixes_skips_overlapping_and_touching_edits():
 
 
 def test_crlf_and_mixed_line_endings_and_bom_are_kept():
-    text = "\ufeffFROM ubuntu:22.04\r\nRUN apt-get install -y curl \\\r\n    git\r\nEXPOSE 80\r\nCMD python app.py"
+    text = (
+        "\ufeffFROM ubuntu:22.04\r\nRUN apt-get update && apt-get install -y curl \\\r\n    git\r\nEXPOSE 80\r\n"
+        "CMD python app.py"
+    )
     out = fixed(text, ["ML204", "ML205", "ML403"], dedent=False, unsafe=True)
     assert out == (
-        "\ufeffFROM ubuntu:22.04\r\nRUN apt-get install --no-install-recommends -y curl \\\r\n"
+        "\ufeffFROM ubuntu:22.04\r\nRUN apt-get update && apt-get install --no-install-recommends -y curl \\\r\n"
         '    git && rm -rf /var/lib/apt/lists/*\r\nEXPOSE 80\r\nCMD ["python", "app.py"]'
     )
     mixed = 'FROM python:3.11-slim\nRUN pip install x==1\r\nCMD ["python"]\n'
@@ -319,10 +358,11 @@ def test_crlf_and_mixed_line_endings_and_bom_are_kept():
 
 
 def test_several_fixes_on_one_command_converge_over_rounds():
-    text = "FROM ubuntu:22.04\nRUN apt-get install -y curl\n"
+    text = "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y curl\n"
     new, result, count = fix_source(text.encode(), "Dockerfile", linter(["ML204", "ML205"]), False)
-    assert (
-        new == "FROM ubuntu:22.04\nRUN apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*\n"
+    assert new == (
+        "FROM ubuntu:22.04\n"
+        "RUN apt-get update && apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*\n"
     )
     assert count == 2 and result.findings == []
 
@@ -362,7 +402,9 @@ def test_cli_text_marks_fixable_findings(capsys, project):
 
 
 def test_cli_json_fixable_exactly_when_a_fixer_returns_a_fix(capsys, project):
-    (project / "Dockerfile").write_text(BAD + "RUN apt-get install -y --no-install-recommends curl > /dev/null\n")
+    (project / "Dockerfile").write_text(
+        BAD + "RUN apt-get update && apt-get install -y --no-install-recommends curl > /dev/null\n"
+    )
     _code, out, _ = run(capsys, "--isolated", "--format", "json", "--select", "ML204,ML206,ML405", "Dockerfile")
     fixable = {f["rule"]: f["fixable"] for f in json.loads(out)["findings"]}
     assert fixable == {"ML206": True, "ML405": True, "ML204": False}

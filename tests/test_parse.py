@@ -140,9 +140,56 @@ def test_per_stage_arg_and_env_scopes():
     assert base.instructions[3].scope == {"APP_HOME": "/srv", "CUDA": "12.1.1"}
     assert app.parent == 0 and app.image is None
     assert app.instructions[2].scope["LOG"] == "/srv/log"
-    assert "CUDA" not in app.instructions[2].scope  # ARGs are not inherited, ENV is
+    # BuildKit: a stage built FROM another inherits its ARGs and ENV ("arguments and variables are inherited
+    # from parent stages"); a stage built from an image starts empty
+    assert app.instructions[2].scope["CUDA"] == "12.1.1"
     assert last.image.tag == "3.11-slim"
     assert last.instructions[1].scope == {}
+
+
+def test_arg_inherited_through_stage_chain_env_still_wins():
+    df = parse(
+        """
+        FROM ubuntu:24.04 AS parent
+        ARG CUDA_MAJOR_VERSION=12
+        ENV MODE=env
+        FROM parent AS middle
+        ARG MODE=arg
+        FROM middle AS child
+        ENV NVIDIA_REQUIRE_CUDA="cuda>=${CUDA_MAJOR_VERSION}.0"
+        RUN echo
+        FROM ubuntu:24.04
+        RUN echo
+        """
+    )
+    child, other = df.stages[2], df.stages[3]
+    assert child.instructions[2].scope["NVIDIA_REQUIRE_CUDA"] == "cuda>=12.0"
+    assert child.instructions[2].scope["MODE"] == "env"  # an ENV of the same name wins over the ARG
+    assert "CUDA_MAJOR_VERSION" not in other.instructions[1].scope
+
+
+def test_arg_defaults_refer_to_earlier_args():
+    df = parse(
+        """
+        ARG REGISTRY=quay.io
+        ARG OWNER=jupyter
+        ARG BASE_IMAGE=$REGISTRY/$OWNER/base-notebook
+        ARG UNKNOWN
+        ARG OTHER=${UNKNOWN}/x
+        FROM $BASE_IMAGE
+        ARG ROOT=/opt
+        ARG APP=${ROOT}/app LATER=$NOT_YET
+        WORKDIR $APP
+        FROM $OTHER
+        """
+    )
+    assert df.global_args["BASE_IMAGE"] == "quay.io/jupyter/base-notebook"
+    first, second = df.stages
+    assert first.image is not None and first.image.resolved
+    assert (first.image.registry, first.image.repository) == ("quay.io", "jupyter/base-notebook")
+    assert first.instructions[3].scope["APP"] == "/opt/app"
+    assert first.instructions[3].scope["LATER"] == "$NOT_YET"  # unknown: kept as written, never made up
+    assert second.image is None or not second.image.resolved
 
 
 def test_unresolved_arg_image_is_marked():

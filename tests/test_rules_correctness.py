@@ -343,7 +343,34 @@ def test_ml006_arg_from_other_stage():
         """
     findings = lint(text, ["ML006"])
     assert [f.span.line for f in findings] == [7]
-    assert "another stage" in findings[0].message
+    assert "in a stage this one is not built FROM" in findings[0].message
+    assert "do not cross stages" not in findings[0].message
+
+
+def test_ml006_arg_inherited_from_the_parent_stage():
+    # BuildKit: "arguments and variables are inherited from parent stages" (LocalAI's builder-base)
+    text = """
+        FROM ubuntu:24.04 AS parent
+        ARG CUDA_MAJOR_VERSION=12
+        FROM parent AS child
+        ENV NVIDIA_REQUIRE_CUDA="cuda>=${CUDA_MAJOR_VERSION}.0"
+        FROM child AS grandchild
+        LABEL cuda=${CUDA_MAJOR_VERSION}
+        USER 1000
+        """
+    assert lint(text, ["ML006"]) == []
+
+
+def test_ml006_nested_global_arg_defaults():
+    text = """
+        ARG REGISTRY=quay.io
+        ARG OWNER=jupyter
+        ARG BASE_IMAGE=$REGISTRY/$OWNER/base-notebook
+        ARG BROKEN=$NOWHERE/image
+        FROM $BASE_IMAGE
+        """
+    findings = lint(text, ["ML006"])
+    assert [(f.span.line, "NOWHERE" in f.message) for f in findings] == [(4, True)]
 
 
 def test_ml006_scratch_stage_has_no_image_env():

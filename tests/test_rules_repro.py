@@ -283,8 +283,10 @@ def test_ml703_nightlies_float_by_design():
         RUN pip install --pre torch torchvision --index-url https://download.pytorch.org/whl/nightly/cu124
         RUN pip install torchserve-nightly tf-nightly-gpu
         RUN pip install torch --index-url https://download.pytorch.org/whl/nightly/cu124
+        RUN uv pip install --system --prerelease allow torch --index-url https://download.pytorch.org/whl/nightly/cpu
+        RUN uv pip install --system --prerelease disallow torch --index-url https://download.pytorch.org/whl/nightly/cpu
         """
-    assert _lines(text, "ML703") == [4]
+    assert _lines(text, "ML703") == [4, 6]
 
 
 def test_ml703_floor_settled_by_a_project_install_in_the_same_run():

@@ -267,7 +267,7 @@ def test_ml204_heredoc_and_lowercase():
     assert lines(text, "ML204") == [10]
 
 
-@pytest.mark.parametrize("target", ["/var/lib/apt", "/var/lib/apt/lists", "/var/cache/apt"])
+@pytest.mark.parametrize("target", ["/var/lib/apt", "/var/lib/apt/lists", "/var/lib/apt/lists/"])
 def test_ml204_cache_mount_is_clean(target):
     text = f"""
         # syntax=docker/dockerfile:1
@@ -276,6 +276,37 @@ def test_ml204_cache_mount_is_clean(target):
             apt-get update && apt-get install -y --no-install-recommends curl
         """
     assert lines(text, "ML204") == []
+
+
+def test_ml204_cache_mount_on_the_archives_keeps_the_lists():
+    # /var/cache/apt holds the .deb archives; the lists live in /var/lib/apt/lists and stay in the layer
+    text = """
+        # syntax=docker/dockerfile:1
+        FROM ubuntu:22.04
+        RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\
+            apt-get update && apt-get install -y --no-install-recommends curl
+        """
+    assert lines(text, "ML204") == [4]
+
+
+def test_ml204_only_the_run_that_fetched_the_lists():
+    # line 3 installs from the lists line 2 fetched: removing them on line 3 would save nothing
+    text = """
+        FROM ubuntu:22.04
+        RUN apt-get update && apt-get install -y --no-install-recommends curl
+        RUN apt-get install -y --no-install-recommends git
+        RUN apt-get install -y --no-install-recommends vim && apt-get update
+        """
+    assert lines(text, "ML204") == [2]
+    message = lint(text, ["ML204"])[0].message
+    assert "line 3 installs from these lists without its own `apt-get update`" in message
+
+
+def test_ml204_says_apt_when_the_command_is_apt():
+    text = "FROM ubuntu:22.04\nRUN apt update && apt install -y --no-install-recommends curl\n"
+    message = lint(text, ["ML204"])[0].message
+    assert message.startswith("apt install leaves") and "apt-get" not in message
+    assert "end the same RUN with `&& rm -rf /var/lib/apt/lists/*`" in message
 
 
 def test_ml204_builder_stage_is_not_shipped():
@@ -292,7 +323,7 @@ def test_ml204_builder_stage_is_not_shipped():
 def test_ml204_sh_c_and_sudo():
     text = """
         FROM ubuntu:22.04
-        RUN sudo apt-get install -y curl
+        RUN sudo apt-get update && sudo apt-get install -y curl
         RUN sh -c "apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*"
         """
     assert lines(text, "ML204") == [2]
@@ -354,11 +385,30 @@ def test_ml206_basic_forms():
         RUN pip install torch==2.3.1
         RUN pip3 install numpy==1.26.4
         RUN python -m pip install pandas==2.2.2
-        RUN python3.11 -m pip install --upgrade pip
+        RUN python3.11 -m pip install pandas==2.2.2
         RUN pip install --no-cache-dir scipy==1.13.1
         RUN pip3 --no-cache-dir install polars==1.0.0
         """
     assert lines(text, "ML206") == [2, 3, 4, 5]
+
+
+@pytest.mark.parametrize(
+    "run",
+    ["pip install --upgrade pip", "python3 -m pip install -U pip setuptools wheel", "pip3 install 'pip>=24' packaging",
+     "pip install --upgrade pip && pip install --no-cache-dir torch==2.3.1"],
+)  # fmt: skip
+def test_ml206_build_tooling_upgrade_is_not_a_cache_worth_a_warning(run):
+    assert lines(f"FROM python:3.11-slim\nRUN {run}\n", "ML206") == []
+
+
+def test_ml206_once_per_run_at_the_first_real_install():
+    text = """
+        FROM python:3.11-slim
+        RUN pip install --upgrade pip && pip install feast==0.40.1 && pip install boto3==1.35.0
+        RUN pip install -U pip -r requirements.txt
+        """
+    findings = lint(text, ["ML206"])
+    assert [(f.span.line, f.span.column) for f in findings] == [(2, 34), (3, 5)]
 
 
 def test_ml206_chain_with_comments_and_continuations():
@@ -599,16 +649,94 @@ def test_ml209_cleanup_only_runs():
         EOF
         """
     assert lines(text, "ML209") == [3, 5, 6, 11]
+    messages = [f.message for f in lint(text, ["ML209"])]
+    assert "`/var/lib/apt/lists`, which line 2 created (apt-get update)" in messages[0]
+    assert "line 4 created (pip install)" in messages[1]
+
+
+@pytest.mark.parametrize(
+    ("create", "run"),
+    [("conda install -y numpy=1.26", "conda clean -afy"),
+     ("micromamba install -y -n base numpy=1.26", "micromamba clean -a -y"),
+     ("yum install -y git", "yum clean all"), ("dnf install -y git", "dnf clean all"),
+     ("zypper install -y git", "zypper clean -a"), ("conda install -y numpy=1.26", "rm -rf /opt/conda/pkgs"),
+     ("apk add git", "apk cache clean"), ("npm install -g yarn@1.22.22", "npm cache clean --force"),
+     ("apt-get install -y curl", "rm -rf /var/cache/apt/archives/*.deb"),
+     ("mkdir -p /tmp/build && curl -fsSL -o /tmp/build/src.tgz https://example.com/src.tgz", "sudo rm -rf /tmp/build"),
+     ("wget -O /opt/x.jar https://example.com/x.jar", "rm /opt/x.jar"),
+     ("cd /opt && curl -LO https://example.com/tool-1.2.tgz", "rm -f /opt/*.tgz"),
+     ("wget -q -P /opt https://example.com/tool.jar", "rm /opt/tool.jar")],
+)  # fmt: skip
+def test_ml209_cleanup_of_what_an_earlier_run_created(create, run):
+    assert lines(f"FROM python:3.11-slim\nRUN {create}\nRUN {run}\n", "ML209") == [3]
 
 
 @pytest.mark.parametrize(
     "run",
-    ["conda clean -afy", "micromamba clean -a -y", "yum clean all", "dnf clean all", "zypper clean -a",
-     "rm -rf /opt/conda/pkgs", "apk cache clean", "npm cache clean --force", "rm -rf /var/cache/apt/archives/*.deb",
-     "sudo rm -rf /tmp/build"],
+    ["conda clean -afy", "yum clean all", "apk cache clean", "npm cache clean --force", "rm -rf /opt/conda/pkgs",
+     "rm -rf /var/cache/apt/archives/*.deb", "sudo rm -rf /tmp/build", "rm -rf /var/lib/apt/lists/*",
+     "pip cache purge", "rm -rf /root/.cache"],
 )  # fmt: skip
-def test_ml209_cleanup_commands(run):
-    assert lines(f"FROM python:3.11-slim\nRUN {run}\n", "ML209") == [2]
+def test_ml209_no_evidence_no_finding(run):
+    # nothing in the file created what is deleted (the base image may have, or nothing at all)
+    assert lines(f"FROM python:3.11-slim\nRUN {run}\n", "ML209") == []
+
+
+def test_ml209_rosetta_workaround_is_silent():
+    # docker-stacks deletes a root-owned dir only Rosetta builds create: nothing in the file creates it
+    text = """
+        FROM quay.io/jupyter/base-notebook:2024-05-27
+        ARG NB_USER=jovyan
+        USER root
+        RUN apt-get update && apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*
+        RUN rm -rf "/home/${NB_USER}/.cache/rosetta"
+        USER ${NB_USER}
+        RUN pip install --no-cache-dir jupyterlab-git==0.50.1
+        RUN rm -rf "/home/${NB_USER}/.cache/rosetta"
+        """
+    assert lines(text, "ML209") == []
+
+
+def test_ml209_variables_are_expanded_and_the_message_names_the_line():
+    text = """
+        FROM python:3.11-slim
+        ENV STAGE_DIR=/tmp
+        RUN git clone https://github.com/deepspeedai/DeepSpeed.git ${STAGE_DIR}/DeepSpeed
+        RUN cd ${STAGE_DIR}/DeepSpeed && ./install.sh
+        RUN rm -rf ${STAGE_DIR}/DeepSpeed
+        """
+    findings = lint(text, ["ML209"])
+    assert rule_lines(findings, "ML209") == [5]
+    assert "`/tmp/DeepSpeed`, which line 3 created (git clone)" in findings[0].message
+    assert "delete it in the RUN on line 3" in findings[0].message
+
+
+def test_ml209_what_the_creating_run_already_removed_is_no_evidence():
+    text = """
+        FROM python:3.11-slim
+        RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*
+        RUN pip install --no-cache-dir numpy==2.1.0
+        RUN wget -O /tmp/x.tgz https://example.com/x.tgz && tar -xzf /tmp/x.tgz -C /opt && rm /tmp/x.tgz
+        RUN rm -rf /var/lib/apt/lists/* /root/.cache/pip
+        RUN rm -rf /tmp/x.tgz
+        RUN rm -rf /tmp/DeepSpeed
+        """
+    assert lines(text, "ML209") == []
+
+
+def test_ml209_copy_and_inherited_stage():
+    text = """
+        FROM python:3.11-slim AS base
+        WORKDIR /app
+        COPY model.tar.gz ./
+        COPY data/ /data/
+        FROM base
+        RUN rm model.tar.gz
+        RUN rm -rf /data/raw
+        """
+    findings = lint(text, ["ML209"])
+    assert rule_lines(findings, "ML209") == [6]
+    assert "`/app/model.tar.gz`, which line 3 created (COPY)" in findings[0].message
 
 
 @pytest.mark.parametrize(
@@ -678,7 +806,7 @@ def test_ml210_silent_installs(install):
     assert lines(f"FROM ubuntu:22.04\nRUN {install}\n", "ML210") == []
 
 
-def test_ml210_multi_stage_build_is_left_alone():
+def test_ml210_an_earlier_stage_does_not_excuse_the_final_one():
     text = """
         FROM python:3.11-slim AS builder
         RUN apt-get update && apt-get install -y build-essential
@@ -688,7 +816,40 @@ def test_ml210_multi_stage_build_is_left_alone():
         RUN apt-get update && apt-get install -y gcc
         COPY --from=builder /wheels /wheels
         """
+    assert lines(text, "ML210") == [6]  # the builder's toolchain is discarded; the final stage's ships
+    throwaway = "FROM ubuntu:22.04 AS b\nRUN echo hi\nFROM ubuntu:22.04\nRUN apt-get install -y build-essential\n"
+    assert lines(throwaway, "ML210") == [4]
+
+
+def test_ml210_dev_package_for_its_so_symlink_is_needed():
+    text = """
+        FROM python:3.11-slim
+        RUN apt-get update && apt-get install -y libjemalloc-dev \\
+            && ln -s /usr/lib/x86_64-linux-gnu/libjemalloc.so /usr/lib/libjemalloc.so
+        RUN apt-get install -y libssl-dev && ln -s /usr/lib/libssl.so.3 /opt/libssl.so.3
+        """
+    assert lines(text, "ML210") == [4]  # a versioned .so comes from the runtime package, not the -dev one
+
+
+def test_ml210_compiling_at_run_time_is_needed():
+    text = """
+        FROM ubuntu:22.04
+        RUN apt-get update && apt-get install -y build-essential
+        COPY . /src
+        CMD ["make", "-C", "/src", "run"]
+        """
     assert lines(text, "ML210") == []
+
+
+def test_ml210_message_headers_only_and_same_run_build():
+    headers = lint("FROM ubuntu:22.04\nRUN apt-get install -y unixodbc-dev\n", ["ML210"])[0].message
+    assert "development headers" in headers and "compilers" not in headers
+    assert "purge them" not in headers
+    compilers = lint(
+        "FROM python:3.11-slim\nRUN apt-get install -y gcc libpq-dev && pip install --no-cache-dir psycopg2==2.9.9\n",
+        ["ML210"],
+    )[0].message
+    assert "ships compilers" in compilers and "purge them at the end of this RUN" in compilers
 
 
 def test_ml210_shipped_base_stage_is_still_single_stage():

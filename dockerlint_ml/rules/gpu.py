@@ -28,6 +28,12 @@ def _shipped_facts(ctx: RuleContext) -> list[StageFacts]:
     return [facts for facts in facts_for(ctx) if facts.shipped]
 
 
+def _definite(installs: list[Install]) -> list[Install]:
+    """Installs that surely happen: not inside a shell conditional that may skip them (no rule rests on a
+    "maybe")."""
+    return [install for install in installs if not install.maybe]
+
+
 def _label(cuda: str) -> str:
     """``"11.8"`` -> ``cu118``."""
     return "cu" + cuda.replace(".", "")
@@ -50,7 +56,7 @@ def _what(install: Install, ctx: RuleContext) -> str:
     if install.via:
         notes.append(f"from {install.via}")
     if install.copied_from is not None:
-        notes.append(f"installed in stage `{ctx.dockerfile.stages[install.copied_from].label}` and copied here")
+        notes.append(f"installed in stage `{ctx.dockerfile.stages[install.stage].label}` and copied here")
     return f"`{install.spec}`" + (f" ({', '.join(notes)})" if notes else "")
 
 
@@ -58,9 +64,9 @@ def _verified(*items: Cuda | None) -> bool:
     return all(item is None or item.verified for item in items)
 
 
-def _dedupe(installs: list[Install]) -> Iterator[Install]:
-    """One install per (command, CUDA, file): torch, torchvision and torchaudio of one command are one fix."""
-    seen: set[tuple] = set()
+def _dedupe(installs: list[Install], seen: set[tuple]) -> Iterator[Install]:
+    """One install per (command, CUDA, file): torch, torchvision and torchaudio of one command are one fix. ``seen``
+    is shared by the shipped stages, so a stage built FROM another does not report its installs again."""
     for install in installs:
         key = (install.command.span, install.cuda.short if install.cuda else None, install.via, install.build)
         if key not in seen:
@@ -102,12 +108,13 @@ class CudaVersionMismatch(Rule):
     tags = ("gpu",)
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        reported: set[tuple] = set()
         for facts in _shipped_facts(ctx):
             system = facts.system_cuda
             if system is None:
                 continue
-            wrong = [i for i in facts.all_installs if i.cuda is not None and i.cuda.major != system.major]
-            for install in _dedupe(wrong):
+            wrong = [i for i in _definite(facts.all_installs) if i.cuda is not None and i.cuda.major != system.major]
+            for install in _dedupe(wrong, reported):
                 assert install.cuda is not None
                 yield self.problem(
                     install.at,
@@ -131,12 +138,13 @@ class CudaMinorTooNew(Rule):
     tags = ("gpu",)
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        reported: set[tuple] = set()
         for facts in _shipped_facts(ctx):
             system = facts.system_cuda
             if system is None or system.minor is None:
                 continue
             compiles = facts.compiles_cuda and (facts.base.flavor == "devel" or bool(facts.apt_cuda))
-            for install in _dedupe(facts.all_installs):
+            for install in _dedupe(_definite(facts.all_installs), reported):
                 cuda = install.cuda
                 if cuda is None or cuda.minor is None or cuda.major != system.major or cuda.minor <= system.minor:
                     continue
@@ -172,7 +180,7 @@ class GpuFrameworkOnCpuBase(Rule):
         for facts in _shipped_facts(ctx):
             if facts.has_any_cuda is not False:
                 continue
-            for install in facts.all_installs:
+            for install in _definite(facts.all_installs):
                 if not re.search(r"gpu|cuda|tensorrt", install.package):
                     continue
                 row = kb.system_cuda_package(install.package)
@@ -215,7 +223,7 @@ class CudaBaseCpuFramework(Rule):
             if facts.base.kind != "nvidia-cuda" or facts.opaque or facts.compiles_cuda:
                 continue
             installs = facts.all_installs
-            cpu = [i for i in installs if i.build == "cpu"]
+            cpu = [i for i in _definite(installs) if i.build == "cpu"]
             if not cpu:
                 continue
             gpu = [
@@ -259,10 +267,11 @@ class CudnnMissing(Rule):
     tags = ("gpu",)
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        reported: set[tuple] = set()
         for facts in _shipped_facts(ctx):
             if facts.base.kind != "nvidia-cuda" or facts.base.cudnn != "no" or facts.has_cudnn is not False:
                 continue
-            for install in _dedupe([i for i in facts.all_installs if i.system_cudnn]):
+            for install in _dedupe([i for i in _definite(facts.all_installs) if i.system_cudnn], reported):
                 major = f" {install.cudnn_major}" if install.cudnn_major else ""
                 yield self.problem(
                     install.at,
@@ -305,33 +314,56 @@ class TorchCudaVariantUnspecified(Rule):
             system = facts.base.cuda
             if system is None:
                 continue
-            torch = [i for i in facts.all_installs if i.package == "torch" and i.plain_pypi and i.tool != "conda"]
-            # one finding per install command: stages built FROM the installing stage carry the same install,
-            # and the final stage may copy it from several of them (name the installing stage when copied)
-            torch.sort(key=lambda i: i.copied_from not in (None, i.stage))
-            seen: set[object] = set()
+            torch = [
+                i for i in _definite(facts.all_installs) if i.package == "torch" and i.plain_pypi and i.tool != "conda"
+            ]
+            seen: set[object] = set()  # one finding per install command, however many stages carry it
             for install in torch:
                 if install.command.span in seen:
                     continue
                 seen.add(install.command.span)
+                system_cuda = facts.system_cuda or system
+                if install.cuda is not None and install.cuda.major != system_cuda.major:
+                    continue  # ML501 reports the mismatch on this span
                 label = _suggest_variant(install, system)
+                pinned = bool(install.version) and "*" not in (install.version or "")
                 default = f"the CUDA {install.cuda.short} build" if install.cuda else "its default CUDA build"
+                where = f"base `{facts.base.reference}` (CUDA {system.version})"
                 if install.reason.startswith("no `"):
                     head = f"{_what(install, ctx)}: the {install.reason.split('`')[1]} index has no such build, so pip "
-                    head += f"installs the PyPI wheel ({default})"
+                    head += f"installs the PyPI wheel ({default}), not one chosen for {where}"
+                elif label and install.cuda is not None and label == _label(install.cuda.short):
+                    head = (
+                        f"{_what(install, ctx)} comes from plain PyPI: its wheel is {default}, which suits {where} "
+                        "today, but PyPI's default CUDA changes between torch releases"
+                    )
                 else:
                     head = f"{_what(install, ctx)} comes from plain PyPI, so pip picks {default}"
-                if label:
+                    if not pinned:
+                        head += " (whichever PyPI makes the default when the image is built)"
+                    head += f", not one chosen for {where}"
+                if label and install.cuda is not None and label == _label(install.cuda.short):
+                    advice = (
+                        f"name it (`--index-url https://download.pytorch.org/whl/{label}`) so that a torch upgrade "
+                        "cannot silently switch the CUDA build"
+                    )
+                elif label:
                     advice = f"name the variant, e.g. `--index-url https://download.pytorch.org/whl/{label}`"
-                else:
+                elif install.version and _torch_release(install.version):
                     advice = (
                         f"this torch release has no CUDA {system.major} build: upgrade torch, then name its variant"
                     )
-                yield self.problem(
-                    install.at,
-                    f"{head}, with its own ~3 GB of CUDA libraries, on base `{facts.base.reference}` (CUDA "
-                    f"{system.version}): {advice}",
-                )
+                else:
+                    advice = (
+                        f"name the CUDA {system.major} variant (`--index-url https://download.pytorch.org/whl/cuXYZ`)"
+                    )
+                yield self.problem(install.at, f"{head}: {advice}")
+
+
+def _torch_release(version: str) -> object:
+    from .. import knowledge as kb
+
+    return kb.torch_release(version)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -408,7 +440,7 @@ class PythonWithoutWheels(Rule):
         for facts in facts_for(ctx):
             if facts.stage.index not in needed:
                 continue
-            for install in facts.installs:
+            for install in _definite(facts.installs):
                 if not install.version or install.tool == "conda":
                     continue
                 if install.package == "torch":

@@ -384,7 +384,10 @@ def _nightly_install(command: ShellCommand, scope: dict) -> bool:
     the install follows a nightly channel on purpose, and a release pin is not the advice to give."""
     invocation = command.invocation
     assert invocation is not None
-    pre = invocation.has_flag("--pre", "--prerelease") or bool(scope.get("PIP_PRE") or scope.get("UV_PRERELEASE"))
+    prerelease = [*invocation.values("--prerelease"), scope.get("UV_PRERELEASE") or ""]
+    pre = (
+        invocation.has_flag("--pre") or bool(scope.get("PIP_PRE")) or any(v not in ("", "disallow") for v in prerelease)
+    )
     urls = invocation.values(*_INDEX_OPTIONS)
     return pre and any("nightly" in url_path_segments(url) for url in urls)
 

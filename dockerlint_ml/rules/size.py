@@ -707,6 +707,9 @@ class _Layers:
             return self.under.get(head or "/")
         if _GLOB.search(last):
             found = [c for name, c in self.children.get(head or "/", {}).items() if fnmatchcase(name, last)]
+            directory = self.under.get(head or "/")
+            if directory is not None and directory.path == (head or "/"):
+                found.append(directory)  # a cache directory an install filled: `rm …/archives/*.deb`
             return max(found, key=lambda c: c.line) if found else None
         return self.under.get(target)
 
@@ -755,7 +758,7 @@ def _created_by(instruction: Instruction, command: ShellCommand, cwd: str | None
     if is_apt_update(command) and not _apt_lists_cached(instruction):
         return [(APT_LISTS, f"{apt_spelling(command)} update")]
     if is_apt_install(command) and not has_cache_mount(instruction, "/var/cache/apt"):
-        return [("/var/cache/apt", f"{apt_spelling(command)} install")]
+        return [("/var/cache/apt/archives", f"{apt_spelling(command)} install")]
     if is_pip_install(command) and _pip_cache_kept(instruction, command):
         return [("~/.cache/pip", "pip install")]
     if is_conda_install(command) and not _conda_cache_mount(instruction):
@@ -788,7 +791,7 @@ def _cleanup_targets(command: ShellCommand, scope: Mapping[str, str | None], cwd
 
 def _covers(target: str, path: str) -> bool:
     """Whether removing ``target`` removes ``path`` (the same path, a parent, ``dir/*`` or a glob)."""
-    if target == path or path.startswith(target.rstrip("/") + "/"):
+    if removes_path(target, path):
         return True
     return bool(_GLOB.search(target)) and (
         fnmatchcase(path, target) or any(fnmatchcase(path[:i], target) for i, c in enumerate(path) if c == "/")
@@ -997,6 +1000,14 @@ def _builds(command: ShellCommand) -> bool:
     )
 
 
+_UNVERSIONED_SO = re.compile(r"lib[\w+.-]*?\.so(?![.\w])")
+
+
+def _links_shared_library(instruction: Instruction) -> bool:
+    """The RUN names an unversioned ``libX.so`` (a symlink only ``-dev`` packages ship) for run-time use."""
+    return any(_UNVERSIONED_SO.search(word.text) for command in instruction.commands for word in command.words)
+
+
 def _compiles_at_run_time(ctx: RuleContext) -> bool:
     """The final stage's CMD/ENTRYPOINT runs a compiler or build tool."""
     final = ctx.final_stage
@@ -1028,6 +1039,8 @@ class BuildToolsInFinalStage(Rule):
             if any_after(instruction, command, _removes_packages):
                 continue  # `apk add --virtual .build-deps ... && apk del .build-deps`
             words = _toolchain_words(command)
+            if words and not any(_is_compiler(w) for w in words) and _links_shared_library(instruction):
+                continue  # `apt-get install libjemalloc-dev && ln -s …/libjemalloc.so`: the -dev symlink is used
             if not words:
                 continue
             names = ", ".join(f"`{w.text}`" for w in words)
