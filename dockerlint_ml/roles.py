@@ -121,7 +121,7 @@ def _real_argv(argv: Sequence[str]) -> Sequence[str]:
     """Drop init shims and `exec`/`env` in front of the program."""
     shims = {"tini", "tini-static", "dumb-init", "catatonit", "exec", "env", "--", "nohup", "gosu", "su-exec"}
     index = 0
-    while index < len(argv) and (basename(argv[index]) in shims or argv[index].startswith("-") and index > 0):
+    while index < len(argv) and (basename(argv[index]) in shims or (argv[index].startswith("-") and index > 0)):
         index += 1
     return argv[index:] or argv
 
