@@ -243,7 +243,7 @@ def test_continuation_at_end_of_file_keeps_the_instruction(capsys, project):
 
 def lint_big(capsys, project, data: bytes) -> tuple[int, list[str]]:
     assert len(data) < MAX_FILE_BYTES
-    code, lines, _ = lint_one(capsys, project, data, "--select", "ML001,ML206,ML301")
+    code, lines, _ = lint_one(capsys, project, data, "--select", "ML001,ML206,ML301,ML306")
     assert code in (0, 1)
     return code, lines
 
@@ -275,9 +275,9 @@ def test_fifty_thousand_continuation_lines(capsys, project):  # ~3 s
 
 
 def test_thousands_of_sh_c_in_one_run(capsys, project):  # ~2 s; was quadratic (150 s)
-    data = b"FROM python:3.11\nRUN " + b" && ".join(b"sh -c 'pip install x'" for _ in range(16_000)) + b"\n"
+    data = b"FROM python:3.11\nRUN " + b" && ".join(b"sh -c 'curl -k https://x/y'" for _ in range(16_000)) + b"\n"
     _, lines = lint_big(capsys, project, data)
-    assert sum("ML206" in line for line in lines) == 16_000
+    assert sum("ML306" in line for line in lines) == 16_000  # one per command: every nested command was seen
 
 
 def nested_sh_c(depth: int, script: str = "pip install torch") -> str:
