@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from .conftest import lint, rule_lines
 
+#: appended to files that must be a deployed service (image role `serving`/`batch`) for role-scoped rules
+SERVICE_CMD = 'CMD ["python3", "-m", "app.server"]\n'
 
-def lines(text: str, rule: str, **settings: object) -> list[int]:
+
+def lines(text: str, rule: str, *, service: bool = False, **settings: object) -> list[int]:
+    if service:
+        text = textwrap.dedent(text).rstrip("\n") + "\n" + SERVICE_CMD
     return rule_lines(lint(text, [rule], **settings), rule)
 
 
@@ -109,7 +116,7 @@ def test_ml201_allowed_images_option():
      "tensorflow/tensorflow:devel-gpu", "docker.io/nvidia/cuda:12.2.0-devel-rockylinux8"],
 )  # fmt: skip
 def test_ml202_devel_images(image):
-    assert lines(f'FROM {image}\nCMD ["python3"]\n', "ML202") == [1]
+    assert lines(f'FROM {image}\nCMD ["python3"]\n', "ML202", service=True) == [1]
 
 
 @pytest.mark.parametrize(
@@ -120,13 +127,13 @@ def test_ml202_devel_images(image):
      "acme/cuda:12.1.0-devel-ubuntu22.04", "nvidia/cuda:12.1.0-develop", "ubuntu:22.04"],
 )  # fmt: skip
 def test_ml202_runtime_and_other_images_are_silent(image):
-    assert lines(f"FROM {image}\n", "ML202") == []
+    assert lines(f"FROM {image}\n", "ML202", service=True) == []
 
 
 def test_ml202_message_names_the_runtime_tag():
-    message = lint("FROM nvidia/cuda:12.1.0-cudnn8-devel-ubuntu22.04\n", ["ML202"])[0].message
+    message = lint("FROM nvidia/cuda:12.1.0-cudnn8-devel-ubuntu22.04\n" + SERVICE_CMD, ["ML202"])[0].message
     assert "`nvidia/cuda:12.1.0-cudnn8-runtime-ubuntu22.04`" in message
-    message = lint("FROM pytorch/pytorch:2.3.1-cuda12.1-cudnn8-devel\n", ["ML202"])[0].message
+    message = lint("FROM pytorch/pytorch:2.3.1-cuda12.1-cudnn8-devel\n" + SERVICE_CMD, ["ML202"])[0].message
     assert "`pytorch/pytorch:2.3.1-cuda12.1-cudnn8-runtime`" in message
 
 
@@ -139,7 +146,7 @@ def test_ml202_devel_builder_stage_is_fine():
         FROM nvidia/cuda:${CUDA}-cudnn8-runtime-ubuntu22.04
         COPY --from=build /usr/local/bin/app /usr/local/bin/app
         """
-    assert lines(text, "ML202") == []
+    assert lines(text, "ML202", service=True) == []
 
 
 def test_ml202_arg_substituted_devel_and_lineage():
@@ -151,8 +158,8 @@ def test_ml202_arg_substituted_devel_and_lineage():
         FROM base
         COPY . /app
         """
-    assert lines(text, "ML202") == [2]
-    assert lines("ARG FLAVOR\nFROM nvidia/cuda:12.1.0-${FLAVOR}-ubuntu22.04\n", "ML202") == []
+    assert lines(text, "ML202", service=True) == [2]
+    assert lines("ARG FLAVOR\nFROM nvidia/cuda:12.1.0-${FLAVOR}-ubuntu22.04\n", "ML202", service=True) == []
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -779,8 +786,8 @@ def test_ml210_single_stage_toolchain():
                 libgomp1 \\
             && rm -rf /var/lib/apt/lists/*
         """
-    assert lines(text, "ML210") == [3]  # the install command, not the RUN
-    message = lint(text, ["ML210"])[0].message
+    assert lines(text, "ML210", service=True) == [3]  # the install command, not the RUN
+    message = lint(textwrap.dedent(text) + SERVICE_CMD, ["ML210"])[0].message
     assert "`build-essential=12.9`, `libpq-dev`" in message and "libgomp1" not in message
 
 
@@ -792,7 +799,7 @@ def test_ml210_single_stage_toolchain():
      "yum groupinstall -y 'Development Tools'", "apk add --no-cache --virtual .build-deps build-base"],
 )  # fmt: skip
 def test_ml210_toolchain_forms(install):
-    assert lines(f"FROM ubuntu:22.04\nRUN {install}\n", "ML210") == [2]
+    assert lines(f"FROM ubuntu:22.04\nRUN {install}\n", "ML210", service=True) == [2]
 
 
 @pytest.mark.parametrize(
@@ -803,7 +810,7 @@ def test_ml210_toolchain_forms(install):
      "apt-get install -y gcc && pip install x && apt-get purge -y --auto-remove gcc"],
 )  # fmt: skip
 def test_ml210_silent_installs(install):
-    assert lines(f"FROM ubuntu:22.04\nRUN {install}\n", "ML210") == []
+    assert lines(f"FROM ubuntu:22.04\nRUN {install}\n", "ML210", service=True) == []
 
 
 def test_ml210_an_earlier_stage_does_not_excuse_the_final_one():
@@ -816,9 +823,9 @@ def test_ml210_an_earlier_stage_does_not_excuse_the_final_one():
         RUN apt-get update && apt-get install -y gcc
         COPY --from=builder /wheels /wheels
         """
-    assert lines(text, "ML210") == [6]  # the builder's toolchain is discarded; the final stage's ships
+    assert lines(text, "ML210", service=True) == [6]  # the builder's toolchain is discarded; the final stage's ships
     throwaway = "FROM ubuntu:22.04 AS b\nRUN echo hi\nFROM ubuntu:22.04\nRUN apt-get install -y build-essential\n"
-    assert lines(throwaway, "ML210") == [4]
+    assert lines(throwaway, "ML210", service=True) == [4]
 
 
 def test_ml210_dev_package_for_its_so_symlink_is_needed():
@@ -828,7 +835,7 @@ def test_ml210_dev_package_for_its_so_symlink_is_needed():
             && ln -s /usr/lib/x86_64-linux-gnu/libjemalloc.so /usr/lib/libjemalloc.so
         RUN apt-get install -y libssl-dev && ln -s /usr/lib/libssl.so.3 /opt/libssl.so.3
         """
-    assert lines(text, "ML210") == [4]  # a versioned .so comes from the runtime package, not the -dev one
+    assert lines(text, "ML210", service=True) == [4]  # a versioned .so comes from the runtime package, not the -dev one
 
 
 def test_ml210_compiling_at_run_time_is_needed():
@@ -838,15 +845,16 @@ def test_ml210_compiling_at_run_time_is_needed():
         COPY . /src
         CMD ["make", "-C", "/src", "run"]
         """
-    assert lines(text, "ML210") == []
+    assert lines(text, "ML210", service=True) == []
 
 
 def test_ml210_message_headers_only_and_same_run_build():
-    headers = lint("FROM ubuntu:22.04\nRUN apt-get install -y unixodbc-dev\n", ["ML210"])[0].message
+    headers = lint("FROM ubuntu:22.04\nRUN apt-get install -y unixodbc-dev\n" + SERVICE_CMD, ["ML210"])[0].message
     assert "development headers" in headers and "compilers" not in headers
     assert "purge them" not in headers
     compilers = lint(
-        "FROM python:3.11-slim\nRUN apt-get install -y gcc libpq-dev && pip install --no-cache-dir psycopg2==2.9.9\n",
+        "FROM python:3.11-slim\nRUN apt-get install -y gcc libpq-dev && pip install --no-cache-dir psycopg2==2.9.9\n"
+        + SERVICE_CMD,
         ["ML210"],
     )[0].message
     assert "ships compilers" in compilers and "purge them at the end of this RUN" in compilers
@@ -856,6 +864,7 @@ def test_ml210_shipped_base_stage_is_still_single_stage():
     text = """
         FROM python:3.11-slim AS base
         RUN apt-get update && apt-get install -y build-essential
+        CMD ["python3", "-m", "app.server"]
         FROM base AS app
         COPY . /app
         """
@@ -876,3 +885,15 @@ def test_ml204_brace_expansion_is_explained():
     )
     assert rule_lines(findings, "ML204") == [2]
     assert "does not expand `{a,b}` braces" in findings[0].message
+
+
+def test_ml202_ml210_silent_on_training_base_and_dev_images():
+    devel = (
+        "FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\n"
+        "RUN apt-get install -y --no-install-recommends build-essential && rm -rf /var/lib/apt/lists/*\n"
+    )
+    assert lines(devel, "ML202") == [] and lines(devel, "ML210") == []  # a base image (no CMD)
+    assert lines(devel + 'CMD ["sleep", "infinity"]\n', "ML202") == []
+    assert lines(devel + 'CMD ["torchrun", "train.py"]\n', "ML202") == []  # JIT-compiled ops need nvcc
+    assert lines(devel + 'CMD ["torchrun", "train.py"]\n', "ML210") == [2]
+    assert lines(devel, "ML202", service=True) == [1]

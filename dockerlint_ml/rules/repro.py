@@ -9,6 +9,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from ..model import Instruction, Severity, ShellCommand, Stage, Word
+from ..roles import DEPLOYED
 from ..text import expand
 from .base import Problem, Rule, RuleContext
 from .common import any_after, from_image_word, is_apt_install, is_python_install
@@ -432,6 +433,7 @@ class PipUnpinned(Rule):
     severity = Severity.WARNING
     summary = "pip install of a package without a version specifier"
     tags = ("reproducibility", "python")
+    roles = DEPLOYED  # not dev, notebook, CI or docs tooling
     #: packaging tools upgraded before the real install (`pip install -U pip setuptools wheel packaging`)
     options: ClassVar[dict] = {"ignore-packages": ["pip", "setuptools", "wheel", "packaging"]}
 

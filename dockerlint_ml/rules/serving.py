@@ -280,7 +280,7 @@ class ShellFormEntrypoint(Rule):
     severity = Severity.WARNING
     summary = "CMD/ENTRYPOINT in shell form: the server does not receive SIGTERM"
     tags = ("serving",)
-    roles = SERVICES
+    roles = SERVICES | {"training"}  # a job must stop cleanly too (checkpoint on preemption)
     fixable = True  # see fix.py
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from ..images import full_name
 from ..model import Dockerfile, ImageRef, Instruction, Severity, ShellCommand, Stage, Word
+from ..roles import DEPLOYED, SERVICES
 from ..shell import SHELLS
 from ..text import expand
 from .base import Problem, Rule, RuleContext
@@ -133,6 +134,7 @@ class FatBaseImage(Rule):
     severity = Severity.WARNING
     summary = "the final stage is based on a full image where a slim variant serves"
     tags = ("size",)
+    roles = DEPLOYED
     options: ClassVar[Mapping[str, Any]] = {"allowed-images": ()}
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
@@ -180,6 +182,7 @@ class DevelImageInFinalStage(Rule):
     severity = Severity.WARNING
     summary = "the final stage is based on a CUDA/framework devel image"
     tags = ("size", "gpu")
+    roles = SERVICES  # a training or base image may need nvcc at run time (JIT-compiled ops)
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         final = ctx.final_stage
@@ -1029,6 +1032,7 @@ class BuildToolsInFinalStage(Rule):
     severity = Severity.INFO
     summary = "a shipped stage installs compilers/build toolchains or development headers"
     tags = ("size",)
+    roles = SERVICES | {"training"}  # notebooks and dev images compile at run time
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         if ctx.final_stage is None or _compiles_at_run_time(ctx):
