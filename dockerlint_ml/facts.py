@@ -865,6 +865,7 @@ class _StageWalker:
         self.lineage = lineage
         self.build_context = build_context
         self.venvs: set[str] = set()  # environments created so far (python -m venv, uv venv, conda create -p)
+        self.venvs_without_pip: set[str] = set()  # `uv venv` without `--seed` makes no pip in the environment
         self.workdirs = _copies_along(tuple(lineage))[1]
         self.branched: list[Install] = []  # installs inside shell conditionals
 
@@ -949,6 +950,8 @@ class _StageWalker:
         elif command.tool == "uv" and command.subcommand == "venv" and invocation is not None:
             positionals = [w for w in invocation.positionals if not w.text.startswith("-")]
             target = positionals[0].text if positionals else ".venv"
+            if not invocation.has_flag("--seed"):
+                self.venvs_without_pip.add(_absolute(expand(target, step.scope)[0], step.workdir))
         if target:
             self.venvs.add(_absolute(expand(target, step.scope)[0], step.workdir))
 
@@ -977,7 +980,12 @@ class _StageWalker:
         found = _env_of_executable(executable, step.workdir)
         if found is not None:
             return found
-        return _env_on_path(step.scope, self.venvs)
+        on_path = _env_on_path(step.scope, self.venvs)
+        if on_path is not None and on_path in self.venvs_without_pip and command.tool == "pip":
+            # `uv venv` seeds no pip: a plain `pip` is the system one, which installs under /usr/local (python
+            # images, and Debian's pip alike: /usr/local/lib/python3.X/{site,dist}-packages)
+            return "/usr/local"
+        return on_path
 
     def _os_packages(self, step: _Step) -> None:
         command = step.command
@@ -1568,3 +1576,24 @@ def render_text(data: dict[str, Any]) -> str:
         for opaque in stage["unknown_installs"]:
             lines.append(f"    unknown: {opaque}")
     return "\n".join(lines) + "\n"
+
+
+def reaches_image(ctx: Any, instruction: Instruction, command: ShellCommand) -> bool:
+    """Whether what ``command`` (an install in ``instruction``) installs ends up in the shipped image: it runs in
+    a shipped stage, or a COPY --from carries the environment it installed into (facts' provenance); an
+    install whose destination cannot be told counts as reaching it when its stage is needed."""
+    if ctx.is_shipped(instruction.stage_index):
+        return True
+    if instruction.stage_index not in needed_stages(ctx.dockerfile, ctx.shipped_indexes):
+        return False
+    facts = facts_for(ctx)
+    carried = any(
+        install.command is command
+        for stage in facts
+        if stage.stage.index in ctx.shipped_indexes
+        for install in stage.copied
+    )
+    if carried:
+        return True
+    own = [install for stage in facts for install in stage.installs if install.command is command]
+    return not own or any(install.location is None for install in own)

@@ -485,3 +485,37 @@ def test_messages_do_not_repeat_credentials():
     assert any("`git clone https://***@gitlab.com/org/repo.git`" in m for m in messages)
     assert any("`git+https://***@github.com/org/lib.git` (no commit or tag)" in m for m in messages)
     assert any("`uvicorn[standard]`" in m for m in messages)
+
+
+def test_ml703_builder_install_that_does_not_reach_the_image_is_silent():
+    # `uv venv` seeds no pip: the plain `pip` of the builder installs into the system Python, which the final
+    # stage does not copy (only the venv); with `python -m venv` pip lives in the venv, so tomli ships
+    template = """
+        FROM python:3.12-slim AS builder
+        ENV VIRTUAL_ENV=/prod_venv
+        RUN {make_venv} /prod_venv
+        ENV PATH="/prod_venv/bin:$PATH"
+        RUN pip install --no-cache-dir tomli && python licenses.py > /third_party.txt
+
+        FROM python:3.12-slim
+        COPY --from=builder /prod_venv /prod_venv
+        COPY --from=builder /third_party.txt /third_party.txt
+        CMD ["python", "-m", "app"]
+        """
+    assert rule_lines(lint(template.format(make_venv="uv venv"), ["ML703"]), "ML703") == []
+    assert rule_lines(lint(template.format(make_venv="python -m venv"), ["ML703"]), "ML703") == [5]
+    assert rule_lines(lint(template.format(make_venv="uv venv --seed"), ["ML703"]), "ML703") == [5]
+
+
+def test_ml701_silent_on_images_the_pipeline_builds():
+    local = 'ARG BASE_IMAGE=tritonserver_cibase\nFROM ${BASE_IMAGE}\nCMD ["bash"]\n'
+    assert rule_lines(lint(local, ["ML701"], dedent=False), "ML701") == []
+    chain = (
+        "ARG REGISTRY=quay.io\nARG OWNER=jupyter\nARG BASE_IMAGE=$REGISTRY/$OWNER/scipy-notebook\n"
+        "FROM $BASE_IMAGE\nRUN echo hi\n"
+    )
+    assert rule_lines(lint(chain, ["ML701"], dedent=False), "ML701") == []
+    # an official image and a literal registry path still fire
+    assert rule_lines(lint("FROM ubuntu\n", ["ML701"], dedent=False), "ML701") == [1]
+    recipe = "ARG BASE_IMAGE=quay.io/jupyter/base-notebook\nFROM $BASE_IMAGE\n"
+    assert rule_lines(lint(recipe, ["ML701"], dedent=False), "ML701") == [1]

@@ -567,3 +567,9 @@ def eol(product: str, version_or_codename: str) -> EolEntry | None:
             end = _date(row.get(field_name, ""))
             return EolEntry(product, row["version"], row.get("codename", ""), end, kind, row.get("source", ""))
     return None
+
+
+@cache
+def docker_official_images() -> frozenset[str]:
+    """One-word repositories that are Docker Official Images (``python``, ``ubuntu``...)."""
+    return frozenset(load("images")["docker_official_images"]["names"])

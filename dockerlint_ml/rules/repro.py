@@ -235,6 +235,25 @@ def moving_tag(tag: str | None) -> bool:
     return lowered in _MOVING_TAGS or bool({"latest", "nightly"} & set(re.split(r"[-.]", lowered)))
 
 
+def _built_by_the_pipeline(ctx: RuleContext, stage: Stage) -> bool:
+    """A base that the same build pipeline makes, whose tag is the pipeline's business: a one-word name that is
+    not a Docker Official Image (`tritonserver_cibase`), or a name whose registry or namespace the pipeline
+    passes in (`ARG BASE_IMAGE=$REGISTRY/$OWNER/base-notebook`, a chain of images built together)."""
+    from .. import knowledge as kb
+
+    image = stage.image
+    assert image is not None
+    if image.registry is None and "/" not in image.repository and image.repository not in kb.docker_official_images():
+        return True
+    origin = arg_origin(ctx, stage)
+    if origin is not None and "$" in origin.value:
+        prefix = origin.value.rsplit("/", 1)[0] if "/" in origin.value else ""
+        return "$" in prefix
+    word = from_image_word(stage)
+    raw = word.raw if isinstance(word, Word) else ""
+    return "/" in raw and "$" in raw.rsplit("/", 1)[0] and image.tag is None
+
+
 class BaseImageUnpinned(Rule):
     """``FROM image`` with no tag, or with a moving tag (``:latest``, ``:rolling``, ``:nightly``…): the base
     changes under you between builds."""
@@ -254,6 +273,8 @@ class BaseImageUnpinned(Rule):
             image = stage.image
             assert image is not None
             if image.digest or stage.index not in needed or (image.tag is not None and not moving_tag(image.tag)):
+                continue
+            if _built_by_the_pipeline(ctx, stage):
                 continue
             found = _at_base(ctx, stage, reported)
             if found is None:
@@ -438,7 +459,7 @@ class PipUnpinned(Rule):
     options: ClassVar[dict] = {"ignore-packages": ["pip", "setuptools", "wheel", "packaging"]}
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
-        from ..facts import needed_stages
+        from ..facts import needed_stages, reaches_image
 
         ignored = {_normalized(name) for name in ctx.options(self)["ignore-packages"]}
         needed = needed_stages(ctx.dockerfile, ctx.shipped_indexes)
@@ -447,6 +468,8 @@ class PipUnpinned(Rule):
                 continue  # a stage the build of the shipped image never runs or copies from
             if not is_python_install(command) or command.invocation is None:
                 continue
+            if not reaches_image(ctx, instruction, command):
+                continue  # a build-only tool in a builder whose environment is not copied into the image
             if command.has_flag(*_FILE_OPTIONS):
                 continue  # versions live in the file (checked once the build context is known)
             scope = dict(instruction.scope)
