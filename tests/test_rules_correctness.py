@@ -423,3 +423,12 @@ def test_ml006_scratch_quoted_label_key_and_path():
         ENV PATH=/bin:$PATH
         """
     assert lines(text, "ML006") == [2]
+
+
+def test_ml005_names_the_path_it_resolves_to_from_the_base_workdir():
+    findings = lint("FROM golang:1.25\nRUN git clone https://x/y.git\nWORKDIR y\n", ["ML005"], dedent=False)
+    assert "`/go/y`" in findings[0].message  # golang's WORKDIR is /go: `/y` would break the build
+    findings = lint("FROM python:3.12-slim\nWORKDIR /srv\nWORKDIR app\n", ["ML005"], dedent=False)
+    assert "`/srv/app`" in findings[0].message
+    findings = lint("FROM example.com/unknown:1\nWORKDIR app\n", ["ML005"], dedent=False)
+    assert "base image's WORKDIR joined with it" in findings[0].message
