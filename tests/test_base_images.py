@@ -47,8 +47,9 @@ def test_unknown_key_is_rejected():
 
 def test_rows_are_reachable():
     """No row is shadowed by an earlier, more general one for its own first repository/tag."""
-    rows = kb._base_image_rows()
-    for repositories, tags, image in rows:
+    rows = kb._base_image_patterns()
+    for repositories, tags, index in rows:
+        image = kb.base_images()[index]
         repository = repositories[0].replace("*", "x")
         tag = tags[0] if tags else "probe"  # a catch-all row: any tag the rows above do not claim
         for glob, text in (("*", "x"), ("[4-9]", "4"), ("[5-9]", "5"), ("[0-9]", "0")):

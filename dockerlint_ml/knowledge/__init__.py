@@ -507,13 +507,29 @@ def _base_image_row(row: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ..
 
 
 @cache
-def _base_image_rows() -> tuple[tuple[tuple[str, ...], tuple[str, ...], BaseImage], ...]:
-    return tuple(_base_image_row(row) for row in load("base_images").get("image", []))
+def _base_image_patterns() -> tuple[tuple[tuple[str, ...], tuple[str, ...], int], ...]:
+    """(repository globs, tag globs, row index) per row: matching needs only these, so a lookup builds (and
+    validates) just the row it finds; ``base_images()`` validates them all (the tests call it)."""
+    rows = load("base_images").get("image", [])
+    return tuple(
+        (tuple(glob.lower() for glob in _globs(row.get("repository"))), _globs(row.get("tag")), index)
+        for index, row in enumerate(rows)
+    )
+
+
+@cache
+def _literal_prefix(glob: str) -> str:
+    return re.split(r"[*?\[]", glob, maxsplit=1)[0]
+
+
+@cache
+def _base_image_at(index: int) -> BaseImage:
+    return _base_image_row(load("base_images")["image"][index])[2]
 
 
 def base_images() -> list[BaseImage]:
     """Every base-image row, in match order."""
-    return [image for _, _, image in _base_image_rows()]
+    return [_base_image_at(index) for _, _, index in _base_image_patterns()]
 
 
 @cache
@@ -525,12 +541,13 @@ def base_image(repository: str, tag: str | None) -> BaseImage | None:
     """
     name = repository.lower()
     wanted = tag or "latest"
-    for repositories, tags, image in _base_image_rows():
-        if not any(fnmatchcase(name, glob) for glob in repositories):
+    for repositories, tags, index in _base_image_patterns():
+        # a literal prefix test first: compiling every row's glob would cost more than the whole lookup
+        if not any(name.startswith(_literal_prefix(glob)) and fnmatchcase(name, glob) for glob in repositories):
             continue
         if tags and not any(fnmatchcase(wanted, glob) for glob in tags):
             continue
-        return image
+        return _base_image_at(index)
     return None
 
 
