@@ -19,8 +19,8 @@ from typing import Any
 
 from . import knowledge as kb
 from .images import full_name
-from .model import Dockerfile, ImageRef, Instruction, ShellCommand, Stage, Word
-from .text import LogicalText, expand
+from .model import Condition, Dockerfile, ImageRef, Instruction, ShellCommand, Stage, Word
+from .text import expand
 
 # ---------------------------------------------------------------------------------------------------------
 # Data
@@ -86,18 +86,6 @@ class BaseFacts:
 
 
 @dataclass(frozen=True)
-class Branch:
-    """One branch of a shell conditional (``if``/``elif``/``else``, ``case``, ``[ test ] && ...``, ``a || b``)."""
-
-    owner: tuple[int, int, int]  # identifies the conditional: (instruction line, text, offset)
-    line: int  # where the conditional starts
-    index: int
-    count: int  # explicit branches
-    complete: bool  # one branch always runs (``else``, ``*)``)
-    variables: frozenset[str]  # variables its conditions read
-
-
-@dataclass(frozen=True)
 class Install:
     """One package a pip/uv/conda command installs, with the CUDA build it selects."""
 
@@ -130,7 +118,7 @@ class Install:
     copied_from: int | None = None  # set on installs carried into another stage by COPY --from
     location: str | None = None  # the environment it went into (``/opt/venv``, a --target dir); None: unknown
     maybe: bool = False  # inside a shell conditional that may not run it: no rule rests on it
-    branches: tuple[Branch, ...] = ()  # the shell conditionals (outermost first) the command runs in
+    branches: tuple[Condition, ...] = ()  # the shell conditionals (outermost first) the command runs in
 
     @property
     def label(self) -> str:
@@ -695,167 +683,6 @@ def _carried_location(location: str | None, source: str, destination: str) -> tu
     return False, None
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Shell conditionals: which branch of an ``if``/``case``/``test &&`` each command of a RUN runs in
-#
-# shell.py's ShellCommand does not say whether a command is inside a conditional, so the RUN body is parsed
-# again here (with the same tree-sitter grammar) and each command is placed by its position.
-
-Region = tuple[tuple[int, int], tuple[int, int], Branch]
-
-
-def _continues(line: str, escape: str) -> bool:
-    stripped = line.rstrip()
-    return (stripped.endswith(escape) and not stripped.endswith(escape * 2)) or stripped == escape
-
-
-def _script_texts(dockerfile: Dockerfile, instruction: Instruction) -> list[LogicalText]:
-    """The shell script of a RUN as joined text (and its heredoc bodies)."""
-    lines, escape = dockerfile.lines, dockerfile.escape
-    index = instruction.span.line - 1
-    if not 0 <= index < len(lines):
-        return []
-    indexes = [index]
-    current = lines[index]
-    while _continues(current, escape) and index + 1 < len(lines):
-        index += 1
-        following = lines[index].strip()
-        if not following or following.startswith("#"):
-            continue
-        indexes.append(index)
-        current = lines[index]
-    body = LogicalText.from_lines(lines, indexes, escape)
-    start = 0
-    for span in (instruction.keyword_span, *(flag.span for flag in instruction.flags)):
-        offset = body.offset_of(span.end_line, span.end_column - 1)
-        if offset is not None:
-            start = max(start, offset + 1)
-    texts = [body.shifted(start, body.text[start:])]
-    texts.extend(LogicalText.block(heredoc.body, heredoc.body_start_line) for heredoc in instruction.heredocs)
-    return texts
-
-
-def _variables_in(node: Any, source: bytes) -> frozenset[str]:
-    text = source[node.start_byte : node.end_byte].decode("utf-8", "replace")
-    return frozenset(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", text))
-
-
-def _is_test(node: Any, source: bytes) -> bool:
-    if node.type == "test_command":
-        return True
-    if node.type == "command":
-        name = node.child_by_field_name("name")
-        return name is not None and source[name.start_byte : name.end_byte] in (b"test", b"[", b"[[")
-    return node.type == "negated_command" and any(_is_test(child, source) for child in node.named_children)
-
-
-def _conditional_regions(text: LogicalText, owner: tuple[int, int]) -> list[Region]:
-    """Each branch body of each conditional in ``text``, outermost first, as (start, end) positions."""
-    from .shell import _tree_sitter_parser
-
-    source = text.text.encode("utf-8")
-    table: list[int] | None = None
-    if len(source) != len(text.text):
-        table = [i for i, char in enumerate(text.text) for _ in char.encode("utf-8")] + [len(text.text)]
-    regions: list[Region] = []
-
-    def add(first: Any, last: Any, branch: Branch) -> None:
-        start, end = first.start_byte, last.end_byte
-        if table is not None:
-            start, end = table[start], table[min(end, len(table) - 1)]
-        span = text.span(start, end)
-        regions.append(((span.line, span.column), (span.end_line, span.end_column), branch))
-
-    def line_of(node: Any) -> int:
-        start = node.start_byte if table is None else table[node.start_byte]
-        return text.position(start)[0]
-
-    stack = [_tree_sitter_parser().parse(source).root_node]
-    while stack:
-        node = stack.pop()
-        kind = node.type
-        children = list(node.children)
-        if kind == "if_statement":
-            bodies: list[list[Any]] = [[]]
-            variables: set[str] = set()
-            state = "condition"
-            complete = False
-            for child in children:
-                if child.type in ("elif_clause", "else_clause"):
-                    body: list[Any] = []
-                    inner_state = "condition" if child.type == "elif_clause" else "body"
-                    complete = complete or child.type == "else_clause"
-                    for part in child.children:
-                        if part.type in ("elif", "else", "then", ";", "comment"):
-                            inner_state = "body" if part.type in ("then", "else") else inner_state
-                        elif inner_state == "condition":
-                            variables |= _variables_in(part, source)
-                        else:
-                            body.append(part)
-                    bodies.append(body)
-                elif child.type in ("if", "fi", ";", "comment"):
-                    continue
-                elif child.type == "then":
-                    state = "body"
-                elif state == "condition":
-                    variables |= _variables_in(child, source)
-                else:
-                    bodies[0].append(child)
-            key = (*owner, node.start_byte)
-            for index, body in enumerate(bodies):
-                if body:
-                    add(
-                        body[0],
-                        body[-1],
-                        Branch(key, line_of(node), index, len(bodies), complete, frozenset(variables)),
-                    )
-        elif kind == "case_statement":
-            value = node.child_by_field_name("value")
-            variables = set(_variables_in(value, source)) if value is not None else set()
-            items = [child for child in children if child.type == "case_item"]
-            complete = any(
-                source[item.start_byte : item.end_byte].lstrip().startswith((b"*)", b"*|", b"(*)")) for item in items
-            )
-            key = (*owner, node.start_byte)
-            for index, item in enumerate(items):
-                seen_paren = False
-                body = []
-                for part in item.children:
-                    if part.type == ")":
-                        seen_paren = True
-                    elif seen_paren and part.type not in (";;", ";&", ";;&", "comment"):
-                        body.append(part)
-                if body:
-                    add(
-                        body[0], body[-1], Branch(key, line_of(node), index, len(items), complete, frozenset(variables))
-                    )
-        elif kind == "list":
-            operands: list[Any] = []
-            operators: list[str] = []
-            pending = [node]
-            while pending:  # flatten `a && b || c` (tree-sitter nests lists to the left)
-                current = pending.pop()
-                if current.type == "list":
-                    parts = [c for c in current.children if c.type != "comment"]
-                    pending.extend(reversed(parts))
-                elif current.type in ("&&", "||"):
-                    operators.append(current.type)
-                else:
-                    operands.append(current)
-            for index, operator in enumerate(operators[: len(operands) - 1]):
-                left, following = operands[index], operands[index + 1]
-                if _is_test(left, source):  # `[ -n "$X" ] && pip install ...`: the rest runs only if ...
-                    variables = _variables_in(left, source)
-                    branch = Branch((*owner, left.start_byte), line_of(left), 0, 1, False, variables)
-                    add(following, operands[-1], branch)
-                elif operator == "||":  # `pip install a || pip install b`: b is a fallback
-                    branch = Branch((*owner, left.start_byte), line_of(left), 0, 1, False, frozenset())
-                    add(following, following, branch)
-            children = operands
-        stack.extend(reversed(children))
-    return regions
-
-
 class _StageWalker:
     """Collects the facts of one stage's own instructions (and its FROM-ancestors')."""
 
@@ -883,21 +710,10 @@ class _StageWalker:
                         self.facts.compiles_cuda = True
         self._settle_branches()
 
-    def _regions(self, instruction: Instruction) -> list[Region]:
-        scripts = [instruction.args, *(heredoc.body for heredoc in instruction.heredocs)]
-        if not any(re.search(r"\b(?:if|case)\b|&&|\|\|", script) for script in scripts):
-            return []
-        regions: list[Region] = []
-        for number, text in enumerate(_script_texts(self.dockerfile, instruction)):
-            regions.extend(_conditional_regions(text, (instruction.line, number)))
-        return regions
-
     def _run(self, stage: Stage, instruction: Instruction) -> None:
-        regions = self._regions(instruction) if instruction.commands else []
         workdir = self.workdirs.get(id(instruction), ("/", 0))[0]
         for command in instruction.commands:
-            start = (command.span.line, command.span.column)
-            branches = tuple(branch for first, last, branch in regions if first <= start < last)
+            branches = command.conditions
             scope: Scope = instruction.scope
             masked = {name for branch in branches for name in branch.variables}
             if masked:  # inside `if [ -n "$X" ]`, $X is not its ARG default
@@ -1043,12 +859,12 @@ class _StageWalker:
         groups: dict[tuple, list[Install]] = {}
         for install in self.branched:
             innermost = install.branches[-1]
-            groups.setdefault((innermost.owner, install.package), []).append(install)
+            groups.setdefault((install.instruction.line, innermost.id, install.package), []).append(install)
         changed: dict[int, Install] = {}
         for installs in groups.values():
             innermost = installs[0].branches[-1]
-            covered = {i.branches[-1].index for i in installs}
-            everywhere = innermost.complete and covered == set(range(innermost.count))
+            covered = {i.branches[-1].branch for i in installs}
+            everywhere = innermost.complete and covered == set(range(innermost.branches))
             maybe = not everywhere or any(len(i.branches) > 1 for i in installs)
             outcomes = {(i.build, i.cuda.short if i.cuda else None, i.plain_pypi) for i in installs}
             for install in installs:
@@ -1221,7 +1037,7 @@ class _Step:
     instruction: Instruction
     command: ShellCommand
     scope: Scope
-    branches: tuple[Branch, ...]
+    branches: tuple[Condition, ...]
     workdir: str
 
 

@@ -101,6 +101,20 @@ class Redirect:
 
 
 @dataclass(frozen=True, slots=True)
+class Condition:
+    """One branch of a shell conditional a command runs in: ``if/elif/else``, ``case``, ``[ test ] && cmd``,
+    ``test ... || cmd``, ``cmd1 || cmd2`` (cmd2 is a fallback). A plain ``a && b`` is not a conditional: in a
+    build that succeeds both run."""
+
+    id: tuple[int, int]  # (line, column) of the `if`/`case` keyword or the `&&`/`||` operator: unique in the RUN
+    line: int  # where the conditional starts (for a list: its left operand, the test or the command that may fail)
+    branch: int  # 0 for the `if` body, 1.. for `elif`/`else`; the `case` item; 0 for a list
+    branches: int  # explicit branches (`if` + `elif`s + `else`; `case` items; 1 for a list)
+    complete: bool  # one branch always runs (`else`, `*)`)
+    variables: tuple[str, ...] = ()  # variables its conditions read, in order of appearance
+
+
+@dataclass(frozen=True, slots=True)
 class ShellCommand:
     """One simple command of a RUN body (also found inside ``&&`` chains, pipes, ``if``, ``$(...)``, ``sh -c``)."""
 
@@ -114,6 +128,7 @@ class ShellCommand:
     assignments: tuple[tuple[str, str], ...] = ()
     wrapper: str | None = None
     invocation: Invocation | None = None
+    conditions: tuple[Condition, ...] = ()  # the shell conditionals it runs in, outermost first
 
     @property
     def argv(self) -> tuple[str, ...]:

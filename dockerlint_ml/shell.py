@@ -14,11 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .model import Heredoc, Invocation, Option, Redirect, ShellCommand, Span, Word
+from .model import Condition, Heredoc, Invocation, Option, Redirect, ShellCommand, Span, Word
 from .text import LogicalText
 
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh"})
 MAX_NESTING = 16  # `sh -c` inside `sh -c` ...: deeper scripts are not unwrapped
+MAX_CONDITIONS = (
+    64  # conditionals recorded per command (innermost beyond are dropped): keeps `[ ] && [ ] && ...` linear
+)
 
 _parser: Any = None
 
@@ -333,11 +336,29 @@ def _unquote(node: Any, source: bytes) -> str:
 
 
 Ancestors = tuple[Any, "Ancestors"] | None
+Conditions = tuple[Condition, ...]
+
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _inside(conditions: Conditions, condition: Condition) -> Conditions:
+    return conditions if len(conditions) >= MAX_CONDITIONS else (*conditions, condition)
+
+
+def _is_test(node: Any, source: bytes) -> bool:
+    """`[ ... ]`, `[[ ... ]]`, `test ...` (also negated): a command whose only job is to decide."""
+    if node.type == "test_command":
+        return True
+    if node.type == "command":
+        name = node.child_by_field_name("name")
+        return name is not None and source[name.start_byte : name.end_byte] in (b"test", b"[", b"[[")
+    return node.type == "negated_command" and any(_is_test(child, source) for child in node.named_children)
 
 
 class _Walker:
-    def __init__(self, text: LogicalText, depth: int, counter: list[int]) -> None:
+    def __init__(self, text: LogicalText, depth: int, counter: list[int], conditions: Conditions = ()) -> None:
         self.text = text
+        self.conditions = conditions  # of the command whose `sh -c` script this is
         self.depth = depth
         self.counter = counter  # pipeline ids, shared with nested scripts so they stay unique
         self.source = text.text.encode("utf-8")
@@ -358,22 +379,143 @@ class _Walker:
 
     def walk(self, root: Any) -> None:
         # Iterative, and parents are carried along as a linked list `(node, (parent, (...)))`: tree-sitter's
-        # `node.parent` walks down from the root each time, which is quadratic on a long `&&` chain.
-        stack: list[tuple[Any, Ancestors]] = [(root, None)]
+        # `node.parent` walks down from the root each time, which is quadratic on a long `&&` chain. The
+        # conditionals a node is inside are carried along the same way (a tuple, shared until a branch adds one).
+        stack: list[tuple[Any, Ancestors, Conditions]] = [(root, None, self.conditions)]
         while stack:
-            node, ancestors = stack.pop()
+            node, ancestors, conditions = stack.pop()
             kind = node.type
+            below = (node, ancestors)
+            if kind == "if_statement":
+                stack.extend(reversed(self._if(node, below, conditions)))
+                continue
+            if kind == "case_statement":
+                stack.extend(reversed(self._case(node, below, conditions)))
+                continue
+            if kind == "list":
+                stack.extend(reversed(self._list(node, ancestors, conditions)))
+                continue
             done: set[tuple[int, int]] = set()
             if kind == "pipeline":
                 self._register_pipeline(node)
             elif kind == "command":
-                done = self._command(node, ancestors)
+                done = self._command(node, ancestors, conditions)
             elif kind == "declaration_command":
-                self._declaration(node, ancestors)
-            below = (node, ancestors)
-            stack.extend((c, below) for c in reversed(node.children) if (c.start_byte, c.end_byte) not in done)
+                self._declaration(node, ancestors, conditions)
+            stack.extend(
+                (c, below, conditions) for c in reversed(node.children) if (c.start_byte, c.end_byte) not in done
+            )
 
-    def _declaration(self, node: Any, ancestors: Ancestors) -> None:
+    # Conditionals: each returns the children to walk, in source order, with the conditions each runs under.
+
+    def _variables(self, nodes: Sequence[Any]) -> tuple[str, ...]:
+        found: dict[str, None] = {}
+        for node in nodes:
+            text = self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+            found.update(dict.fromkeys(_VARIABLE.findall(text)))
+        return tuple(found)
+
+    def _if(self, node: Any, below: Ancestors, conditions: Conditions) -> list[tuple[Any, Ancestors, Conditions]]:
+        """`if A; then B; elif C; then D; else E; fi`: B, D, E are branches 0, 1, 2; A and C run outside them."""
+        parts: list[tuple[Any, Ancestors, int | None]] = []  # branch None: a condition
+        tests: list[Any] = []
+        branch, complete, in_body = 0, False, False
+        for child in node.children:
+            kind = child.type
+            if kind in ("elif_clause", "else_clause"):
+                branch += 1
+                complete = complete or kind == "else_clause"
+                clause_in_body = kind == "else_clause"
+                clause_below = (child, below)
+                for part in child.children:
+                    if part.type in ("elif", "else", "then", ";", "comment"):
+                        clause_in_body = clause_in_body or part.type == "then"
+                    elif clause_in_body:
+                        parts.append((part, clause_below, branch))
+                    else:
+                        tests.append(part)
+                        parts.append((part, clause_below, None))
+            elif kind in ("if", "fi", ";", "comment"):
+                continue
+            elif kind == "then":
+                in_body = True
+            elif in_body:
+                parts.append((child, below, 0))
+            else:
+                tests.append(child)
+                parts.append((child, below, None))
+        start = self.span(node)
+        variables = self._variables(tests)
+        inside = [
+            _inside(
+                conditions, Condition((start.line, start.column), start.line, index, branch + 1, complete, variables)
+            )
+            for index in range(branch + 1)
+        ]
+        return [(child, ancestors, conditions if index is None else inside[index]) for child, ancestors, index in parts]
+
+    def _case(self, node: Any, below: Ancestors, conditions: Conditions) -> list[tuple[Any, Ancestors, Conditions]]:
+        """`case $X in a) B;; *) C;; esac`: each item's commands are one branch; `*)` makes it complete."""
+        items = [child for child in node.children if child.type == "case_item"]
+        value = node.child_by_field_name("value")
+        variables = self._variables([value] if value is not None else [])
+        complete = any(
+            self.source[item.start_byte : item.end_byte].lstrip().startswith((b"*)", b"*|", b"(*)")) for item in items
+        )
+        start = self.span(node)
+        result: list[tuple[Any, Ancestors, Conditions]] = []
+        index = 0
+        for child in node.children:
+            if child.type != "case_item":
+                result.append((child, below, conditions))
+                continue
+            inside = _inside(
+                conditions, Condition((start.line, start.column), start.line, index, len(items), complete, variables)
+            )
+            index += 1
+            item_below = (child, below)
+            seen_paren = False
+            for part in child.children:
+                if part.type == ")":
+                    seen_paren = True
+                elif seen_paren and part.type not in (";;", ";&", ";;&", "comment"):
+                    result.append((part, item_below, inside))
+                else:
+                    result.append((part, item_below, conditions))
+        return result
+
+    def _list(self, node: Any, ancestors: Ancestors, conditions: Conditions) -> list[tuple[Any, Ancestors, Conditions]]:
+        """`a && b || c`, flattened (tree-sitter nests lists to the left). What follows a test (`[ -n "$X" ] &&
+        ...`, `test -f f || ...`) runs only depending on it; `a || b` makes b a fallback that may not run. In a
+        plain `a && b` both run (in a build that succeeds): no conditional."""
+        operands: list[tuple[Any, Ancestors]] = []
+        operators: list[Any] = []
+        pending: list[tuple[Any, Ancestors]] = [(node, ancestors)]
+        while pending:
+            current, above = pending.pop()
+            if current.type == "list":
+                below = (current, above)
+                pending.extend((child, below) for child in reversed(current.children) if child.type != "comment")
+            elif current.type in ("&&", "||"):
+                operators.append(current)
+            else:
+                operands.append((current, above))
+        result: list[tuple[Any, Ancestors, Conditions]] = []
+        running = conditions  # tests so far hold for the rest of the list
+        for index, (operand, above) in enumerate(operands):
+            own = running
+            if 0 < index <= len(operators):
+                left, operator = operands[index - 1][0], operators[index - 1]
+                at, line = self.span(operator), self.span(left).line
+                if _is_test(left, self.source):
+                    test = Condition((at.line, at.column), line, 0, 1, False, self._variables([left]))
+                    running = own = _inside(running, test)
+                elif operator.type == "||":
+                    own = _inside(running, Condition((at.line, at.column), line, 0, 1, False))
+            result.append((operand, above, own))
+        return result
+
+    def _declaration(self, node: Any, ancestors: Ancestors, conditions: Conditions) -> None:
         """`export A=1`, `declare -x A=1`, `readonly`, `local`: a command named after the keyword, whose
         ``assignments`` are the variables it sets (values unquoted), so `export HF_TOKEN=...` is seen."""
         children = [child for child in node.children if child.type != "comment"]
@@ -387,7 +529,7 @@ class _Walker:
                     assignments.append((self.word(name).text, self.word(value).text if value is not None else ""))
         pipeline, pipe_index, pipe_length = self._pipe_position(node, ancestors)
         words = [self.word(child) for child in children]
-        self._emit(words, self.span(node), pipeline, pipe_index, pipe_length, (), tuple(assignments), None)
+        self._emit(words, self.span(node), pipeline, pipe_index, pipe_length, (), tuple(assignments), None, conditions)
 
     def _register_pipeline(self, node: Any) -> None:
         members = [child for child in node.named_children if child.type != "comment"]
@@ -405,7 +547,7 @@ class _Walker:
         self.counter[0] += 1
         return self.counter[0], 0, 1
 
-    def _command(self, node: Any, ancestors: Ancestors) -> set[tuple[int, int]]:
+    def _command(self, node: Any, ancestors: Ancestors, conditions: Conditions) -> set[tuple[int, int]]:
         """Emit the command; return the byte ranges of arguments already walked as `sh -c` scripts, which
         the walk must not enter again (`sh -c "$(sh -c "$(...)")"` would cost 2^depth)."""
         name_node = node.child_by_field_name("name")
@@ -433,7 +575,8 @@ class _Walker:
                 words.extend(self.word(extra) for extra in child.children_by_field_name("destination")[1:])
         pipeline, pipe_index, pipe_length = self._pipe_position(node, ancestors)
         self.scripts = []
-        self._emit(words, self.span(node), pipeline, pipe_index, pipe_length, tuple(redirects), assignments, None)
+        span = self.span(node)
+        self._emit(words, span, pipeline, pipe_index, pipe_length, tuple(redirects), assignments, None, conditions)
         return {
             (child.start_byte, child.end_byte)
             for child, word in zip(argument_nodes, words[1:], strict=False)  # words may end with redirect extras
@@ -450,6 +593,7 @@ class _Walker:
         redirects: tuple[Redirect, ...],
         assignments: tuple[tuple[str, str], ...],
         wrapper: str | None,
+        conditions: Conditions = (),
     ) -> None:
         name = words[0].text.rsplit("/", 1)[-1] if not words[0].has_expansion else words[0].raw
         found = tool_of(name, [w.text for w in words])
@@ -466,6 +610,7 @@ class _Walker:
                 assignments=assignments,
                 wrapper=wrapper,
                 invocation=invocation,
+                conditions=conditions,
             )
         )
         if name in WRAPPERS:
@@ -473,11 +618,11 @@ class _Walker:
             if inner is not None:
                 inner_words = words[inner:]
                 inner_span = Span(inner_words[0].span.line, inner_words[0].span.column, span.end_line, span.end_column)
-                self._emit(inner_words, inner_span, pipeline, pipe_index, pipe_length, redirects, (), name)
+                self._emit(inner_words, inner_span, pipeline, pipe_index, pipe_length, redirects, (), name, conditions)
         elif name in SHELLS or name == "su":
-            self._nested_script(words)
+            self._nested_script(words, conditions)
 
-    def _nested_script(self, words: list[Word]) -> None:
+    def _nested_script(self, words: list[Word], conditions: Conditions) -> None:
         if self.depth >= MAX_NESTING:
             return
         for index, word in enumerate(words[1:-1], start=1):
@@ -486,7 +631,7 @@ class _Walker:
                 start = self._char_offset(script.span)
                 quoted = script.raw[:1] in ("'", '"')
                 inner = self.text.shifted(start + (1 if quoted else 0), script.text)
-                self.commands.extend(parse_script(inner, self.depth + 1, self.counter))
+                self.commands.extend(parse_script(inner, self.depth + 1, self.counter, conditions))
                 self.scripts.append(script)
                 return
 
@@ -495,11 +640,14 @@ class _Walker:
         return 0 if offset is None else offset
 
 
-def parse_script(text: LogicalText, depth: int = 0, counter: list[int] | None = None) -> list[ShellCommand]:
-    """All simple commands in a shell script, in source order."""
+def parse_script(
+    text: LogicalText, depth: int = 0, counter: list[int] | None = None, conditions: Conditions = ()
+) -> list[ShellCommand]:
+    """All simple commands in a shell script, in source order; ``conditions``: those the script runs in (an
+    `sh -c` script inherits its command's), which come before the script's own."""
     if not text.text.strip():
         return []
-    walker = _Walker(text, depth, counter if counter is not None else [0])
+    walker = _Walker(text, depth, counter if counter is not None else [0], conditions)
     walker.walk(_tree_sitter_parser().parse(walker.source).root_node)
     return walker.commands
 

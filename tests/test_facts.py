@@ -437,3 +437,31 @@ RUN if [ "${BUILD_TYPE}" = "cublas" ]; then \\
     assert "cudnn:   maybe (`libcudnn9-cuda-${CUDA_MAJOR_VERSION}` (line 5" in out
     unconditional = facts_of(text.replace("if [", "[").replace("]; then", "] ||").replace("; \\\n    fi", ""))
     assert unconditional[0].has_cudnn is None  # `[ ... ] || apt-get ...` runs it only when the test fails
+
+
+def test_install_in_a_conditional_inside_sh_c_is_maybe():
+    # the conditional is seen through `sh -c` (shell.py parses the script once; facts reads its conditions)
+    facts = facts_of(
+        """
+        FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04
+        ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cu124
+        RUN sh -c 'if [ "$(uname -m)" = "x86_64" ]; then pip install torch==2.4.0; fi' \\
+         && bash -c 'pip install numpy || pip install "numpy<2"'
+        """
+    )
+    installs = {(i.package, i.spec): i for i in facts[0].installs}
+    assert installs["torch", "torch==2.4.0"].maybe
+    assert not installs["numpy", "numpy"].maybe and installs["numpy", "numpy<2"].maybe
+
+
+def test_variables_a_test_reads_are_unknown_inside_its_branch():
+    # `[ -n "$TORCH_INDEX_URL" ] && pip install --index-url $TORCH_INDEX_URL`: the ARG default ("") is not
+    # what the index is when the command runs
+    (install,) = facts_of(
+        """
+        FROM nvidia/cuda:12.6.3-devel-ubuntu22.04
+        ARG TORCH_INDEX_URL=""
+        RUN [ -n "$TORCH_INDEX_URL" ] && pip install --index-url "$TORCH_INDEX_URL" torch==2.6.0
+        """
+    )[0].installs
+    assert install.maybe and "index `$TORCH_INDEX_URL` not known here" in install.reason

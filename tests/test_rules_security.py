@@ -849,3 +849,9 @@ def test_ml303_oracle_wallet_even_behind_a_glob():
     assert secret_file_kind("cwallet.ss[o]") == "`cwallet.ss[o]`"
     assert secret_file_kind("cwallet.sso") is not None
     assert secret_file_kind("tnsnames.ora") is None
+
+
+def test_ml301_advice_on_alpine_and_workdir():
+    findings = lint('FROM alpine:3.20\nWORKDIR /work\nCMD ["/work/run"]\n', ["ML301"], dedent=False)
+    assert "adduser -D -u 1000 app" in findings[0].message and "useradd" not in findings[0].message
+    assert "chown app /work" in findings[0].message

@@ -566,3 +566,26 @@ def test_ml405_python_decided_by_command_or_base():
     assert _lines(nginx, "ML405") == []
     batch = 'FROM python:3.11-slim\nCMD ["python", "train.py"]\n'
     assert _lines(batch, "ML405") == []
+
+
+def test_ml401_example_uses_the_installed_servers_endpoint_and_the_images_tools():
+    text = """
+        FROM python:3.12-slim AS build
+        RUN python -m venv /venv && /venv/bin/pip install --no-cache-dir torchserve==0.12.0
+        FROM python:3.12-slim
+        COPY --from=build /venv /venv
+        EXPOSE 8080 8081
+        CMD ["/usr/local/bin/start.sh"]
+        """
+    message = lint(text, ["ML401"])[0].message
+    assert "http://localhost:8080/ping" in message and "python -c" in message  # slim: python, no curl
+    tei = 'FROM ghcr.io/huggingface/text-embeddings-inference:1.5\nENTRYPOINT ["text-embeddings-router"]\n'
+    found = lint(tei, ["ML401"], dedent=False)
+    assert not found or "localhost:80/health" in found[0].message
+
+
+def test_ml401_inherited_healthcheck_and_side_ui_ports():
+    jupyter = "FROM quay.io/jupyter/base-notebook:2025-01-06\nEXPOSE 8787\n"
+    assert lint(jupyter, ["ML401"], dedent=False) == []
+    dask = 'FROM python:3.12-slim\nEXPOSE 8787\nCMD ["jupyter", "lab"]\n'
+    assert lint(dask, ["ML401"], dedent=False) == []

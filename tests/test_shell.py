@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from .conftest import parse
 
 
@@ -116,3 +118,120 @@ def test_pip_spelled_with_versions_paths_and_variables():
     assert [c.tool for c in commands] == ["pip"] * 7 + [None, None]
     assert [_positionals(c) for c in commands[:7]] == [[letter] for letter in "abcdefg"]
     assert _commands("FROM x\nRUN python$PY -c 'print(1)'\n")[0].tool == "python"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Shell conditionals: ShellCommand.conditions, as (id, line, branch, branches, complete, variables)
+
+
+def _conditions(body: str) -> list[tuple[str, list[tuple]]]:
+    return [
+        (c.name, [(x.id, x.line, x.branch, x.branches, x.complete, x.variables) for x in c.conditions])
+        for c in _commands(f"FROM x\nRUN {body}\n")
+    ]
+
+
+IF = (2, 5)  # where `if`/`case` starts: `RUN ` is 4 columns
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            'if [ -n "$TORCH_INDEX_URL" ]; then a; elif [ "$ARCH" = x ]; then b; else c; fi; d',
+            [
+                ("a", [(IF, 2, 0, 3, True, ("TORCH_INDEX_URL", "ARCH"))]),
+                ("b", [(IF, 2, 1, 3, True, ("TORCH_INDEX_URL", "ARCH"))]),
+                ("c", [(IF, 2, 2, 3, True, ("TORCH_INDEX_URL", "ARCH"))]),
+                ("d", []),
+            ],
+            id="if-elif-else",
+        ),
+        pytest.param(
+            "if command -v nvcc; then a; fi",  # the condition's own commands run outside the branches
+            [("command", []), ("nvcc", []), ("a", [(IF, 2, 0, 1, False, ())])],
+            id="if-without-else",
+        ),
+        pytest.param(
+            'case "${ARCH}" in amd64) a;; arm64|aarch64) b;; *) c;; esac',
+            [
+                ("a", [(IF, 2, 0, 3, True, ("ARCH",))]),
+                ("b", [(IF, 2, 1, 3, True, ("ARCH",))]),
+                ("c", [(IF, 2, 2, 3, True, ("ARCH",))]),
+            ],
+            id="case",
+        ),
+        pytest.param(
+            "case $X in a) a;; esac",
+            [("a", [(IF, 2, 0, 1, False, ("X",))])],
+            id="case-without-default",
+        ),
+        pytest.param(
+            '[ -n "$X" ] && a && b',  # the test governs the rest of the list; id: the `&&` after it
+            [("a", [((2, 17), 2, 0, 1, False, ("X",))]), ("b", [((2, 17), 2, 0, 1, False, ("X",))])],
+            id="test-and",
+        ),
+        pytest.param(
+            "test -f /x || a",
+            [("test", []), ("a", [((2, 16), 2, 0, 1, False, ())])],
+            id="test-or",
+        ),
+        pytest.param(
+            "a || b && c",  # b is a fallback; c runs whenever the build goes on
+            [("a", []), ("b", [((2, 7), 2, 0, 1, False, ())]), ("c", [])],
+            id="fallback",
+        ),
+        pytest.param("apt-get update && apt-get install -y x", [("apt-get", []), ("apt-get", [])], id="plain-and"),
+        pytest.param(
+            "if a; then if b; then c; else d; fi; fi",
+            [
+                ("a", []),
+                ("b", [(IF, 2, 0, 1, False, ())]),
+                ("c", [(IF, 2, 0, 1, False, ()), ((2, 16), 2, 0, 2, True, ())]),
+                ("d", [(IF, 2, 0, 1, False, ()), ((2, 16), 2, 1, 2, True, ())]),
+            ],
+            id="nested-if",
+        ),
+        pytest.param(
+            """[ -d /x ] && sh -c 'if [ -z "$Y" ]; then pip install y; fi'""",
+            [
+                ("sh", [((2, 15), 2, 0, 1, False, ())]),
+                ("pip", [((2, 15), 2, 0, 1, False, ()), ((2, 25), 2, 0, 1, False, ("Y",))]),
+            ],
+            id="if-inside-sh-c",
+        ),
+        pytest.param(
+            "if a; then sudo pip install x; fi",  # a wrapped command keeps its wrapper's conditions
+            [("a", []), ("sudo", [(IF, 2, 0, 1, False, ())]), ("pip", [(IF, 2, 0, 1, False, ())])],
+            id="wrapper",
+        ),
+    ],
+)
+def test_conditions(body, expected):
+    assert _conditions(body) == expected
+
+
+def test_conditions_across_continuation_lines():
+    commands = _commands('FROM x\nRUN apt-get update \\\n  && if [ "$A" = 1 ]; then \\\n    pip install a; \\\n  fi\n')
+    (condition,) = commands[1].conditions
+    assert commands[0].conditions == () and (condition.id, condition.line, condition.variables) == ((3, 6), 3, ("A",))
+
+
+def test_heredoc_script_commands_have_conditions():
+    commands = _commands('FROM x\nRUN <<EOF\nset -e\nif [ -n "$CUDA" ]; then\n  pip install torch\nfi\nEOF\n')
+    pip = next(c for c in commands if c.name == "pip")
+    assert [(x.id, x.variables) for x in pip.conditions] == [((4, 1), ("CUDA",))]
+
+
+def test_long_and_chain_has_no_conditions():
+    body = " && ".join(f"echo {i}" for i in range(20_000))
+    commands = _commands(f"FROM x\nRUN {body}\n")
+    assert len(commands) == 20_000 and all(c.conditions == () for c in commands)
+
+
+def test_long_chain_of_tests_keeps_conditions_bounded():
+    # every test governs the rest of the list: without a cap the conditions would grow with the chain
+    from dockerlint_ml.shell import MAX_CONDITIONS
+
+    commands = _commands("FROM x\nRUN " + " && ".join(["test -f x && echo"] * 5_000) + "\n")
+    assert max(len(c.conditions) for c in commands) == MAX_CONDITIONS

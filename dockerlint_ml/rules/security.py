@@ -7,18 +7,19 @@ control and build history wherever it stands) and at global ARGs and ONBUILD tri
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from fnmatch import fnmatchcase
 from typing import Any, ClassVar
 
 from ..baseimages import known_base
-from ..model import Instruction, Severity, ShellCommand, Span, Stage, Word
+from ..model import ImageRef, Instruction, Severity, ShellCommand, Span, Stage, Word
 from ..roles import SERVICES
 from ..shell import SHELLS
 from ..text import expand
 from .base import Problem, Rule, RuleContext
-from .common import copy_sources, final_user, is_root_user
+from .common import copy_sources, final_user, is_root_user, workdir_before
 
 SECRET_MOUNT_HINT = "`RUN --mount=type=secret,id=...` (BuildKit secrets never enter a layer or the history)"
 
@@ -215,6 +216,14 @@ def _runtime_dirs(ctx: RuleContext) -> list[str]:
     """Directories the image writes at run time, from ENV (hub caches, model dirs) and VOLUME."""
     final = ctx.final_stage
     found: list[str] = []
+    workdirs = [i for stage in (ctx.lineage(final) if final else []) for i in stage.of("WORKDIR")]
+    if workdirs:  # the program's working directory: servers and jobs write there (caches, logs, outputs)
+        workdir = workdir_before(ctx.dockerfile, final, workdirs[-1], None) if final else None
+        last = workdirs[-1]
+        text, resolved = expand(last.arguments[0].text, last.scope) if last.arguments else ("", False)
+        path = text if text.startswith("/") else (posixpath.join(workdir, text) if workdir and resolved else "")
+        if resolved and path and path != "/":
+            found.append(posixpath.normpath(path))
     for stage in ctx.lineage(final) if final else []:
         for instruction in stage.of("ENV", "VOLUME"):
             if instruction.keyword == "ENV":
@@ -226,6 +235,13 @@ def _runtime_dirs(ctx: RuleContext) -> list[str]:
                 if resolved and text.startswith("/") and text not in found:
                     found.append(text)
     return found
+
+
+def _is_alpine(image: ImageRef | None) -> bool:
+    """Alpine has busybox `adduser`, no `useradd`."""
+    if image is None:
+        return False
+    return image.name == "alpine" or "alpine" in (image.tag or "").split("-") or (image.tag or "").startswith("alpine")
 
 
 def _free_uid(taken: Iterable[int]) -> int:
@@ -293,16 +309,14 @@ class RunsAsRoot(Rule):
         taken = dict(base.uids) if base is not None else {}
         uid = _free_uid(taken)
         note = f" (uid 1000 is `{taken[1000]}` in `{base.key}`)" if base is not None and 1000 in taken else ""
-        advice = (
-            f"create an unprivileged user and switch to it before CMD, e.g. "
-            f"`RUN useradd --create-home --uid {uid} app` then `USER app`{note}"
-        )
+        create = f"adduser -D -u {uid} app" if _is_alpine(image) else f"useradd --create-home --uid {uid} app"
+        advice = f"create an unprivileged user and switch to it before CMD, e.g. `RUN {create}` then `USER app`{note}"
         dirs = _runtime_dirs(ctx)
         if dirs:
             shown = " ".join(dirs[:3])
             advice += (
-                f", and make the directories it writes at run time its own "
-                f"(`RUN mkdir -p {shown} && chown app {shown}`)"
+                f", and give it the directories it may write at run time (its WORKDIR, caches, volumes): "
+                f"`RUN mkdir -p {shown} && chown app {shown}`"
             )
         return advice
 

@@ -169,7 +169,7 @@ class MissingHealthcheck(Rule):
     @staticmethod
     def _example(ctx: RuleContext, start: Startup, evidence: Serving) -> str:
         """A HEALTHCHECK that works in this image: its port, a tool it has, the server's known endpoint."""
-        server_name = evidence.what.split("`")[1] if evidence.server is not None else None
+        server_name = evidence.what.split("`")[1] if evidence.server is not None else _installed_server(ctx)
         port, path = HEALTH_ENDPOINTS.get(server_name or "", (None, "/health"))
         argv_port = next((listening_port(argv) for _, argv in start.argvs() if listening_port(argv)), None)
         exposed = _first_exposed_port(ctx)
@@ -186,6 +186,26 @@ class MissingHealthcheck(Rule):
         if python or base is None:
             return f"`HEALTHCHECK CMD python -c \"import urllib.request as u; u.urlopen('{url}')\"`"
         return f"`HEALTHCHECK CMD curl -fsS {url} || exit 1` (install curl first: the image has none)"
+
+
+#: pip packages that are a server whose health endpoint is known (HEALTH_ENDPOINTS key)
+_SERVER_PACKAGES = {"torchserve": "torchserve", "vllm": "vllm", "mlserver": "mlserver", "bentoml": "bentoml",
+                    "mlflow": "mlflow", "tritonserver": "tritonserver"}  # fmt: skip
+
+
+def _installed_server(ctx: RuleContext) -> str | None:
+    """A known server the image installs (`pip install torchserve`, also in a builder whose environment is
+    copied in), when the command that starts it is a script mllint cannot read (`dockerd-entrypoint.sh serve`)."""
+    from ..facts import facts_for
+
+    final = ctx.final_stage
+    for stage in facts_for(ctx):
+        if final is None or stage.stage.index != final.index:
+            continue
+        for install in stage.all_installs:
+            if install.package in _SERVER_PACKAGES:
+                return _SERVER_PACKAGES[install.package]
+    return None
 
 
 def _first_exposed_port(ctx: RuleContext) -> int | None:
