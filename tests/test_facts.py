@@ -43,7 +43,7 @@ def test_knowledge_accessors():
     assert kb.ngc_release("24.05-py3").cuda == "12.4.1" and kb.ngc_release("19.10-py3") is None
     assert kb.eol("debian", "bookworm").end.isoformat() == "2028-06-30"  # LTS, not regular support
     assert kb.eol("ubuntu", "focal").version == "20.04"
-    assert kb.tool_availability("python:3.11-slim").has_curl == "no"
+    assert kb.base_image("python", "3.11-slim").has_tool("curl") is False
     assert kb.cuda_eol_major_max() == 10
     assert kb.version_tuple("3.10") > kb.version_tuple("3.9")
 

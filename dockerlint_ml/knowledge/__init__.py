@@ -401,22 +401,6 @@ def cuda_eol_major_max() -> int | None:
     return int(table["cuda_major_max"]) if table and table.get("verified") else None
 
 
-@dataclass(frozen=True)
-class ToolAvailability:
-    family: str
-    has_curl: str  # "yes" | "no" | "unknown"
-    has_wget: str
-    verified: bool
-
-
-def tool_availability(reference: str) -> ToolAvailability | None:
-    """Whether the base-image family of ``reference`` (``repository[:tag]``) ships curl/wget (first match)."""
-    for row in load("images").get("tool_availability", []):
-        if re.search(row["match"], reference):
-            return ToolAvailability(row["family"], row["has_curl"], row["has_wget"], bool(row.get("verified")))
-    return None
-
-
 # ---------------------------------------------------------------------------------------------------------
 # base images: what a known base already provides (base_images.toml)
 
@@ -590,3 +574,12 @@ def eol(product: str, version_or_codename: str) -> EolEntry | None:
 def docker_official_images() -> frozenset[str]:
     """One-word repositories that are Docker Official Images (``python``, ``ubuntu``...)."""
     return frozenset(load("images")["docker_official_images"]["names"])
+
+
+@cache
+def no_musllinux_packages() -> frozenset[str]:
+    """Packages that publish no musllinux wheels (ML203): verified rows and the unverified ones (ML203 is a
+    warning, never an error)."""
+    data = load("packages")
+    rows = data.get("no_musllinux", []) + data.get("no_musllinux_unverified", [])
+    return frozenset(normalize(row["package"]) for row in rows)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from ..baseimages import known_base
 from ..images import full_name
 from ..model import ImageRef, Instruction, Severity, ShellCommand, Stage
 from ..roles import SERVICES, SIDE_UI_PORTS
@@ -34,38 +35,6 @@ from .base import Problem, Rule, RuleContext
 from .common import final_user, is_root_user
 
 __all__ = ["LAUNCHERS", "SERVER_COMMANDS", "SERVER_MODULES", "find_server"]
-
-# ---------------------------------------------------------------------------------------------------------
-# Facts (to move into a knowledge file later)
-
-_CURL_WGET = frozenset({"curl", "wget"})
-_WGET = frozenset({"wget"})
-_NEITHER: frozenset[str] = frozenset()
-
-#: Which of curl/wget a base image ships. Key: ``registry/repository`` pattern (fnmatch; Docker Hub images
-#: by bare repository); value: ``(tag pattern, tools)`` pairs, first match wins, the tag ``latest`` when
-#: none is written. ``None`` tools, or no matching entry, mean "not known": ML402 stays silent.
-#: Sources: docker-library Dockerfiles (python's full tags build on buildpack-deps, which installs curl and
-#: wget; -slim and debian/ubuntu ship neither; alpine's busybox has a `wget` applet but no curl);
-#: nvidia/cuda's Ubuntu images purge curl after fetching cuda-keyring; distroless has no tools except the
-#: busybox of its `:debug` tags.
-BASE_IMAGE_HTTP_TOOLS: dict[str, tuple[tuple[str, frozenset[str] | None], ...]] = {
-    "python": (
-        ("*alpine*", _WGET),
-        ("*slim*", _NEITHER),
-        ("*windowsservercore*", None),
-        ("*nanoserver*", None),
-        ("*", _CURL_WGET),
-    ),
-    "buildpack-deps": (("*", _CURL_WGET),),
-    "debian": (("*", _NEITHER),),
-    "ubuntu": (("*", _NEITHER),),
-    "alpine": (("*", _WGET),),
-    "busybox": (("*", _WGET),),
-    "nvidia/cuda": (("*ubuntu*", _NEITHER),),
-    "gcr.io/distroless/*": (("*debug*", _WGET), ("*", _NEITHER)),
-    "scratch": (("*", _NEITHER),),
-}
 
 #: OS/conda packages that provide each tool.
 TOOL_PACKAGES = {"curl": frozenset({"curl", "curl-minimal"}), "wget": frozenset({"wget", "wget2"})}
@@ -121,17 +90,13 @@ def _is_python_base(image: ImageRef | None) -> bool:
 
 
 def base_http_tools(image: ImageRef | None) -> frozenset[str] | None:
-    """curl/wget in a base image, from :data:`BASE_IMAGE_HTTP_TOOLS`; None when not known."""
-    if image is None:
+    """curl/wget in a base image, from the base-image knowledge; None when not known (scratch has neither)."""
+    if image is not None and image.is_scratch:
+        return frozenset()
+    base = known_base(image)
+    if base is None or base.tools is None:
         return None
-    name, tag = full_name(image), image.tag or "latest"
-    for pattern, entries in BASE_IMAGE_HTTP_TOOLS.items():
-        if fnmatchcase(name, pattern):
-            for tag_pattern, tools in entries:
-                if fnmatchcase(tag, tag_pattern):
-                    return tools
-            return None
-    return None
+    return base.tools & {"curl", "wget"}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -249,6 +214,8 @@ class HealthcheckToolMissing(Rule):
                 f"no shipped stage installs it, so the check always fails and the container is marked unhealthy: "
                 f"install {tool} in the final stage or probe with the server's own runtime "
                 '(e.g. `python -c "import urllib.request ..."`)',
+                # a claim that rests on unverified knowledge is never an error
+                severity=None if ctx.base_image is None or ctx.base_image.verified else Severity.WARNING,
             )
 
     @staticmethod

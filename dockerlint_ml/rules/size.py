@@ -205,32 +205,6 @@ class DevelImageInFinalStage(Rule):
 # ---------------------------------------------------------------------------------------------------------
 # ML203 alpine-with-ml-wheels
 
-NO_MUSL_WHEELS = frozenset(
-    {
-        "torch",
-        "torchvision",
-        "torchaudio",
-        "tensorflow",
-        "tensorflow-cpu",
-        "tensorflow-gpu",
-        "tensorflow-intel",
-        "tf-nightly",
-        "jax",
-        "jaxlib",
-        "onnxruntime",
-        "onnxruntime-gpu",
-        "opencv-python",
-        "opencv-python-headless",
-        "opencv-contrib-python",
-        "opencv-contrib-python-headless",
-        "tensorrt",
-        "triton",
-        "xformers",
-        "vllm",
-        "paddlepaddle",
-        "paddlepaddle-gpu",
-    }
-)
 _PUBLIC_INDEXES = ("https://pypi.org/", "https://download.pytorch.org/", "https://files.pythonhosted.org/")
 
 
@@ -265,8 +239,10 @@ class AlpineWithMlWheels(Rule):
             if found is None or not _is_alpine(found[1]):
                 continue
             assert command.invocation is not None
+            from .. import knowledge as kb  # only on alpine bases: keeps the TOML off other files' path
+
             names = [requirement_name(word) for word in command.invocation.positionals]
-            missing = list(dict.fromkeys(name for name in names if name in NO_MUSL_WHEELS))
+            missing = list(dict.fromkeys(name for name in names if name in kb.no_musllinux_packages()))
             if missing:
                 listed = ", ".join(f"`{name}`" for name in missing)
                 yield self.problem(
