@@ -41,6 +41,8 @@ _NOTEBOOK_PROGRAMS = frozenset(
      "start-notebook.sh", "start-singleuser.py", "start-singleuser.sh", "code-server", "rstudio-server"}
 )  # fmt: skip
 _SHELLS = frozenset({"bash", "sh", "zsh", "fish", "ash"})
+#: A CMD that runs one of these starts no service: the image is a carrier of files or a base (`CMD ["ldconfig"]`).
+_ONE_SHOT_PROGRAMS = frozenset({"ldconfig", "true", "echo", "ls", "cat", "printenv", "nvidia-smi", "uname", "id"})
 _CI_PROGRAMS = frozenset({"pytest", "py.test", "tox", "nox", "playwright"})
 _DOCS_PROGRAMS = frozenset({"sphinx-build", "sphinx-autobuild", "mkdocs", "hugo", "jekyll", "docusaurus"})
 _TRAINING_PROGRAMS = frozenset({"torchrun", "accelerate", "deepspeed", "horovodrun", "mpirun", "axolotl", "composer"})
@@ -141,6 +143,8 @@ def _program_role(argv: Sequence[str]) -> str | None:
         return "dev"
     if program in _SHELLS and not args:
         return "dev"
+    if program in _ONE_SHOT_PROGRAMS:
+        return "base"
     if program in _CI_PROGRAMS:
         return "ci"
     if program in _DOCS_PROGRAMS:
@@ -208,7 +212,8 @@ def infer_role(
         role = _program_role(argv)
         if role:
             return Role(role, f"`{' '.join(argv[:3])}` on line {at.span.line}")
-    if not start.instructions and base_role is not None:
+    if base_role is not None and (not start.instructions or base_role[0] != "serving"):
+        # an unknown script on a training/notebook/dev base runs what the base is for
         return Role(base_role[0], f"base image `{base_role[1]}` (a {base_role[0]} image)")
     if start.instructions:
         program = start.instructions[-1]

@@ -425,7 +425,7 @@ _BASE_IMAGE_KEYS = frozenset(
         "notes",
     }
 )
-BASE_IMAGE_ROLES = frozenset({"serving", "notebook", "dev"})
+BASE_IMAGE_ROLES = frozenset({"serving", "notebook", "dev", "training"})
 
 
 @dataclass(frozen=True)

@@ -193,13 +193,13 @@ class SourceBeforeDependencies(Rule):
 
     def _stage(self, ctx: RuleContext, stage: Stage) -> Iterator[Problem]:
         source: Instruction | None = None
-        latest: Instruction | None = None  # the last source copy before the install: the one that invalidates it
+        copies: list[Instruction] = []  # the source copies so far, latest last
         cloned = False  # a clone or download after the source copy: its manifests are not in the context
         installed_before: set[str] = set()  # tools that installed from manifests before the source copy
         for instruction in stage.body:
             if is_source_copy(instruction):
                 source = source or instruction
-                latest = instruction
+                copies.append(instruction)
                 continue
             if instruction.keyword != "RUN":
                 continue
@@ -218,10 +218,18 @@ class SourceBeforeDependencies(Rule):
                 if kind == _FULL and tool in installed_before:
                     continue  # the second step of the good pattern: install the project itself
                 installed_before.add(tool)  # reported once; a later project install is that fix's second step
-                origins = self._origins(ctx, stage, command, latest or source, instruction)
-                if origins is None and cloned:
+                found_origins = next(
+                    (
+                        (copy, origins)
+                        for copy in reversed(copies)
+                        if (origins := self._origins(ctx, stage, command, copy, instruction)) is not None
+                    ),
+                    None,
+                )
+                if found_origins is None and cloned:
                     continue  # the manifest may come from a clone or download, not from the context: cannot tell
-                copy_at = latest or source
+                # the copy that brings the manifest, else the last source copy: the one that invalidates the install
+                copy_at, origins = found_origins or (copies[-1], None)
                 copy = _short(f"{copy_at.raw_keyword} {copy_at.args}")
                 yield self.problem(
                     command,

@@ -237,6 +237,22 @@ def _runtime_dirs(ctx: RuleContext) -> list[str]:
     return found
 
 
+def _paths_under_root(ctx: RuleContext) -> list[str]:
+    """Entries of PATH/PYTHONPATH/LD_LIBRARY_PATH (or a VIRTUAL_ENV) under /root in the final image."""
+    final = ctx.final_stage
+    found: list[str] = []
+    for stage in ctx.lineage(final) if final else []:
+        for instruction in stage.of("ENV"):
+            for key, value, _word in instruction.pairs():
+                if key not in ("PATH", "PYTHONPATH", "LD_LIBRARY_PATH", "VIRTUAL_ENV", "PYTHONHOME") or not value:
+                    continue
+                text = expand(value.strip("\"'"), instruction.scope)[0]
+                for entry in text.split(":"):
+                    if entry.startswith("/root/") and entry not in found:
+                        found.append(entry.rstrip("/"))
+    return found
+
+
 def _is_alpine(image: ImageRef | None) -> bool:
     """Alpine has busybox `adduser`, no `useradd`."""
     if image is None:
@@ -312,8 +328,14 @@ class RunsAsRoot(Rule):
         create = f"adduser -D -u {uid} app" if _is_alpine(image) else f"useradd --create-home --uid {uid} app"
         advice = f"create an unprivileged user and switch to it before CMD, e.g. `RUN {create}` then `USER app`{note}"
         dirs = _runtime_dirs(ctx)
+        under_root = _paths_under_root(ctx)
+        if under_root:
+            advice += (
+                f"; first move `{under_root[0]}` out of /root (mode 700: an unprivileged user cannot read it, "
+                "and the image's PATH/LD_LIBRARY_PATH point there)"
+            )
         if dirs:
-            shown = " ".join(dirs[:3])
+            shown = " ".join(dirs)
             advice += (
                 f", and give it the directories it may write at run time (its WORKDIR, caches, volumes): "
                 f"`RUN mkdir -p {shown} && chown app {shown}`"

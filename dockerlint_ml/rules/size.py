@@ -843,7 +843,10 @@ class CleanupInLaterLayer(Rule):
                             "`RUN --mount=type=bind`)"
                         )
                     else:
-                        advice = f"delete it in the RUN on line {created.line} that creates it"
+                        advice = (
+                            f"delete it at the end of the RUN on line {created.line} that creates it (move the steps "
+                            "that use it into that RUN too), or create and use it in a builder stage"
+                        )
                     return self.problem(
                         command,
                         f"this RUN only deletes {where}, which line {created.line} created ({created.how}): the "
