@@ -334,8 +334,8 @@ def test_ml703_pip_spelled_with_variables():
         FROM python:3.11-slim
         ARG PYTHON_VERSION=3.11
         RUN python$PYTHON_VERSION -m pip install torchserve
-        RUN "$VENV/bin/pip" install flake8 && "${CONDA_DIR}/envs/${env_name}/bin/pip" install black
-        RUN ${PYTHON} -m pip install ruff
+        RUN "$VENV/bin/pip" install requests && "${CONDA_DIR}/envs/${env_name}/bin/pip" install httpx
+        RUN ${PYTHON} -m pip install fastapi
         """
     assert _lines(text, "ML703") == [3, 4, 4, 5]
 
@@ -519,3 +519,27 @@ def test_ml701_silent_on_images_the_pipeline_builds():
     assert rule_lines(lint("FROM ubuntu\n", ["ML701"], dedent=False), "ML701") == [1]
     recipe = "ARG BASE_IMAGE=quay.io/jupyter/base-notebook\nFROM $BASE_IMAGE\n"
     assert rule_lines(lint(recipe, ["ML701"], dedent=False), "ML701") == [1]
+
+
+def test_ml703_tooling_is_not_reported_but_runtime_packages_are():
+    text = """
+        FROM python:3.12-slim
+        RUN pip install --no-cache-dir pytest ipython sphinx
+        RUN pip install --no-cache-dir pytest requests
+        """
+    findings = [f for f in lint(text, ["ML703"]) if f.rule == "ML703"]
+    assert [f.span.line for f in findings] == [3]
+    assert "`requests`" in findings[0].message and "pytest" not in findings[0].message
+
+
+def test_ml703_same_packages_in_both_branches_is_one_finding():
+    text = """
+        FROM python:3.12-slim
+        RUN if [ -n "$CI" ]; then pip install --no-cache-dir genai-perf; else pip install genai-perf; fi
+        """
+    assert _lines(text, "ML703") == [2]
+
+
+def test_ml701_nightly_repository_floats_by_design():
+    assert _lines("FROM pytorch/torchserve-nightly:latest-gpu\n", "ML701") == []
+    assert _lines("FROM pytorch/torchserve:latest-gpu\n", "ML701") == [1]

@@ -715,7 +715,7 @@ def test_ml209_variables_are_expanded_and_the_message_names_the_line():
     findings = lint(text, ["ML209"])
     assert rule_lines(findings, "ML209") == [5]
     assert "`/tmp/DeepSpeed`, which line 3 created (git clone)" in findings[0].message
-    assert "delete it in the RUN on line 3" in findings[0].message
+    assert "delete it at the end of the RUN on line 3" in findings[0].message
 
 
 def test_ml209_what_the_creating_run_already_removed_is_no_evidence():

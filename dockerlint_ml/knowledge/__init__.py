@@ -583,3 +583,9 @@ def no_musllinux_packages() -> frozenset[str]:
     data = load("packages")
     rows = data.get("no_musllinux", []) + data.get("no_musllinux_unverified", [])
     return frozenset(normalize(row["package"]) for row in rows)
+
+
+@cache
+def python_tooling() -> frozenset[str]:
+    """Test, lint, docs and build tools (ML703 does not ask to pin them: they are not what the image runs)."""
+    return frozenset(normalize(name) for name in load("packages")["python_tooling"]["names"])

@@ -6,6 +6,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from ..analysis.downloads import model_artifact_kind, model_downloads
 from ..model import Instruction, Severity, ShellCommand, Stage, Word
 from .base import Problem, Rule, RuleContext
 from .common import copy_sources, workdir_before
@@ -344,8 +345,6 @@ class AptUpdateAlone(Rule):
 
 def _is_model_copy(instruction: Instruction) -> bool:
     """A COPY of model files/directories only: that is not source code."""
-    from .artifacts import model_artifact_kind
-
     sources = copied_sources(instruction)
     return bool(sources) and all(model_artifact_kind(word.text, False) is not None for word in sources)
 
@@ -361,8 +360,6 @@ class ModelFetchAfterSource(Rule):
     tags = ("cache", "artifacts", "build-time")
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
-        from .artifacts import model_downloads
-
         for stage in ctx.dockerfile.stages:
             source: Instruction | None = None
             for instruction in stage.body:

@@ -8,133 +8,14 @@ from dataclasses import dataclass
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+from ..analysis.downloads import is_model_clone, is_model_url
+from ..analysis.git import git_clone_pinned
+from ..analysis.urls import moving_url_segment, redact, url_path_segments, url_words
 from ..model import Instruction, Severity, ShellCommand, Stage, Word
 from ..roles import DEPLOYED
 from ..text import expand
 from .base import Problem, Rule, RuleContext
 from .common import any_after, from_image_word, is_apt_install, is_python_install
-
-# ---------------------------------------------------------------------------------------------------------
-# Shared helpers (ML602 reuses the git and URL ones)
-
-_SHA = re.compile(r"[0-9a-fA-F]{7,40}")
-_MOVING_REFS = frozenset({"main", "master", "latest", "head", "develop", "dev", "trunk", "nightly", "stable"})
-_ARCHIVE_SUFFIXES = (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".zip", ".tar")
-
-
-def is_pinned_ref(word: Word | None, scope: dict[str, str | None] | None = None) -> bool | None:
-    """Whether a git ref names a fixed commit: a commit sha or a version-like tag (``v1.2.3``, ``2024.05``).
-
-    Branch names (``main``, ``dev``) are not pinned. A ref built from a variable whose value is unknown
-    returns None (cannot tell)."""
-    if word is None:
-        return False
-    text = word.text
-    if word.has_expansion:
-        text, resolved = expand(word.text, scope or {})
-        if not resolved or "$" in text:  # `ARG REF=v${VERSION}` with VERSION unknown keeps `${VERSION}`
-            return None
-    text = text.removeprefix("refs/tags/")
-    if text.lower() in _MOVING_REFS or text.startswith("refs/heads/"):
-        return False
-    return bool(_SHA.fullmatch(text) or re.search(r"\d", text))
-
-
-_CHECKOUT_SUBCOMMANDS = frozenset({"checkout", "switch", "reset", "fetch"})
-
-
-def git_clone_pinned(instruction: Instruction, clone: ShellCommand) -> bool | None:
-    """Whether a ``git clone`` ends on a fixed commit: ``--branch/-b <tag>``, ``--revision <sha>``, or a later
-    ``git checkout/switch/reset --hard/fetch <sha|tag>`` in the same RUN. None when a variable hides the ref."""
-    invocation = clone.invocation
-    assert invocation is not None
-    scope = dict(instruction.scope)
-    results: list[bool | None] = []
-    for option in invocation.options:
-        if option.name in ("-b", "--branch", "--revision"):
-            results.append(is_pinned_ref(option.value, scope))
-    found = set(results) | _later_checkouts(instruction, clone, scope)
-    if True in found:
-        return True
-    if None in found:
-        return None
-    return False
-
-
-_CHECKOUTS: list = [None, {}, []]  # the last RUN's commands, their positions, the suffix unions
-
-
-def _later_checkouts(instruction: Instruction, clone: ShellCommand, scope: dict) -> frozenset[bool | None]:
-    """What the ``git checkout/switch/reset/fetch`` refs after ``clone`` in the same RUN pin (True, False,
-    None per ref), as a set. Computed once per RUN from the end, so a RUN of thousands of clones stays linear."""
-    commands = instruction.commands
-    if _CHECKOUTS[0] is not commands:
-        suffix: list[frozenset[bool | None]] = [frozenset()] * (len(commands) + 1)
-        for index in range(len(commands) - 1, -1, -1):
-            command = commands[index]
-            suffix[index] = suffix[index + 1]
-            if command.tool != "git" or command.subcommand not in _CHECKOUT_SUBCOMMANDS or command.invocation is None:
-                continue
-            refs = list(command.invocation.positionals)
-            if command.subcommand == "fetch":
-                refs = refs[1:]  # `git fetch origin <sha>`: the first positional is the remote
-            suffix[index] = suffix[index] | {is_pinned_ref(ref, scope) for ref in refs}
-        _CHECKOUTS[:] = [commands, {id(c): i for i, c in enumerate(commands)}, suffix]
-    index = _CHECKOUTS[1].get(id(clone))
-    return frozenset() if index is None else _CHECKOUTS[2][index + 1]
-
-
-def url_words(command: ShellCommand) -> list[Word]:
-    """The URLs a ``curl``/``wget`` command downloads (its positionals and ``--url`` values)."""
-    invocation = command.invocation
-    if invocation is None or command.tool not in ("curl", "wget"):
-        return []
-    words = list(invocation.positionals)
-    words.extend(o.value for o in invocation.options if o.name == "--url" and o.value is not None)
-    return [w for w in words if "://" in w.text or w.text.startswith(("$", "www."))]
-
-
-def url_path_segments(url: str) -> list[str]:
-    """Lowercased path segments of a URL, archive suffixes removed (``/archive/master.zip`` -> ``master``)."""
-    try:
-        path = urlsplit(url if "://" in url else "https://" + url).path
-    except ValueError:
-        return []
-    segments = []
-    for segment in path.lower().split("/"):
-        for suffix in _ARCHIVE_SUFFIXES:
-            if segment.endswith(suffix) and len(segment) > len(suffix):
-                segment = segment[: -len(suffix)]
-                break
-        if segment:
-            segments.append(segment)
-    return segments
-
-
-def redact(url: str) -> str:
-    """A URL for a message, without its userinfo (``https://user:token@host`` leaks a credential)."""
-    return re.sub(r"(://)[^/@\s]+@", r"\1***@", url)
-
-
-MOVING_URL_SEGMENTS = frozenset({"latest", "master", "main"})
-
-
-def moving_url_segment(url: str) -> str | None:
-    """The ``latest``/``master``/``main`` path segment of a URL, if any. ``main`` as a Debian/Ubuntu archive
-    component (``/pool/main/o/openssl/…``, ``/dists/<suite>/main/binary-amd64/…``) names no branch."""
-    segments = url_path_segments(url)
-    for index, segment in enumerate(segments):
-        if segment not in MOVING_URL_SEGMENTS:
-            continue
-        before, after = segments[:index], segments[index + 1 : index + 2]
-        if segment == "main" and (
-            (before[-1:] == ["pool"] and bool(after) and re.fullmatch(r"(lib)?[a-z0-9]", after[0]) is not None)
-            or (before[-2:-1] == ["dists"] and bool(after) and after[0].startswith(("binary-", "source", "i18n")))
-        ):
-            continue
-        return segment
-    return None
-
 
 # ---------------------------------------------------------------------------------------------------------
 # ML701 / ML702 base image pins
@@ -274,6 +155,8 @@ class BaseImageUnpinned(Rule):
             assert image is not None
             if image.digest or stage.index not in needed or (image.tag is not None and not moving_tag(image.tag)):
                 continue
+            if _NIGHTLY_NAME.search(image.name):
+                continue  # a nightly repository (`torchserve-nightly:latest-gpu`) floats by design
             if _built_by_the_pipeline(ctx, stage):
                 continue
             found = _at_base(ctx, stage, reported)
@@ -459,9 +342,11 @@ class PipUnpinned(Rule):
     options: ClassVar[dict] = {"ignore-packages": ["pip", "setuptools", "wheel", "packaging"]}
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        from .. import knowledge as kb
         from ..facts import needed_stages, reaches_image
 
         ignored = {_normalized(name) for name in ctx.options(self)["ignore-packages"]}
+        reported: dict[int, set[tuple[str, ...]]] = {}  # per RUN: package lists already reported
         needed = needed_stages(ctx.dockerfile, ctx.shipped_indexes)
         for instruction, command in ctx.commands():
             if instruction.stage_index not in needed:
@@ -475,15 +360,19 @@ class PipUnpinned(Rule):
             scope = dict(instruction.scope)
             if any(scope.get(name) for name in _CONSTRAINT_ENV) or _nightly_install(command, scope):
                 continue
+            tooling = kb.python_tooling()
             loose = [
                 item
                 for item in self._loose(instruction, command, scope)
-                if item.key not in ignored and not _NIGHTLY_NAME.search(item.key)
+                if item.key not in ignored and item.key not in tooling and not _NIGHTLY_NAME.search(item.key)
             ]
             if any(item.kind == "floor" for item in loose) and any_after(instruction, command, _project_install):
                 # `pip install "hub>=1.5" && pip install -e .`: the project's own requirements settle the floor
                 loose = [item for item in loose if item.kind != "floor"]
-            if loose:
+            keys = tuple(sorted(item.key for item in loose))
+            seen = reported.setdefault(id(instruction), set())
+            if loose and keys not in seen:  # the same packages in both branches of an if/else: one finding
+                seen.add(keys)
                 yield self.problem(loose[0].word, self._message(ctx, loose))
 
     @staticmethod
@@ -649,7 +538,6 @@ class UnpinnedRemoteDownload(Rule):
     tags = ("reproducibility",)
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
-        from .artifacts import is_model_clone, is_model_url  # model downloads: ML602 reports their pinning
 
         for instruction, command in ctx.commands():
             if command.tool == "git" and command.subcommand == "clone" and command.invocation is not None:

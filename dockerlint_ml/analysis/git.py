@@ -1,0 +1,73 @@
+"""git refs and clones: whether a ``git clone`` ends on a fixed commit."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Instruction, ShellCommand, Word
+from ..text import expand
+
+_SHA = re.compile(r"[0-9a-fA-F]{7,40}")
+_MOVING_REFS = frozenset({"main", "master", "latest", "head", "develop", "dev", "trunk", "nightly", "stable"})
+
+
+def is_pinned_ref(word: Word | None, scope: dict[str, str | None] | None = None) -> bool | None:
+    """Whether a git ref names a fixed commit: a commit sha or a version-like tag (``v1.2.3``, ``2024.05``).
+
+    Branch names (``main``, ``dev``) are not pinned. A ref built from a variable whose value is unknown
+    returns None (cannot tell)."""
+    if word is None:
+        return False
+    text = word.text
+    if word.has_expansion:
+        text, resolved = expand(word.text, scope or {})
+        if not resolved or "$" in text:  # `ARG REF=v${VERSION}` with VERSION unknown keeps `${VERSION}`
+            return None
+    text = text.removeprefix("refs/tags/")
+    if text.lower() in _MOVING_REFS or text.startswith("refs/heads/"):
+        return False
+    return bool(_SHA.fullmatch(text) or re.search(r"\d", text))
+
+
+_CHECKOUT_SUBCOMMANDS = frozenset({"checkout", "switch", "reset", "fetch"})
+
+
+def git_clone_pinned(instruction: Instruction, clone: ShellCommand) -> bool | None:
+    """Whether a ``git clone`` ends on a fixed commit: ``--branch/-b <tag>``, ``--revision <sha>``, or a later
+    ``git checkout/switch/reset --hard/fetch <sha|tag>`` in the same RUN. None when a variable hides the ref."""
+    invocation = clone.invocation
+    assert invocation is not None
+    scope = dict(instruction.scope)
+    results: list[bool | None] = []
+    for option in invocation.options:
+        if option.name in ("-b", "--branch", "--revision"):
+            results.append(is_pinned_ref(option.value, scope))
+    found = set(results) | _later_checkouts(instruction, clone, scope)
+    if True in found:
+        return True
+    if None in found:
+        return None
+    return False
+
+
+_CHECKOUTS: list = [None, {}, []]  # the last RUN's commands, their positions, the suffix unions
+
+
+def _later_checkouts(instruction: Instruction, clone: ShellCommand, scope: dict) -> frozenset[bool | None]:
+    """What the ``git checkout/switch/reset/fetch`` refs after ``clone`` in the same RUN pin (True, False,
+    None per ref), as a set. Computed once per RUN from the end, so a RUN of thousands of clones stays linear."""
+    commands = instruction.commands
+    if _CHECKOUTS[0] is not commands:
+        suffix: list[frozenset[bool | None]] = [frozenset()] * (len(commands) + 1)
+        for index in range(len(commands) - 1, -1, -1):
+            command = commands[index]
+            suffix[index] = suffix[index + 1]
+            if command.tool != "git" or command.subcommand not in _CHECKOUT_SUBCOMMANDS or command.invocation is None:
+                continue
+            refs = list(command.invocation.positionals)
+            if command.subcommand == "fetch":
+                refs = refs[1:]  # `git fetch origin <sha>`: the first positional is the remote
+            suffix[index] = suffix[index] | {is_pinned_ref(ref, scope) for ref in refs}
+        _CHECKOUTS[:] = [commands, {id(c): i for i, c in enumerate(commands)}, suffix]
+    index = _CHECKOUTS[1].get(id(clone))
+    return frozenset() if index is None else _CHECKOUTS[2][index + 1]

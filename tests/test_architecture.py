@@ -1,0 +1,289 @@
+"""Import contracts, checked on the static import graph of ``dockerlint_ml``.
+
+The graph holds every import the code can run: top-level ones, function-level ("lazy") ones and
+``TYPE_CHECKING`` ones, with relative imports resolved. A lazy import is for start-up cost only, never a way
+to hide a cycle, so it counts like any other.
+
+Layers, lowest first; a module may import its own layer and the layers below, never one above:
+
+    model <- analysis <- rules <- engine <- report/cli
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+PACKAGE = "dockerlint_ml"
+ROOT = Path(__file__).resolve().parent.parent / PACKAGE
+
+#: rule modules every rule module may import
+RULE_SHARED = frozenset({f"{PACKAGE}.rules.base", f"{PACKAGE}.rules.common"})
+
+LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("model", frozenset({"", "model"})),  # "" is the package itself (`__version__`)
+    (
+        "analysis",
+        frozenset(
+            {
+                "roles",
+                "runtime",
+                "baseimages",
+                "images",
+                "text",
+                "shell",
+                "parse",
+                "knowledge",
+                "facts",
+                "analysis",
+            }
+        ),
+    ),
+    ("rules", frozenset({"rules"})),
+    ("engine", frozenset({"lint", "batch", "suppress", "settings", "config", "registry", "files", "context", "fix"})),
+    ("report/cli", frozenset({"report", "cli", "__main__", "pages"})),
+)
+
+#: the one known upward edge: `Instruction.pairs` lazily imports `parse.instruction_pairs` (see
+#: LAYOUT-REVIEW.md section 3); removing it is migration step 1
+KNOWN_UPWARD = frozenset({(f"{PACKAGE}.model", f"{PACKAGE}.parse")})
+KNOWN_CYCLE_REASON = "model.py lazily imports parse.instruction_pairs (model <-> parse cycle, migration step 1)"
+
+
+def _module_name(path: Path) -> tuple[str, str]:
+    """(dotted module name, the package its relative imports resolve against)."""
+    parts = (PACKAGE, *path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        name = ".".join(parts[:-1])
+        return name, name
+    return ".".join(parts), ".".join(parts[:-1])
+
+
+@cache
+def modules() -> dict[str, tuple[Path, str]]:
+    found = {}
+    for path in sorted(ROOT.rglob("*.py")):
+        name, package = _module_name(path)
+        found[name] = (path, package)
+    return found
+
+
+def _imports(tree: ast.AST, package: str, known: dict[str, object]) -> set[str]:
+    targets: set[str] = set()
+    for node in ast.walk(tree):  # every level: module, function bodies, `if TYPE_CHECKING:` blocks
+        if isinstance(node, ast.Import):
+            targets.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            for alias in node.names:  # `from . import knowledge` imports a module, not a name
+                submodule = f"{target}.{alias.name}"
+                targets.add(submodule if submodule in known else target)
+    return {t for t in targets if t == PACKAGE or t.startswith(PACKAGE + ".")}
+
+
+def _resolve(target: str, known: dict[str, object]) -> str:
+    """The module a dotted import target names (``pkg.mod.attr`` -> ``pkg.mod``)."""
+    while target not in known and "." in target:
+        target = target.rsplit(".", 1)[0]
+    return target
+
+
+@cache
+def graph() -> dict[str, frozenset[str]]:
+    known = modules()
+    edges: dict[str, frozenset[str]] = {}
+    for name, (path, package) in known.items():
+        targets = _imports(ast.parse(path.read_text(encoding="utf-8"), str(path)), package, known)
+        edges[name] = frozenset(_resolve(t, known) for t in targets) - {name}
+    return edges
+
+
+def layer_of(module: str) -> int | None:
+    top = module.removeprefix(PACKAGE).removeprefix(".").split(".", 1)[0]
+    for index, (_label, members) in enumerate(LAYERS):
+        if top in members:
+            return index
+    return None
+
+
+def _format(edges: list[tuple[str, str]]) -> str:
+    return "\n".join(f"  {a} -> {b}" for a, b in sorted(edges))
+
+
+def strongly_connected_components(edges: dict[str, frozenset[str]]) -> list[list[str]]:
+    """Tarjan's algorithm (iterative); only components of more than one module."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for start in sorted(edges):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(edges.get(start, ()))))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(edges.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def _cycle_report(edges: dict[str, frozenset[str]]) -> str:
+    lines = []
+    for component in strongly_connected_components(edges):
+        members = set(component)
+        inside = [(a, b) for a in component for b in edges[a] if b in members]
+        lines.append(f"component {component}:\n{_format(inside)}")
+    return "\n".join(lines)
+
+
+def upward_edges() -> list[tuple[str, str]]:
+    return [
+        (source, target)
+        for source, targets in graph().items()
+        for target in targets
+        if (layer_of(source) or 0) < (layer_of(target) or 0)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The graph builder itself
+
+
+def test_graph_sees_lazy_relative_and_type_checking_imports():
+    code = (
+        "from __future__ import annotations\n"
+        "from typing import TYPE_CHECKING\n"
+        "from ..model import Severity\n"
+        "from . import base\n"
+        "import dockerlint_ml.shell as sh\n"
+        "if TYPE_CHECKING:\n"
+        "    from ..lint import FileResult\n"
+        "def f():\n"
+        "    from .. import knowledge as kb\n"
+        "    from .common import any_after\n"
+    )
+    names = ("model", "rules", "rules.base", "rules.common", "shell", "lint", "knowledge")
+    known = dict.fromkeys(f"dockerlint_ml.{name}" for name in names)
+    targets = {_resolve(t, known) for t in _imports(ast.parse(code), "dockerlint_ml.rules", known)}
+    assert targets == {
+        "dockerlint_ml.model",
+        "dockerlint_ml.rules.base",
+        "dockerlint_ml.shell",
+        "dockerlint_ml.lint",
+        "dockerlint_ml.knowledge",
+        "dockerlint_ml.rules.common",
+    }
+
+
+def test_graph_finds_the_package():
+    edges = graph()
+    assert f"{PACKAGE}.lint" in edges and f"{PACKAGE}.rules.base" in edges
+    assert f"{PACKAGE}.rules.base" in edges[f"{PACKAGE}.lint"]
+
+
+def test_cycle_finder():
+    edges = {"a": frozenset({"b"}), "b": frozenset({"c"}), "c": frozenset({"a"}), "d": frozenset({"a"})}
+    assert strongly_connected_components(edges) == [["a", "b", "c"]]
+    assert strongly_connected_components({"a": frozenset({"b"}), "b": frozenset()}) == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The contracts
+
+
+def test_every_module_has_a_layer():
+    unplaced = sorted(module for module in graph() if layer_of(module) is None)
+    assert not unplaced, f"modules in no layer (add them to LAYERS in {Path(__file__).name}): {unplaced}"
+
+
+def test_no_rule_module_imports_another_rule_module():
+    """A helper two rule families share belongs in `analysis/` (or `rules/common.py`), not in a rule module."""
+    prefix = f"{PACKAGE}.rules."
+    offending = [
+        (source, target)
+        for source, targets in graph().items()
+        if source.startswith(prefix) and source not in RULE_SHARED
+        for target in targets
+        if target.startswith(prefix) and target not in RULE_SHARED
+    ]
+    assert not offending, "rule modules importing other rule modules:\n" + _format(offending)
+
+
+def test_shared_rule_modules_import_no_rule_family():
+    prefix = f"{PACKAGE}.rules."
+    offending = [
+        (source, target)
+        for source in sorted(RULE_SHARED)
+        for target in graph().get(source, ())
+        if target.startswith(prefix) and target not in RULE_SHARED
+    ]
+    assert not offending, "rules/base.py or rules/common.py importing a rule family:\n" + _format(offending)
+
+
+def test_no_module_imports_a_higher_layer():
+    """model <- analysis <- rules <- engine <- report/cli, the known model -> parse edge aside."""
+    offending = [edge for edge in upward_edges() if edge not in KNOWN_UPWARD]
+    assert not offending, "imports from a lower layer into a higher one:\n" + _format(offending)
+
+
+def test_analysis_package_imports_no_rules_engine_or_report():
+    offending = [
+        (source, target)
+        for source, targets in graph().items()
+        if source == f"{PACKAGE}.analysis" or source.startswith(f"{PACKAGE}.analysis.")
+        for target in targets
+        if (layer_of(target) or 0) > 1
+    ]
+    assert not offending, "analysis/ importing above its layer:\n" + _format(offending)
+
+
+@pytest.mark.xfail(strict=True, reason=KNOWN_CYCLE_REASON)
+def test_model_imports_nothing_above_it():
+    model = f"{PACKAGE}.model"
+    offending = [(model, target) for target in graph()[model] if (layer_of(target) or 0) > 0]
+    assert not offending, "the model layer imports from above it:\n" + _format(offending)
+
+
+def test_no_import_cycles_besides_the_known_one():
+    """No strongly connected component once the known model -> parse edge is taken out."""
+    edges = {source: targets - {t for s, t in KNOWN_UPWARD if s == source} for source, targets in graph().items()}
+    report = _cycle_report(edges)
+    assert not report, "import cycles:\n" + report
+
+
+@pytest.mark.xfail(strict=True, reason=KNOWN_CYCLE_REASON)
+def test_no_import_cycles():
+    report = _cycle_report(graph())
+    assert not report, "import cycles:\n" + report
