@@ -15,6 +15,10 @@ SKIP_DIRS = frozenset(
      ".ruff_cache", ".pytest_cache", "site-packages", ".eggs", "build", "dist"}
 )  # fmt: skip
 MAX_FILE_BYTES = 10 * 1024 * 1024
+#: Templates that render to a Dockerfile (`Dockerfile.j2`, `Dockerfile-uv.jinja`): not Dockerfiles themselves, so a
+#: directory search and the pre-commit hook leave them out (lint the rendered file; a template named explicitly
+#: on the command line is still linted).
+TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tpl", ".tmpl", ".template", ".mustache", ".erb")
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ class Input:
 
 
 def is_dockerfile_name(name: str) -> bool:
-    return bool(DOCKERFILE_NAME.match(name))
+    return bool(DOCKERFILE_NAME.match(name)) and not name.lower().endswith(TEMPLATE_SUFFIXES)
 
 
 def _walk(root: str) -> Iterator[str]:

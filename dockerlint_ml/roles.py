@@ -147,8 +147,8 @@ def _program_role(argv: Sequence[str]) -> str | None:
         return "base"
     if program in _CI_PROGRAMS:
         return "ci"
-    if program in _DOCS_PROGRAMS:
-        return "docs"
+    if program in _DOCS_PROGRAMS or _words(program.removesuffix(".py")) & {"docs", "apidocs", "pdoc"}:
+        return "docs"  # `gen-crd-api-reference-docs`, `build_docs.py`
     if program in _TRAINING_PROGRAMS:
         return "training"
     if re.fullmatch(r"python(\d+(\.\d+)?)?", program):
@@ -162,6 +162,8 @@ def _program_role(argv: Sequence[str]) -> str | None:
         script = next((a for a in args if not a.startswith("-")), "")
         if re.search(r"(^|[/_-])(train|finetune|fine_tune|pretrain)[\w-]*\.py$", script):
             return "training"
+        if _words(basename(script).removesuffix(".py")) & {"docs", "apidocs"}:
+            return "docs"
     return None
 
 

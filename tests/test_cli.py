@@ -202,3 +202,11 @@ def test_module_entry_point_runs(tmp_path):
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
     )
     assert done.returncode == 1 and "ML206" in done.stdout
+
+
+def test_directory_search_leaves_templates_out(capsys, project):
+    write(project / "docker" / "Dockerfile.j2", "FROM {{ base }}\n")
+    write(project / "docker" / "Dockerfile-uv.jinja", "FROM {{ base }}\n")
+    write(project / "docker" / "Dockerfile", "FROM python:3.12-slim\n")
+    code, out, err = run(capsys, "--isolated", "docker")
+    assert "jinja" not in out and ".j2" not in out and "ML001" not in out

@@ -74,3 +74,10 @@ def test_role_follows_the_target():
     text = 'FROM python:3.12-slim AS test\nCMD ["pytest"]\nFROM python:3.12-slim AS api\nCMD ["uvicorn", "a:b"]\n'
     assert role_of(text).role == "serving"
     assert role_of(text, target="test").role == "ci"
+
+
+def test_a_docs_generator_program_is_a_docs_image():
+    text = 'FROM golang:1.25\nENTRYPOINT ["./gen-crd-api-reference-docs"]\nCMD ["-out-file", "README.md"]\n'
+    assert role_of(text).role == "docs"
+    assert role_of('FROM python:3.12-slim\nCMD ["python", "build_docs.py"]\n').role == "docs"
+    assert role_of('FROM python:3.12-slim\nCMD ["python", "docstring_server.py"]\n').role == "batch"
