@@ -208,5 +208,5 @@ def test_directory_search_leaves_templates_out(capsys, project):
     write(project / "docker" / "Dockerfile.j2", "FROM {{ base }}\n")
     write(project / "docker" / "Dockerfile-uv.jinja", "FROM {{ base }}\n")
     write(project / "docker" / "Dockerfile", "FROM python:3.12-slim\n")
-    code, out, err = run(capsys, "--isolated", "docker")
+    _, out, _ = run(capsys, "--isolated", "docker")
     assert "jinja" not in out and ".j2" not in out and "ML001" not in out
