@@ -855,3 +855,14 @@ def test_ml301_advice_on_alpine_and_workdir():
     findings = lint('FROM alpine:3.20\nWORKDIR /work\nCMD ["/work/run"]\n', ["ML301"], dedent=False)
     assert "adduser -D -u 1000 app" in findings[0].message and "useradd" not in findings[0].message
     assert "chown app /work" in findings[0].message
+
+
+def test_ml301_advice_mentions_root_held_runtimes_and_relative_commands():
+    text = """
+        FROM ubuntu:22.04
+        ENV PATH=/root/.local/bin:$PATH
+        CMD ["server"]
+        """
+    assert "move `/root/.local/bin` out of /root" in lint(text, ["ML301"])[0].message
+    relative = 'FROM python:3.12-slim\nCMD python examples/app.py model/ workdir 8080\n'
+    assert "WORKDIR` that user owns" in lint(relative, ["ML301"], dedent=False)[0].message

@@ -52,3 +52,44 @@ def test_select_prefix_and_most_specific_wins():
     assert {f.rule for f in lint(text, ["ML2"])} == {"ML206"}
     assert {f.rule for f in lint(text, ["ML206"], ignore=("ML2",))} == {"ML206"}
     assert {f.rule for f in lint(text, ["ML2"], ignore=("ML206",))} == set()
+
+
+UNUSED = "FROM python:3.11-slim\n# mllint: ignore=ML206\nRUN pip install --no-cache-dir numpy==1.26.4\n"
+
+
+def _cli(capsys, tmp_path, monkeypatch, *args: str) -> tuple[int, str]:
+    import pytest
+
+    from dockerlint_ml.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_text(UNUSED, encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        main(["--isolated", "--warn-unused-ignores", "--select", "ML000", *args, "Dockerfile"])
+    return exited.value.code, capsys.readouterr().out
+
+
+def test_unused_suppression_honours_severity_override(capsys, tmp_path, monkeypatch):
+    code, out = _cli(capsys, tmp_path, monkeypatch, "--severity", "ML000=info", "--fail-on", "warning")
+    assert "Dockerfile:2:1: ML000 [info]" in out, out
+    assert code == 0
+    code, out = _cli(capsys, tmp_path, monkeypatch, "--severity", "ML000=error", "--fail-on", "error")
+    assert "ML000 [error]" in out and code == 1, out
+
+
+def test_unused_suppression_takes_its_metadata_from_the_rule_class():
+    from dockerlint_ml.model import Severity
+    from dockerlint_ml.rules.correctness import UnusedSuppression
+
+    [default] = lint(UNUSED, ["ML000"], warn_unused_ignores=True)
+    assert (default.rule, default.name, default.severity) == (
+        UnusedSuppression.id,
+        UnusedSuppression.name,
+        UnusedSuppression.severity,
+    )
+    [info] = lint(UNUSED, ["ML000"], warn_unused_ignores=True, severity={"ML000": Severity.INFO})
+    assert info.severity is Severity.INFO
+    [error] = lint(
+        UNUSED, ["ML000"], warn_unused_ignores=True, min_severity=Severity.INFO, severity={"ML000": Severity.ERROR}
+    )
+    assert error.severity is Severity.ERROR

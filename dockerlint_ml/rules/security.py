@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from ..baseimages import known_base
 from ..model import ImageRef, Instruction, Severity, ShellCommand, Span, Stage, Word
 from ..roles import SERVICES
+from ..runtime import startup as container_startup
 from ..shell import SHELLS
 from ..text import expand
 from .base import Problem, Rule, RuleContext
@@ -218,7 +219,9 @@ def _runtime_dirs(ctx: RuleContext) -> list[str]:
     found: list[str] = []
     workdirs = [i for stage in (ctx.lineage(final) if final else []) for i in stage.of("WORKDIR")]
     if workdirs:  # the program's working directory: servers and jobs write there (caches, logs, outputs)
-        workdir = workdir_before(ctx.dockerfile, final, workdirs[-1], None) if final else None
+        base = ctx.base_image
+        base_workdir = (base.workdir or "/") if base is not None else None
+        workdir = workdir_before(ctx.dockerfile, final, workdirs[-1], base_workdir) if final else None
         last = workdirs[-1]
         text, resolved = expand(last.arguments[0].text, last.scope) if last.arguments else ("", False)
         path = text if text.startswith("/") else (posixpath.join(workdir, text) if workdir and resolved else "")
@@ -235,6 +238,18 @@ def _runtime_dirs(ctx: RuleContext) -> list[str]:
                 if resolved and text.startswith("/") and text not in found:
                     found.append(text)
     return found
+
+
+def _relative_paths_at_start(ctx: RuleContext) -> bool:
+    """The CMD/ENTRYPOINT names relative paths (`python Serving/app.py lac_model/`) and no WORKDIR is set."""
+    final = ctx.final_stage
+    lineage = ctx.lineage(final) if final else []
+    if any(stage.of("WORKDIR") for stage in lineage):
+        return False
+    for _at, argv in container_startup(lineage).argvs():
+        if any("/" in arg and not arg.startswith(("/", "-", "$", "http")) for arg in argv[1:]):
+            return True
+    return False
 
 
 def _paths_under_root(ctx: RuleContext) -> list[str]:
@@ -334,6 +349,8 @@ class RunsAsRoot(Rule):
                 f"; first move `{under_root[0]}` out of /root (mode 700: an unprivileged user cannot read it, "
                 "and the image's PATH/LD_LIBRARY_PATH point there)"
             )
+        elif _relative_paths_at_start(ctx):
+            advice += ", and run it from a `WORKDIR` that user owns (its command uses relative paths)"
         if dirs:
             shown = " ".join(dirs)
             advice += (
