@@ -59,7 +59,7 @@ class Linter:
             crash = self._run_rules(ctx, rules, stage_starts, findings) or crash
             label = ctx.final_stage.label if ctx.final_stage else None
             images.append((label, ctx.role.role, ctx.role.signal))
-        findings = apply_suppressions(dockerfile, findings, settings.warn_unused_ignores)
+        findings = apply_suppressions(dockerfile, findings, settings.warn_unused_ignores, settings.severity)
         minimum = settings.min_severity.rank
         unique = {(f.rule, f.span, f.message): f for f in findings if f.severity.rank >= minimum}
         ordered = sorted(unique.values(), key=lambda f: f.sort_key)

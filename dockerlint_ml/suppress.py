@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .model import Dockerfile, Finding, Severity, Span
@@ -50,8 +51,17 @@ def _entries(dockerfile: Dockerfile) -> list[_Entry]:
     return entries
 
 
-def apply_suppressions(dockerfile: Dockerfile, findings: list[Finding], report_unused: bool) -> list[Finding]:
-    """Drop suppressed findings; with ``report_unused``, add an ML000 finding for each ignore that did nothing."""
+def apply_suppressions(
+    dockerfile: Dockerfile,
+    findings: list[Finding],
+    report_unused: bool,
+    severity: Mapping[str, Severity] | None = None,
+) -> list[Finding]:
+    """Drop suppressed findings; with ``report_unused``, add an ML000 finding for each ignore that did nothing.
+
+    The ML000 finding takes its ID, name and default severity from the ML000 rule class
+    (``rules.correctness.UnusedSuppression``); ``severity`` is ``Settings.severity``, whose override wins as it
+    does for every other rule in ``lint.py``."""
     entries = _entries(dockerfile)
     if not entries:
         return findings
@@ -63,6 +73,9 @@ def apply_suppressions(dockerfile: Dockerfile, findings: list[Finding], report_u
         if not matching:
             kept.append(finding)
     if report_unused:
+        from .rules.correctness import UnusedSuppression  # a rule module: loaded only when ML000 is wanted
+
+        level = (severity or {}).get(UnusedSuppression.id) or UnusedSuppression.severity
         for entry in entries:
             unused = [
                 code for code in entry.codes if not any(rule.startswith(code) or code == ALL for rule in entry.used)
@@ -73,9 +86,9 @@ def apply_suppressions(dockerfile: Dockerfile, findings: list[Finding], report_u
                 kept.append(
                     Finding(
                         path=dockerfile.path,
-                        rule="ML000",
-                        name="unused-suppression",
-                        severity=Severity.WARNING,
+                        rule=UnusedSuppression.id,
+                        name=UnusedSuppression.name,
+                        severity=level,
                         message=f"suppression of {', '.join(unused)} silences nothing here: remove it",
                         span=Span(entry.line, column, entry.line, len(text.rstrip()) + 1),
                     )

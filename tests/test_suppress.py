@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from .conftest import lint, rule_lines
+import pytest
+
+from dockerlint_ml.cli import main
+from dockerlint_ml.model import Severity
+from dockerlint_ml.rules.correctness import UnusedSuppression
+from dockerlint_ml.suppress import apply_suppressions
+
+from .conftest import lint, parse, rule_lines
 
 PIP = "RUN pip install numpy==1.26.4"
 
@@ -54,14 +61,12 @@ def test_select_prefix_and_most_specific_wins():
     assert {f.rule for f in lint(text, ["ML2"], ignore=("ML206",))} == set()
 
 
+# ---------------------------------------------------------------------------------------------------------
+# ML000: built by the engine from the ML000 rule class's metadata, severity overrides included
+
 UNUSED = "FROM python:3.11-slim\n# mllint: ignore=ML206\nRUN pip install --no-cache-dir numpy==1.26.4\n"
 
-
 def _cli(capsys, tmp_path, monkeypatch, *args: str) -> tuple[int, str]:
-    import pytest
-
-    from dockerlint_ml.cli import main
-
     monkeypatch.chdir(tmp_path)
     (tmp_path / "Dockerfile").write_text(UNUSED, encoding="utf-8")
     with pytest.raises(SystemExit) as exited:
@@ -69,27 +74,41 @@ def _cli(capsys, tmp_path, monkeypatch, *args: str) -> tuple[int, str]:
     return exited.value.code, capsys.readouterr().out
 
 
-def test_unused_suppression_honours_severity_override(capsys, tmp_path, monkeypatch):
+def test_unused_suppression_honours_severity_override_cli(capsys, tmp_path, monkeypatch):
     code, out = _cli(capsys, tmp_path, monkeypatch, "--severity", "ML000=info", "--fail-on", "warning")
     assert "Dockerfile:2:1: ML000 [info]" in out, out
     assert code == 0
     code, out = _cli(capsys, tmp_path, monkeypatch, "--severity", "ML000=error", "--fail-on", "error")
-    assert "ML000 [error]" in out and code == 1, out
+    assert "ML000 [error]" in out, out
+    assert code == 1
 
 
-def test_unused_suppression_takes_its_metadata_from_the_rule_class():
-    from dockerlint_ml.model import Severity
-    from dockerlint_ml.rules.correctness import UnusedSuppression
+def test_unused_suppression_default_cli(capsys, tmp_path, monkeypatch):
+    code, out = _cli(capsys, tmp_path, monkeypatch, "--fail-on", "warning")
+    assert "Dockerfile:2:1: ML000 [warning] suppression of ML206 silences nothing here: remove it" in out, out
+    assert code == 1
 
+
+def test_unused_suppression_takes_its_metadata_from_the_rule_class(monkeypatch):
     [default] = lint(UNUSED, ["ML000"], warn_unused_ignores=True)
-    assert (default.rule, default.name, default.severity) == (
-        UnusedSuppression.id,
-        UnusedSuppression.name,
-        UnusedSuppression.severity,
-    )
+    assert (default.rule, default.name, default.severity) == ("ML000", "unused-suppression", Severity.WARNING)
+    monkeypatch.setattr(UnusedSuppression, "severity", Severity.ERROR)
+    monkeypatch.setattr(UnusedSuppression, "name", "renamed")
+    [changed] = lint(UNUSED, ["ML000"], warn_unused_ignores=True)
+    assert (changed.name, changed.severity) == ("renamed", Severity.ERROR)
+
+
+def test_apply_suppressions_honours_severity_overrides():
+    dockerfile = parse(UNUSED)
+    [info] = apply_suppressions(dockerfile, [], True, {"ML000": Severity.INFO})
+    assert (info.rule, info.severity) == ("ML000", Severity.INFO)
+    [default] = apply_suppressions(dockerfile, [], True, {"ML206": Severity.INFO})
+    assert default.severity is Severity.WARNING
+    assert apply_suppressions(dockerfile, [], False, {"ML000": Severity.INFO}) == []
+
+
+def test_unused_suppression_honours_severity_override():
     [info] = lint(UNUSED, ["ML000"], warn_unused_ignores=True, severity={"ML000": Severity.INFO})
     assert info.severity is Severity.INFO
-    [error] = lint(
-        UNUSED, ["ML000"], warn_unused_ignores=True, min_severity=Severity.INFO, severity={"ML000": Severity.ERROR}
-    )
+    [error] = lint(UNUSED, ["ML000"], warn_unused_ignores=True, severity={"ML000": Severity.ERROR})
     assert error.severity is Severity.ERROR

@@ -17,7 +17,8 @@ from .common import from_image_word, workdir_before
 
 class UnusedSuppression(Rule):
     """An inline ``# mllint: ignore=...`` that silences nothing. Reported by the engine when
-    ``--warn-unused-ignores`` is given, since only the engine sees every rule's findings."""
+    ``--warn-unused-ignores`` is given, since only the engine sees every rule's findings: ``suppress.py`` builds
+    the finding from this class's ``id``, ``name`` and ``severity`` (a ``--severity ML000=...`` override wins)."""
 
     id = "ML000"
     name = "unused-suppression"
