@@ -78,10 +78,10 @@ def _lint_with_fixes(linter: Linter, item: Input, build_context: ContextFactory,
             return FileResult(item.path, error=str(error))
         result = linter.lint_bytes(data, item.path, build_context(item.path))
     if not any(finding.rule in linter.fixable_rules for finding in result.findings):
-        return result  # nothing to fix: fix.py is not even imported (start-up time)
+        return result  # nothing to fix: fix/ is not even imported (start-up time)
     from .fix import attach_fixes
 
-    return attach_fixes(result)
+    return attach_fixes(result, linter.rules)
 
 
 def _init_worker(

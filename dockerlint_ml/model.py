@@ -195,6 +195,16 @@ class ImageRef:
 
 @dataclass(frozen=True, eq=False)
 class Instruction:
+    """One instruction, continuation lines joined (heredoc bodies in ``heredocs``).
+
+    ``args`` is the text after the keyword and flags; ``arguments`` its words; ``exec_form`` the JSON array
+    form, if it is one; ``key_values`` the ``KEY=value`` pairs (see :meth:`pairs`), computed once at parse time.
+
+    ``value`` is **deprecated**: the text after the keyword (flags included), stripped, continuation escapes
+    removed — what dockerfile-parse used to call the value. Nothing built in reads it; it is still filled
+    for plugins that do. Use ``args``, ``flags`` and ``arguments`` instead.
+    """
+
     keyword: str
     raw_keyword: str
     value: str
@@ -209,6 +219,7 @@ class Instruction:
     heredocs: tuple[Heredoc, ...] = ()
     commands: tuple[ShellCommand, ...] = ()
     onbuild: Instruction | None = None
+    key_values: tuple[tuple[str, str | None, Word], ...] = ()
 
     @property
     def line(self) -> int:
@@ -220,11 +231,9 @@ class Instruction:
     def mounts(self) -> list[dict[str, str]]:
         return [f.mount_options() for f in self.flags if f.name == "mount"]
 
-    def pairs(self) -> list[tuple[str, str | None, Word]]:
-        """ENV/ARG/LABEL ``key=value`` pairs (and legacy ``ENV KEY value``), values unquoted."""
-        from .parse import instruction_pairs  # local: keeps the model free of parsing code
-
-        return instruction_pairs(self)
+    def pairs(self) -> tuple[tuple[str, str | None, Word], ...]:
+        """ENV/ARG/LABEL ``key=value`` pairs (and legacy ``ENV KEY value``), values unquoted: ``key_values``."""
+        return self.key_values
 
 
 @dataclass(frozen=True, eq=False)

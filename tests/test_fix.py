@@ -35,8 +35,9 @@ from dockerlint_ml.settings import Settings
 from .conftest import FIXTURES
 from .test_cli import run
 
-SAFE_RULES = ("ML204", "ML205", "ML206", "ML207", "ML208", "ML403")
-UNSAFE_RULES = ("ML101", "ML102", "ML405")
+#: derived from the rule classes' `fix_safety` ("sometimes": safe unless the fix says otherwise)
+SAFE_RULES = tuple(rule.id for rule in builtin_rules() if rule.fix_safety in ("safe", "sometimes"))
+UNSAFE_RULES = tuple(rule.id for rule in builtin_rules() if rule.fix_safety == "unsafe")
 
 
 def linter(select=()) -> Linter:
@@ -375,7 +376,44 @@ def test_unreadable_input_is_left_alone():
 def test_every_fixer_is_a_known_rule():
     ids = {rule.id for rule in builtin_rules()}
     assert set(FIXERS) <= ids
-    assert set(FIXERS) == set(SAFE_RULES) | set(UNSAFE_RULES)
+    assert set(FIXERS) == set(SAFE_RULES) | set(UNSAFE_RULES)  # every fixable rule states its fix's safety
+    assert set(SAFE_RULES) == {"ML204", "ML205", "ML206", "ML207", "ML208", "ML403"}
+    assert set(UNSAFE_RULES) == {"ML101", "ML102", "ML405"}
+
+
+def test_fix_safety_is_declared_exactly_by_the_rules_with_a_fix():
+    for rule in builtin_rules():
+        assert (rule.fix_safety is not None) == rule.fixable, rule.id
+        assert rule.fix_safety in (None, "safe", "unsafe", "sometimes"), rule.id
+        assert bool(rule.fix_title) == rule.fixable, rule.id
+
+
+def test_fixable_is_derived_from_a_fix_method():
+    from dockerlint_ml.model import Severity as S
+    from dockerlint_ml.rules.base import Rule
+
+    class Plain(Rule):
+        id, name, severity, summary = "ML999", "plain", S.INFO, "x"
+
+    class Fixing(Plain):
+        fix_safety = "safe"
+
+        def fix(self, dockerfile, finding):
+            return None
+
+    assert not Plain.fixable and Fixing.fixable
+
+
+def test_the_engine_uses_only_the_fixers_it_is_given():
+    from dockerlint_ml.fix import fixers_for
+
+    rules = builtin_rules()
+    assert set(fixers_for(rules)) == {rule.id for rule in rules if rule.fixable}
+    assert fixers_for([rule for rule in rules if rule.id != "ML206"]).get("ML206") is None
+    document = parse_text(BAD)
+    finding = next(f for f in linter(["ML206"]).lint_dockerfile(document).findings if f.rule == "ML206")
+    assert fix_for(document, finding, {}) is None
+    assert fix_for(document, finding, fixers_for(rules)) is not None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -637,7 +675,7 @@ def test_diff_applied_with_patch_gives_the_fix_result(text, unsafe):
 
 
 def test_fixable_flag_matches_the_fixer_registry():
-    """Rules declare `fixable` (so the lint path need not import fix.py); it must agree with FIXERS."""
+    """`fixable` is known without importing fix/ (the lint path); it must agree with the fixers."""
     from dockerlint_ml.fix import FIXERS
     from dockerlint_ml.registry import builtin_rules
 

@@ -1,7 +1,12 @@
-"""The parser adapter: every dockerfile-parse gap listed in DESIGN.md is closed here, each with a test."""
+"""The parser. Every case DESIGN.md lists as a dockerfile-parse gap has a test here: our own scanner handles
+them (dockerfile-parse is no longer a runtime dependency, see README "Design notes"; tests still use it as an
+oracle on plain input)."""
 
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
 from io import BytesIO
 
 import pytest
@@ -10,7 +15,7 @@ from dockerfile_parse import DockerfileParser
 from dockerlint_ml.model import Span
 from dockerlint_ml.parse import InputError, parse_bytes, parse_text
 
-from .conftest import parse
+from .conftest import ROOT, parse
 
 
 def keywords(dockerfile) -> list[str]:
@@ -281,3 +286,50 @@ def test_label_with_quoted_key_is_key_value_form():
         ("version", "1"),
     ]
     assert [(name, value) for name, value, _word in env.pairs()] == [("KEY", "a=b")]
+
+
+def test_deprecated_value_is_still_filled():
+    df = parse_text(
+        "FROM a:1\nRUN --mount=type=cache,target=/c apt-get update && \\\n    apt-get install x  \nRUN echo hi \\"
+    )
+    assert df.instructions[1].value == "--mount=type=cache,target=/c apt-get update &&     apt-get install x"
+    assert df.instructions[2].value == "echo hi"  # a continuation on the last line: the escape is not kept
+
+
+def test_pairs_are_computed_at_parse_time():
+    """``Instruction.pairs()`` reads a field: with the parser made unimportable afterwards, it still works."""
+    probe = """
+import sys
+from dockerlint_ml.parse import parse_text
+df = parse_text('FROM a:1\\nENV A=1 B="x y"\\nONBUILD LABEL k=v\\n')
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.startswith("dockerlint_ml"):
+            raise ImportError(name + " imported after parsing")
+sys.meta_path.insert(0, Block())
+for name in [m for m in sys.modules if m.startswith("dockerlint_ml")]:
+    del sys.modules[name]
+env, onbuild = df.instructions[1], df.instructions[2].onbuild
+print([(n, v) for n, v, _ in env.pairs()], [(n, v) for n, v, _ in onbuild.pairs()])
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[('A', '1'), ('B', 'x y')] [('k', 'v')]"
+
+
+def test_model_imports_nothing_from_the_package():
+    """model.py is the bottom layer: no import of another dockerlint_ml module, not even inside a function."""
+    tree = ast.parse((ROOT / "dockerlint_ml" / "model.py").read_text())
+    imported = [
+        node.module or "."
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("dockerlint_ml"))
+    ]
+    imported += [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+        if alias.name.startswith("dockerlint_ml")
+    ]
+    assert imported == []

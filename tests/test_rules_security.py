@@ -864,5 +864,5 @@ def test_ml301_advice_mentions_root_held_runtimes_and_relative_commands():
         CMD ["server"]
         """
     assert "move `/root/.local/bin` out of /root" in lint(text, ["ML301"])[0].message
-    relative = 'FROM python:3.12-slim\nCMD python examples/app.py model/ workdir 8080\n'
+    relative = "FROM python:3.12-slim\nCMD python examples/app.py model/ workdir 8080\n"
     assert "WORKDIR` that user owns" in lint(relative, ["ML301"], dedent=False)[0].message

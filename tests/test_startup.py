@@ -48,3 +48,10 @@ def test_sarif_path_imports_sarif_om_only_there(tmp_path):
     modules = modules_after(tmp_path, "--format", "sarif", "Dockerfile")
     assert "sarif_om" in modules
     assert "pydantic" not in modules
+
+
+def test_dockerfile_parse_is_never_imported(tmp_path):
+    """Our own scanner splits instructions; dockerfile-parse (and the logging it pulls in) is not loaded."""
+    modules = modules_after(tmp_path, "Dockerfile")
+    assert "dockerlint_ml.parse" in modules  # the probe really parsed
+    assert {name for name in modules if name.split(".")[0] == "dockerfile_parse"} == set()

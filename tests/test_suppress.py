@@ -66,6 +66,7 @@ def test_select_prefix_and_most_specific_wins():
 
 UNUSED = "FROM python:3.11-slim\n# mllint: ignore=ML206\nRUN pip install --no-cache-dir numpy==1.26.4\n"
 
+
 def _cli(capsys, tmp_path, monkeypatch, *args: str) -> tuple[int, str]:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "Dockerfile").write_text(UNUSED, encoding="utf-8")

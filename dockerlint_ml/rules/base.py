@@ -1,7 +1,9 @@
 """What a rule is, and the context it reads.
 
 A rule is a small class: an ID from the catalog, a name, a default severity, tags, a one-line summary,
-optional option defaults, and one ``check(ctx)`` generator yielding :class:`Problem` s. The engine turns
+optional option defaults, and one ``check(ctx)`` generator yielding :class:`Problem` s. A rule that can
+repair what it finds also has ``fix(dockerfile, finding)`` and says how safe that is in ``fix_safety``; it is
+then ``fixable`` (derived: the class overrides ``fix``). The engine turns
 problems into findings (path, severity overrides, suppressions); rules never deal with any of that.
 """
 
@@ -13,7 +15,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from ..baseimages import BaseImage, known_base
-from ..model import Dockerfile, Fix, Instruction, Severity, ShellCommand, Span, Stage, Word
+from ..model import Dockerfile, Finding, Fix, Instruction, Severity, ShellCommand, Span, Stage, Word
 from ..roles import Role, infer_role
 
 FAMILIES = {
@@ -51,11 +53,22 @@ class Rule:
     summary: ClassVar[str]
     tags: ClassVar[tuple[str, ...]] = ()
     enabled_by_default: ClassVar[bool] = True
+    #: derived: True when the class overrides :meth:`fix` (a plugin may still set it by hand)
     fixable: ClassVar[bool] = False
+    #: how safe :meth:`fix` is: "safe" (never changes behaviour), "unsafe" (may; only with --unsafe-fixes),
+    #: "sometimes" (the fix says per finding); None for a rule without a fix
+    fix_safety: ClassVar[str | None] = None
+    #: what the fix does, in a few words (the README's autofix table)
+    fix_title: ClassVar[str] = ""
     #: option name -> default value; the config validates user values against these types
     options: ClassVar[Mapping[str, Any]] = {}
     #: the image roles (roles.py) the rule applies to; None: every role
     roles: ClassVar[frozenset[str] | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "fixable" not in cls.__dict__:
+            cls.fixable = cls.fix is not Rule.fix
 
     @classmethod
     def family(cls) -> str:
@@ -63,6 +76,12 @@ class Rule:
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def fix(self, dockerfile: Dockerfile, finding: Finding) -> Fix | None:
+        """Text edits repairing ``finding`` (one of this rule's), or None when unsure. Called only by ``--fix``
+        and when fixable findings are reported, never on the plain lint path; import the edit helpers
+        (``dockerlint_ml.fix.edits``) inside it."""
+        return None
 
     def problem(
         self,

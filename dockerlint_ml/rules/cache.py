@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator
 
 from ..analysis.downloads import model_artifact_kind, model_downloads
-from ..model import Instruction, Severity, ShellCommand, Stage, Word
+from ..model import Dockerfile, Edit, Finding, Fix, Instruction, Severity, ShellCommand, Span, Stage, Word
 from .base import Problem, Rule, RuleContext
-from .common import copy_sources, workdir_before
+from .common import copy_sources, is_apt_install, workdir_before
 
 # ---------------------------------------------------------------------------------------------------------
 # Source copies (shared by the layer-order rules)
@@ -174,6 +174,90 @@ def _advice(command: ShellCommand, tool: str, origins: dict[str, str]) -> str:
     return "copy `package.json package-lock.json` first and run `npm ci` before copying the source"
 
 
+# the fix
+
+_FIX_LOCAL_PATH = re.compile(r"^(?:\.|/|~)|/")
+_MOVABLE_BETWEEN = frozenset({"COPY", "ADD", "LABEL", "EXPOSE", "VOLUME", "STOPSIGNAL", "HEALTHCHECK", "CMD"})
+
+
+def _fix_manifests(command: ShellCommand) -> list[str] | None:
+    """The manifest files an install reads, when all are explicit; None when it needs anything else."""
+    invocation = command.invocation
+    if invocation is None:
+        return None
+    if (command.tool, command.subcommand) in (("pip", "install"), ("uv", "pip install")):
+        if invocation.has_flag("-e", "--editable", "-f", "--find-links"):
+            return None
+        if any(w.has_expansion or _FIX_LOCAL_PATH.search(w.text) for w in invocation.positionals):
+            return None
+        return invocation.values("-r", "--requirement") + invocation.values("-c", "--constraint")
+    if command.tool in ("conda", "mamba", "micromamba") and command.subcommand in (
+        "env create",
+        "env update",
+        "create",
+        "install",
+    ):
+        if any(_FIX_LOCAL_PATH.search(w.text) for w in invocation.positionals):
+            return None
+        return invocation.values("-f", "--file")
+    return None
+
+
+def _context_path(manifest: str, dest: str, workdir: str | None) -> str | None:
+    """Where ``manifest`` (as the install names it) comes from in the build context, when ``COPY . dest``
+    put it there; None when that cannot be told."""
+    if not manifest or "$" in manifest or "$" in dest or ".." in manifest.split("/"):
+        return None
+
+    def absolute(path: str) -> str | None:
+        if path.startswith("/"):
+            return re.sub(r"/+", "/", path)
+        if workdir is None:
+            return None
+        return re.sub(r"/+", "/", workdir.rstrip("/") + "/" + path)
+
+    if not manifest.startswith("/") and not dest.startswith("/"):
+        base = dest.strip().removeprefix("./").rstrip("/")
+        base = "" if base in ("", ".") else base
+        relative = manifest.removeprefix("./")
+        if not base:
+            return relative
+        return relative[len(base) + 1 :] if relative.startswith(base + "/") else None
+    manifest_path, dest_path = absolute(manifest), absolute(dest)
+    if manifest_path is None or dest_path is None:
+        return None
+    dest_path = dest_path.rstrip("/") or "/"
+    prefix = dest_path if dest_path.endswith("/") else dest_path + "/"
+    return manifest_path[len(prefix) :] if manifest_path.startswith(prefix) else None
+
+
+def _whole_context_copy(instruction: Instruction) -> bool:
+    if instruction.keyword not in ("COPY", "ADD") or instruction.heredocs or instruction.args.startswith("["):
+        return False
+    if any(f.name not in ("chown", "chmod", "link") for f in instruction.flags):
+        return False
+    words = instruction.arguments
+    return len(words) == 2 and words[0].text in (".", "./") and "$" not in words[1].raw
+
+
+def _fix_workdir_before(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> str | None:
+    """WORKDIR before ``instruction`` as the fix sees it: relative with no base, or a variable -> None."""
+    workdir: str | None = None
+    for member in dockerfile.lineage(stage):
+        for candidate in member.body:
+            if candidate is instruction:
+                return workdir
+            if candidate.keyword == "WORKDIR" and candidate.arguments:
+                text = candidate.arguments[0].text
+                if "$" in text:
+                    workdir = None
+                elif text.startswith("/"):
+                    workdir = text
+                elif workdir is not None:
+                    workdir = workdir.rstrip("/") + "/" + text
+    return workdir
+
+
 class SourceBeforeDependencies(Rule):
     """In a stage, a COPY/ADD of the source (the whole context, a source tree, anything that is not clearly a
     dependency manifest) comes before an install that only needs a manifest (``pip install -r``,
@@ -186,7 +270,8 @@ class SourceBeforeDependencies(Rule):
     severity = Severity.WARNING
     summary = "the source is copied before a dependency install that only needs a manifest"
     tags = ("cache", "build-time")
-    fixable = True  # see fix.py
+    fix_safety = "unsafe"
+    fix_title = "copy the named manifest before the source, and install from it first"
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for stage in ctx.dockerfile.stages:
@@ -256,6 +341,67 @@ class SourceBeforeDependencies(Rule):
         origins = {f: manifest_origin(f, source, source_workdir, install_workdir) for f in files}
         return None if None in origins.values() else origins  # type: ignore[return-value]
 
+    def fix(self, dockerfile: Dockerfile, finding: Finding) -> Fix | None:
+        """Copy the manifests and run the install before the source COPY: ``COPY . .`` / ``RUN pip install -r
+        requirements.txt`` becomes ``COPY requirements.txt ./`` / ``RUN pip install -r ...`` / ``COPY . .``."""
+        from ..fix.edits import indent, insert, instruction_at, stage_at
+
+        install = instruction_at(dockerfile, finding.span, "RUN")
+        if install is None or install.heredocs or install.exec_form is not None or install.onbuild is not None:
+            return None
+        stage = stage_at(dockerfile, install.span)
+        if stage is None or install not in stage.body:
+            return None
+        body = list(stage.body)
+        position = body.index(install)
+        source_index = next((i for i, ins in enumerate(body[:position]) if _whole_context_copy(ins)), None)
+        if source_index is None:
+            return None
+        source = body[source_index]
+        if any(ins.keyword not in _MOVABLE_BETWEEN for ins in body[source_index + 1 : position]):
+            return None  # a RUN/ENV/WORKDIR/USER/ARG in between may be what the install depends on
+        manifests: list[str] = []
+        for command in install.commands:
+            if command.name in ("sudo", "env", "set", "true"):
+                continue
+            found = _fix_manifests(command)
+            if found is None:
+                return None
+            manifests.extend(m for m in found if m not in manifests)
+        if not manifests:
+            return None
+        workdir = _fix_workdir_before(dockerfile, stage, source)
+        dest = source.arguments[-1].text
+        copies: dict[str, list[str]] = {}
+        for manifest in manifests:
+            context = _context_path(manifest, dest, workdir)
+            if context is None or any(c in context for c in "*?[ \t\"'"):
+                return None
+            directory = context.rsplit("/", 1)[0] if "/" in context else ""
+            base = dest.rstrip("/")
+            base = "." if base in ("", ".") and not dest.startswith("/") else base
+            target = base + ("/" + directory if directory else "") + "/"
+            copies.setdefault(target, []).append(context)
+        flags = " ".join(
+            f"--{f.name}={f.value}" for f in source.flags if f.name in ("chown", "chmod", "link") and f.value
+        )
+        prefix = indent(dockerfile, source.line)
+        lines = [
+            f"{prefix}{source.raw_keyword if source.keyword == 'COPY' else 'COPY'} {flags + ' ' if flags else ''}"
+            f"{' '.join(files)} {target}"
+            for target, files in copies.items()
+        ]
+        moved = dockerfile.lines[install.span.line - 1 : install.span.end_line]
+        insertion = "\n".join([*lines, *moved]) + "\n"
+        return Fix(
+            f"copy {', '.join(manifests)} and install before `{source.raw_keyword} {source.args}`",
+            (
+                insert(source.line, 1, insertion),
+                Edit(Span(install.span.line, 1, install.span.end_line + 1, 1), ""),
+            ),
+            safe=False,
+        )
+
 
 # ---------------------------------------------------------------------------------------------------------
 # ML102
@@ -282,6 +428,9 @@ def _opaque(command: ShellCommand) -> bool:
     return False
 
 
+_APT_SCRIPT_OPERATORS = re.compile(r"[;|&<>()$`\\]")
+
+
 class AptUpdateAlone(Rule):
     """``apt-get update`` (or ``apt update``) in a RUN with no install in the same RUN: the index is cached in
     that layer, so a later ``apt-get install`` uses a stale index. A RUN that only upgrades
@@ -293,7 +442,8 @@ class AptUpdateAlone(Rule):
     severity = Severity.WARNING
     summary = "apt-get update in a RUN without an install"
     tags = ("cache", "apt")
-    fixable = True  # see fix.py
+    fix_safety = "unsafe"
+    fix_title = "merge a lone `apt-get update` into the next install RUN"
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for stage in ctx.dockerfile.stages:
@@ -337,6 +487,52 @@ class AptUpdateAlone(Rule):
                 if _is_apt(command, _APT_INSTALLS):
                     return instruction
         return None
+
+    def fix(self, dockerfile: Dockerfile, finding: Finding) -> Fix | None:
+        """Delete the lone ``RUN apt-get update`` and start the next installing RUN of the stage with it."""
+        from ..fix.edits import insert, instruction_at, is_at, span_key, stage_at
+
+        lone = instruction_at(dockerfile, finding.span, "RUN")
+        if lone is None or lone.heredocs or lone.flags or lone.exec_form is not None or lone.onbuild is not None:
+            return None
+        if not lone.commands or not all(c.tool == "apt-get" or c.name in ("sudo", "env") for c in lone.commands):
+            return None
+        script = " ".join(lone.args.split())
+        if _APT_SCRIPT_OPERATORS.search(script.replace("&&", "")):
+            return None
+        stage = stage_at(dockerfile, lone.span)
+        if stage is None:
+            return None
+        body = list(stage.body)
+        following = body[body.index(lone) + 1 :] if lone in body else []
+        target = None
+        for instruction in following:
+            if instruction.keyword != "RUN":
+                continue
+            installs = [c for c in instruction.commands if is_apt_install(c)]
+            if not installs:
+                continue
+            updates = [c for c in instruction.commands if c.tool == "apt-get" and c.subcommand == "update"]
+            if updates and span_key(updates[0].span) < span_key(installs[0].span):
+                return None  # it refreshes the index itself: the lone update is merely redundant
+            target = instruction
+            break
+        if target is None or target.heredocs or target.exec_form is not None or not target.arguments:
+            return None
+        first = target.arguments[0]
+        if not is_at(dockerfile, first):
+            return None
+        end = lone.span.end_line + 1
+        lines = dockerfile.lines
+        blank_before = lone.span.line == 1 or not lines[lone.span.line - 2].strip()
+        if blank_before and end <= len(lines) and not lines[end - 1].strip():
+            end += 1  # do not leave two blank lines where the RUN was
+        deletion = Edit(Span(lone.span.line, 1, end, 1), "")
+        return Fix(
+            f"merge `{script}` into the RUN on line {target.line}",
+            (deletion, insert(first.span.line, first.span.column, f"{script} && ")),
+            safe=False,
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from fnmatch import fnmatchcase
 
 from ..baseimages import known_base
 from ..images import full_name
-from ..model import ImageRef, Instruction, Severity, ShellCommand, Stage
+from ..model import Dockerfile, Edit, Finding, Fix, ImageRef, Instruction, Severity, ShellCommand, Stage
 from ..roles import SERVICES, SIDE_UI_PORTS
 from ..runtime import (
     HEALTH_ENDPOINTS,
@@ -259,6 +259,18 @@ def _ends_in_exec(instruction: Instruction) -> bool:
     return bool(top) and top[-1].name == "exec"
 
 
+# the fix: shell form -> exec form, only when the shell adds nothing
+_SHELL_WORDS = frozenset(
+    re.split(
+        r"\s+",
+        "exec cd source . export set unset if then else elif fi for while until do done case esac function eval "
+        "trap ulimit umask alias read shift wait return exit local declare readonly typeset : { } ( ) ! [[ ]] "
+        "time builtin command",
+    )
+)
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+
+
 class ShellFormEntrypoint(Rule):
     """The effective CMD/ENTRYPOINT is in shell form, so `/bin/sh` is PID 1."""
 
@@ -268,7 +280,8 @@ class ShellFormEntrypoint(Rule):
     summary = "CMD/ENTRYPOINT in shell form: the server does not receive SIGTERM"
     tags = ("serving",)
     roles = SERVICES | {"training"}  # a job must stop cleanly too (checkpoint on preemption)
-    fixable = True  # see fix.py
+    fix_safety = "sometimes"
+    fix_title = "shell-form CMD/ENTRYPOINT to exec form, when it splits without shell features"
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         start = startup(ctx)
@@ -288,6 +301,36 @@ class ShellFormEntrypoint(Rule):
                     f"server and graceful shutdown is lost; write `{exec_form}` (or start the command with `exec`)"
                 )
             yield self.problem(instruction, message)
+
+    def fix(self, dockerfile: Dockerfile, finding: Finding) -> Fix | None:
+        """Shell form -> exec form, only when the shell adds nothing."""
+        import json
+
+        from ..fix.edits import instruction_at, is_at, plain_words, stage_at
+
+        instruction = instruction_at(dockerfile, finding.span, "CMD", "ENTRYPOINT")
+        if instruction is None or instruction.exec_form is not None or instruction.heredocs or instruction.flags:
+            return None
+        words = instruction.arguments
+        if not words or not plain_words(instruction.args) or any(w.has_expansion for w in words):
+            return None
+        if words[0].text in _SHELL_WORDS or _ASSIGNMENT.match(words[0].text) or not words[0].text:
+            return None
+        if not all(is_at(dockerfile, w) for w in words):
+            return None
+        stage = stage_at(dockerfile, instruction.span)
+        lineage = dockerfile.lineage(stage) if stage is not None else []
+        other = "CMD" if instruction.keyword == "ENTRYPOINT" else "ENTRYPOINT"
+        # exec-form ENTRYPOINT + CMD: CMD's words become the ENTRYPOINT's arguments, so the form matters to it
+        safe = not any(i.keyword == other for s in lineage for i in s.body)
+        edits = []
+        for index, word in enumerate(words):
+            text = json.dumps(word.text, ensure_ascii=False)
+            if index == 0:
+                text = "[" + text
+            text += "]" if index == len(words) - 1 else ","
+            edits.append(Edit(word.span, text))
+        return Fix(f"write {instruction.keyword} in exec form", tuple(edits), safe=safe)
 
 
 def _under_root(path: str) -> bool:
@@ -372,7 +415,8 @@ class PythonUnbufferedMissing(Rule):
     summary = "Python serving image without PYTHONUNBUFFERED=1"
     tags = ("serving",)
     roles = frozenset({"serving"})
-    fixable = True  # see fix.py
+    fix_safety = "unsafe"
+    fix_title = "add `ENV PYTHONUNBUFFERED=1`"
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         start = startup(ctx)
@@ -410,6 +454,21 @@ class PythonUnbufferedMissing(Rule):
                     # an unknown `$VAR` stays in the text, which counts as set: unknown is not bad
                     state = _unbuffered_value(expand((value or "").strip("\"'"), instruction.scope)[0])
         return state
+
+    def fix(self, dockerfile: Dockerfile, finding: Finding) -> Fix | None:
+        from ..fix.edits import indent, insert, line_end, stage_at
+
+        stage = stage_at(dockerfile, finding.span)
+        if stage is None:
+            return None
+        for member in dockerfile.lineage(stage):
+            for instruction in member.of("ENV"):
+                if any(name == "PYTHONUNBUFFERED" for name, _value, _word in instruction.pairs()):
+                    return None  # set (to something else, or via a variable): not ours to override
+        start = stage.from_instruction.span
+        line, column = line_end(dockerfile, start.end_line)
+        text = "\n" + indent(dockerfile, start.line) + "ENV PYTHONUNBUFFERED=1"
+        return Fix("add `ENV PYTHONUNBUFFERED=1` after FROM", (insert(line, column, text),), safe=False)
 
 
 RULES: list[type[Rule]] = [

@@ -10,7 +10,7 @@ from fnmatch import fnmatchcase
 from typing import Any, ClassVar
 
 from ..images import full_name
-from ..model import Dockerfile, ImageRef, Instruction, Severity, ShellCommand, Stage, Word
+from ..model import Dockerfile, Finding, Fix, ImageRef, Instruction, Severity, ShellCommand, Stage, Word
 from ..roles import DEPLOYED, SERVICES
 from ..shell import SHELLS
 from ..text import expand
@@ -64,7 +64,8 @@ class PipCacheKept(Rule):
     severity = Severity.WARNING
     summary = "pip install keeps its download cache in the image"
     tags = ("size",)
-    fixable = True  # see fix.py
+    fix_safety = "safe"
+    fix_title = "add `--no-cache-dir` to the pip install"
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for instruction in ctx.instructions("RUN", shipped_only=True):
@@ -85,6 +86,31 @@ class PipCacheKept(Rule):
                     "(or set `ENV PIP_NO_CACHE_DIR=1`, or use `RUN --mount=type=cache,target=/root/.cache/pip`)",
                 )
                 break  # once per RUN: the fix for one install is the fix for all of them
+
+    def fix(self, dockerfile: Dockerfile, finding: Finding) -> Fix | None:
+        """``--no-cache-dir`` on the flagged install and on every later pip install of the same RUN that lacks
+        it (ML206 reports a RUN once)."""
+        from ..fix.edits import after, command_at, in_tab_stripped_heredoc, is_at, subcommand_word
+
+        found = command_at(dockerfile, finding.span, is_pip_install)
+        if found is None:
+            return None
+        instruction, flagged = found
+        edits = []
+        for command in instruction.commands[instruction.commands.index(flagged) :]:
+            if not is_pip_install(command) or command.has_flag("--no-cache-dir", "--no-cache"):
+                continue
+            word = subcommand_word(command)
+            if (
+                word is None
+                or not is_at(dockerfile, word)
+                or in_tab_stripped_heredoc(instruction, dockerfile, word.span)
+            ):
+                if command is flagged:
+                    return None
+                continue
+            edits.append(after(word, " --no-cache-dir"))
+        return Fix("add `--no-cache-dir` to pip install", tuple(edits)) if edits else None
 
 
 def _base_image(ctx: RuleContext, stage: Stage) -> tuple[Stage, ImageRef] | None:
@@ -366,7 +392,8 @@ class AptListsNotRemoved(Rule):
     severity = Severity.WARNING
     summary = "apt-get update and install without removing /var/lib/apt/lists/* in the same RUN"
     tags = ("size",)
-    fixable = True  # see fix.py
+    fix_safety = "safe"
+    fix_title = "append `&& rm -rf /var/lib/apt/lists/*` after the last apt command"
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         needed = None
@@ -403,6 +430,24 @@ class AptListsNotRemoved(Rule):
                 + (note if braces else ""),
             )
 
+    def fix(self, dockerfile: Dockerfile, finding: Finding) -> Fix | None:
+        from ..fix.edits import append_after_last, command_at
+
+        found = command_at(dockerfile, finding.span, is_apt_install)
+        if found is None:
+            return None
+        instruction, command = found
+        if id(instruction) in apt_lists_needed_later(dockerfile):
+            return None  # a later RUN installs from these lists without its own `apt-get update`
+        return append_after_last(
+            dockerfile,
+            instruction,
+            command,
+            lambda c: c.tool == "apt-get",
+            "rm -rf /var/lib/apt/lists/*",
+            "remove /var/lib/apt/lists/* after the last apt-get command",
+        )
+
 
 # ---------------------------------------------------------------------------------------------------------
 # ML205 apt-recommends
@@ -429,7 +474,8 @@ class AptRecommends(Rule):
     severity = Severity.INFO
     summary = "apt-get install without --no-install-recommends"
     tags = ("size",)
-    fixable = True  # see fix.py
+    fix_safety = "safe"
+    fix_title = "add `--no-install-recommends`"
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for stage in ctx.shipped_stages:
@@ -452,6 +498,13 @@ class AptRecommends(Rule):
                         "apt-get install also installs recommended packages (often hundreds of MB): add "
                         "`--no-install-recommends` and name the packages you need",
                     )
+
+    def fix(self, dockerfile: Dockerfile, finding: Finding) -> Fix | None:
+        from ..fix.edits import insert_after_subcommand
+
+        return insert_after_subcommand(
+            dockerfile, finding, is_apt_install, "--no-install-recommends", "add `--no-install-recommends`"
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -483,6 +536,21 @@ def _conda_cache_mount(instruction: Instruction) -> bool:
     )
 
 
+def append_clean(dockerfile: Dockerfile, instruction: Instruction, command: ShellCommand, clean: str) -> Fix | None:
+    """Append ``clean`` after the last command of the instruction that runs ``command``'s tool (the fix of
+    ML207 and ML208)."""
+    from ..fix.edits import append_after_last
+
+    return append_after_last(
+        dockerfile,
+        instruction,
+        command,
+        lambda c: c.tool == command.tool,
+        clean,
+        f"run `{command.tool} clean` after the last {command.tool} command",
+    )
+
+
 class CondaCacheKept(Rule):
     """conda/mamba/micromamba keep every downloaded package tarball in ``pkgs/``."""
 
@@ -491,7 +559,8 @@ class CondaCacheKept(Rule):
     severity = Severity.WARNING
     summary = "conda/mamba install without `conda clean -a` in the same RUN"
     tags = ("size",)
-    fixable = True  # see fix.py
+    fix_safety = "safe"
+    fix_title = "append `conda`/`mamba clean -afy` (`micromamba clean --all --yes`)"
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for instruction in ctx.instructions("RUN", shipped_only=True):
@@ -505,6 +574,17 @@ class CondaCacheKept(Rule):
                     f"{command.tool} {command.subcommand} keeps the package cache (tarballs and extracted packages) "
                     f"in the image: end the same RUN with `&& {clean}` (or use a cache mount on the pkgs dir)",
                 )
+
+    def fix(self, dockerfile: Dockerfile, finding: Finding) -> Fix | None:
+        from ..fix.edits import command_at
+
+        found = command_at(dockerfile, finding.span, is_conda_install)
+        if found is None:
+            return None
+        instruction, command = found
+        executable = command.words[0].raw
+        clean = f"{executable} clean --all --yes" if command.tool == "micromamba" else f"{executable} clean -afy"
+        return append_clean(dockerfile, instruction, command, clean)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -557,7 +637,8 @@ class OsPackageCacheKept(Rule):
     severity = Severity.WARNING
     summary = "apk add without --no-cache, or yum/dnf/zypper install without clean all"
     tags = ("size",)
-    fixable = True  # see fix.py
+    fix_safety = "safe"
+    fix_title = "`apk add --no-cache`; append `yum`/`dnf`/`microdnf clean all`, `zypper clean --all`"
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for instruction in ctx.instructions("RUN", shipped_only=True):
@@ -568,6 +649,28 @@ class OsPackageCacheKept(Rule):
                 if any_after(instruction, command, _OS_CLEANERS[family]):
                     continue
                 yield self.problem(command, _OS_ADVICE[family].format(tool=command.tool))
+
+    def fix(self, dockerfile: Dockerfile, finding: Finding) -> Fix | None:
+        from ..fix.edits import command_at, insert_after_subcommand
+
+        def wanted(command: ShellCommand) -> bool:
+            return (command.tool == "apk" and command.subcommand == "add") or (
+                command.tool in RPM_TOOLS | {"zypper"} and command.subcommand == "install"
+            )
+
+        found = command_at(dockerfile, finding.span, wanted)
+        if found is None:
+            return None
+        instruction, command = found
+        if command.tool == "apk":
+            if command.has_flag("--no-cache"):
+                return None
+            return insert_after_subcommand(
+                dockerfile, finding, lambda c: c is command, "--no-cache", "use `apk add --no-cache`"
+            )
+        executable = command.words[0].raw
+        clean = f"{executable} clean --all" if command.tool == "zypper" else f"{executable} clean all"
+        return append_clean(dockerfile, instruction, command, clean)
 
 
 # ---------------------------------------------------------------------------------------------------------
