@@ -797,11 +797,20 @@ class _StageWalker:
         if found is not None:
             return found
         on_path = _env_on_path(step.scope, self.venvs)
-        if on_path is not None and on_path in self.venvs_without_pip and command.tool == "pip":
-            # `uv venv` seeds no pip: a plain `pip` is the system one, which installs under /usr/local (python
-            # images, and Debian's pip alike: /usr/local/lib/python3.X/{site,dist}-packages)
+        system_pip = on_path is None or (on_path in self.venvs_without_pip and command.tool == "pip")
+        if system_pip and command.tool == "pip" and self._system_python_under_usr_local():
+            # `uv venv` seeds no pip, and without a venv `pip` is the system one: it installs under /usr/local
+            # (python images, and Debian's pip alike: /usr/local/lib/python3.X/{site,dist}-packages)
             return "/usr/local"
         return on_path
+
+    def _system_python_under_usr_local(self) -> bool:
+        """The stage's root image keeps its Python's packages under /usr/local: the official python images, and
+        Debian/Ubuntu/CUDA images whose pip is apt's (no conda base that would put pip elsewhere)."""
+        image = self.lineage[0].image if self.lineage else None
+        if image is None or not image.resolved:
+            return False
+        return image.name == "python" or image.repository in ("debian", "ubuntu", "nvidia/cuda")
 
     def _os_packages(self, step: _Step) -> None:
         command = step.command

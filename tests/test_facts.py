@@ -465,3 +465,13 @@ def test_variables_a_test_reads_are_unknown_inside_its_branch():
         """
     )[0].installs
     assert install.maybe and "index `$TORCH_INDEX_URL` not known here" in install.reason
+
+
+def test_system_pip_in_a_python_builder_installs_under_usr_local():
+    text = (
+        "FROM python:3.12 AS build\nRUN pip install tomli && python licenses.py > /licenses.txt\n"
+        "FROM python:3.12-slim\nCOPY --from=build /licenses.txt /licenses.txt\n"
+    )
+    facts = dockerfile_facts(parse(text), None, frozenset({1}))
+    assert [i.location for i in facts[0].installs] == ["/usr/local"]
+    assert facts[1].copied == []  # only the license file crosses over
