@@ -230,17 +230,47 @@ def test_every_module_has_a_layer():
     assert not unplaced, f"modules in no layer (add them to LAYERS in {Path(__file__).name}): {unplaced}"
 
 
+def _family(module: str) -> str | None:
+    """``dockerlint_ml.rules.size`` for the family package and every module in it."""
+    parts = module.split(".")
+    return ".".join(parts[:3]) if len(parts) >= 3 and parts[:2] == [PACKAGE, "rules"] else None
+
+
+def _may_import(source: str, target: str) -> bool:
+    """Besides rules.base/rules.common: a family's own `_shared` helpers, and the family package (its
+    `__init__`) aggregating its own rule modules."""
+    if target in RULE_SHARED:
+        return True
+    family = _family(source)
+    if family is None or family != _family(target):
+        return False
+    return target == f"{family}._shared" or source == family
+
+
 def test_no_rule_module_imports_another_rule_module():
-    """A helper two rule families share belongs in `analysis/` (or `rules/common.py`), not in a rule module."""
+    """One module per rule: a rule module imports rules.base, rules.common and its family's `_shared`, never
+    another rule module. A helper two rule families share belongs in `analysis/` (or `rules/common.py`)."""
     prefix = f"{PACKAGE}.rules."
     offending = [
         (source, target)
         for source, targets in graph().items()
         if source.startswith(prefix) and source not in RULE_SHARED
         for target in targets
-        if target.startswith(prefix) and target not in RULE_SHARED
+        if target.startswith(prefix) and not _may_import(source, target)
     ]
     assert not offending, "rule modules importing other rule modules:\n" + _format(offending)
+
+
+def test_rule_contract_sees_sibling_and_cross_family_imports():
+    size, gpu = f"{PACKAGE}.rules.size", f"{PACKAGE}.rules.gpu"
+    assert _may_import(f"{size}.ml206_pip_cache_kept", f"{size}._shared")
+    assert _may_import(size, f"{size}.ml206_pip_cache_kept")
+    assert _may_import(f"{gpu}.ml501_x", f"{PACKAGE}.rules.base")
+    assert not _may_import(f"{size}.ml206_pip_cache_kept", f"{size}.ml204_apt_lists_not_removed")
+    assert not _may_import(f"{size}.ml206_pip_cache_kept", size)
+    assert not _may_import(f"{size}.ml206_pip_cache_kept", f"{gpu}._shared")
+    assert not _may_import(f"{size}._shared", f"{size}.ml206_pip_cache_kept")
+    assert not _may_import(size, gpu)
 
 
 def test_shared_rule_modules_import_no_rule_family():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dockerlint_ml.rules.cache import is_manifest
+from dockerlint_ml.rules.layers import is_manifest
 
 from .conftest import lint, rule_lines
 

@@ -645,7 +645,7 @@ def test_knowledge_is_loaded_lazily():
     import sys
 
     code = (
-        "import sys; from dockerlint_ml.rules import gpu, repro; from dockerlint_ml import knowledge; "
+        "import sys; from dockerlint_ml.rules import gpu, reproducibility; from dockerlint_ml import knowledge; "
         "assert knowledge.load.cache_info().currsize == 0; assert 'tomllib' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dockerlint_ml.rules.repro import requirement_pinned
+from dockerlint_ml.rules.reproducibility import requirement_pinned
 
 from .conftest import lint, rule_lines
 

@@ -9,7 +9,7 @@ problems into findings (path, severity overrides, suppressions); rules never dea
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
@@ -181,3 +181,31 @@ class RuleContext:
         for instruction in self.instructions("RUN", shipped_only=shipped_only):
             for command in instruction.commands:
                 yield instruction, command
+
+
+def rules_in_package(package: str, path: Iterable[str]) -> list[type[Rule]]:
+    """The rules of a family package: every ``Rule`` subclass with an ``id`` defined in one of its ``ml*.py``
+    modules, ordered by ID. A new rule module is picked up without editing the family's ``__init__``."""
+    import os
+    from importlib import import_module
+
+    found: list[type[Rule]] = []
+    stems = sorted(
+        {
+            name[:-3]
+            for directory in path
+            for name in os.listdir(directory)
+            if name.startswith("ml") and name.endswith(".py")
+        }
+    )
+    for stem in stems:
+        module = import_module(f"{package}.{stem}")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Rule)
+                and value.__module__ == module.__name__
+                and "id" in value.__dict__
+            ):
+                found.append(value)
+    return sorted(found, key=lambda rule: rule.id)

@@ -1,110 +1,18 @@
-"""ML6xx: model artifacts. Where the weights come from, whether they are versioned, where they are cached."""
+"""ML603 model-cache-unwritable: the runtime model cache is not writable by the image's user.
+
+Reference page: rules/ML603.md.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from ..analysis.downloads import ModelDownload, model_artifact_kind, model_downloads
-from ..model import Severity, ShellCommand, Stage, Word
-from ..text import expand
-from .base import Problem, Rule, RuleContext
-from .common import copy_sources, final_user, is_root_user
+from ...model import Severity, ShellCommand, Stage, Word
+from ...text import expand
+from ..base import Problem, Rule, RuleContext
+from ..common import final_user, is_root_user
 
-# ---------------------------------------------------------------------------------------------------------
-# ML601 model-artifact-baked
-
-
-_NOT_VERSIONS = re.compile(r"(?:fp|bf|int|uint|q|x|utf|sha|md)\d+(?:_[a-z0-9])*|\d+(?:bit|x\d+)", re.IGNORECASE)
-_LATEST = re.compile(r"(?:^|[^a-z])latest(?:[^a-z]|$)", re.IGNORECASE)
-
-
-def _versioned(text: str, components: list[str]) -> bool:
-    if "$" in text or any(c in components[-1] for c in "*?["):
-        return True  # the version comes from a build argument, or the name is a glob: cannot tell
-    names = [*components[:-1], re.sub(r"\.[A-Za-z0-9]+$", "", components[-1])]
-    if any(_LATEST.search(name) for name in names):
-        return False
-    return any(re.search(r"\d", _NOT_VERSIONS.sub("", name)) for name in names)
-
-
-class ModelArtifactBaked(Rule):
-    """COPY/ADD of model weights: fine for a static, versioned model; a warning when nothing names the version."""
-
-    id = "ML601"
-    name = "model-artifact-baked"
-    severity = Severity.INFO
-    summary = "model files are copied into the image"
-    tags = ("artifacts", "ml")
-
-    def check(self, ctx: RuleContext) -> Iterator[Problem]:
-        for instruction in ctx.instructions("COPY", "ADD", shipped_only=True):
-            from_stage = instruction.flag("from") is not None
-            for word in copy_sources(instruction):
-                found = model_artifact_kind(word.text, from_stage)
-                if found is None:
-                    continue
-                kind, components = found
-                what = {"file": "model file", "directory": "model directory", "cache": "model cache"}[kind]
-                if kind != "cache" and not _versioned(word.text, components):
-                    yield self.problem(
-                        word,
-                        f"{what} `{word.text}` is baked into the image with no version in its name, so nobody "
-                        "can tell which model an image serves: put the version in the path (`model-v3.pt`, "
-                        "`models/resnet50-2024-05-01/`) or a label, or mount/fetch it at startup",
-                        severity=Severity.WARNING,
-                    )
-                else:
-                    yield self.problem(
-                        word,
-                        f"{what} `{word.text}` is baked into the image: fine for a static, versioned model "
-                        "(every pull carries it, every model update is a new image); a model that changes "
-                        "independently of the code is better mounted or fetched at startup",
-                    )
-
-
-# ---------------------------------------------------------------------------------------------------------
-# ML602 model-downloaded-at-build
-
-
-class ModelDownloadedAtBuild(Rule):
-    """A RUN downloads model weights at build time: says the trade-off, and whether the download is pinned."""
-
-    id = "ML602"
-    name = "model-downloaded-at-build"
-    severity = Severity.INFO
-    summary = "model weights are downloaded at build time"
-    tags = ("artifacts", "ml")
-
-    def check(self, ctx: RuleContext) -> Iterator[Problem]:
-        for instruction in ctx.instructions("RUN"):
-            shipped = ctx.is_shipped(instruction.stage_index)
-            for download in model_downloads(instruction):
-                if not shipped and download.pinned is not False:
-                    continue  # a build stage: the size trade-off is decided by what the final stage copies
-                yield self.problem(download.span, self._message(download, shipped))
-
-    @staticmethod
-    def _message(download: ModelDownload, shipped: bool) -> str:
-        if shipped:
-            head = (
-                f"{download.description} downloads model weights at build time: the image grows by the "
-                "model's size, but containers start without fetching it"
-            )
-        else:
-            head = f"{download.description} downloads model weights at build time"
-        if download.pinned is False:
-            return (
-                f"{head}; the download is not pinned to a revision: {download.how_to_pin} "
-                "so rebuilds get the same weights"
-            )
-        advice = "mount or fetch at startup instead if the model changes more often than the code"
-        if download.pinned:
-            return f"{head} (pinned to a fixed revision; {advice})"
-        return f"{head} ({advice})"
-
-
-# ---------------------------------------------------------------------------------------------------------
 # ML603 model-cache-unwritable
 
 CACHE_VARIABLES = (
@@ -115,6 +23,7 @@ CACHE_VARIABLES = (
     "XDG_CACHE_HOME",
     "SENTENCE_TRANSFORMERS_HOME",
 )
+
 _HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
 
 
@@ -253,6 +162,3 @@ class ModelCacheUnwritable(Rule):
             f"({how}) and no cache directory is set: set `ENV HF_HOME=<dir>` to a directory `{user}` owns, "
             "or create the user with a home (`useradd -m`)",
         )
-
-
-RULES: list[type[Rule]] = [ModelArtifactBaked, ModelDownloadedAtBuild, ModelCacheUnwritable]

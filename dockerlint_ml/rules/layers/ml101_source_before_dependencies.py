@@ -1,4 +1,7 @@
-"""ML1xx: build cache and layer order."""
+"""ML101 source-before-dependencies: the source is copied before a dependency install that only needs a manifest.
+
+Reference page: rules/ML101.md.
+"""
 
 from __future__ import annotations
 
@@ -6,64 +9,11 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from ..analysis.downloads import model_artifact_kind, model_downloads
-from ..model import Dockerfile, Edit, Finding, Fix, Instruction, Severity, ShellCommand, Span, Stage, Word
-from .base import Problem, Rule, RuleContext
-from .common import copy_sources, is_apt_install, workdir_before
+from ...model import Dockerfile, Edit, Finding, Fix, Instruction, Severity, ShellCommand, Span, Stage
+from ..base import Problem, Rule, RuleContext
+from ..common import workdir_before
+from ._shared import _short, copied_sources, is_source_copy
 
-# ---------------------------------------------------------------------------------------------------------
-# Source copies (shared by the layer-order rules)
-
-_MANIFEST_NAME = re.compile(
-    r"""(
-        .*requirements.*\.(txt|in) | .*constraints.*\.txt | requirements | reqs
-      | pyproject\.toml | setup\.cfg | setup\.py | manifest\.in | poetry\.lock | poetry\.toml | uv\.lock | uv\.toml
-      | pdm\.lock | pipfile | pipfile\.lock | pip\.conf | \.python-version
-      | (environment|env|conda)([._-].*)?\.ya?ml | conda-lock\.ya?ml | .*\.lock
-      | package\.json | package-lock\.json | npm-shrinkwrap\.json | yarn\.lock | pnpm-lock\.yaml | \.npmrc
-      | \.yarnrc(\.yml)? | readme(\..*)? | licen[cs]e(\..*)?
-    )""",
-    re.VERBOSE,
-)
-_MANIFEST_EXTENSIONS = (".txt", ".in", ".toml", ".lock", ".cfg", ".yml", ".yaml", ".json")
-
-
-def is_manifest(path: str) -> bool:
-    """Whether a COPY source is clearly a dependency manifest (requirements file, lock file, ...)."""
-    parts = [part for part in path.lower().strip().rstrip("/").split("/") if part not in ("", ".")]
-    if not parts:
-        return False
-    name = parts[-1]
-    if _MANIFEST_NAME.fullmatch(name):
-        return True
-    if any(char in name for char in "*?["):  # `package*.json`, `requirements*.txt`, `*.lock`
-        return bool(_MANIFEST_NAME.fullmatch(re.sub(r"[*?]|\[[^]]*\]", "", name))) or name.endswith(
-            _MANIFEST_EXTENSIONS
-        )
-    return len(parts) > 1 and parts[-2] in ("requirements", "reqs") and name.endswith((".txt", ".in"))
-
-
-def copied_sources(instruction: Instruction) -> list[Word]:
-    """The build-context sources of a COPY/ADD (see :func:`copy_sources`): none for ``--from``, heredocs, URLs
-    and git sources, nor for an invalid JSON form."""
-    if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from") or instruction.heredocs:
-        return []
-    if instruction.exec_form is None and instruction.args.startswith("["):
-        return []  # JSON-looking but not valid JSON: unknown
-    return [w for w in copy_sources(instruction) if "://" not in w.text and not w.text.startswith("git@")]
-
-
-def is_source_copy(instruction: Instruction) -> bool:
-    """A COPY/ADD of the whole context or of anything that is not clearly a manifest (unknown -> False)."""
-    return any("$" not in word.text and not is_manifest(word.text) for word in copied_sources(instruction))
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# ---------------------------------------------------------------------------------------------------------
 # ML101
 
 _DEPS, _FULL = "deps", "full"  # only needs a manifest / installs dependencies *and* the project
@@ -177,6 +127,7 @@ def _advice(command: ShellCommand, tool: str, origins: dict[str, str]) -> str:
 # the fix
 
 _FIX_LOCAL_PATH = re.compile(r"^(?:\.|/|~)|/")
+
 _MOVABLE_BETWEEN = frozenset({"COPY", "ADD", "LABEL", "EXPOSE", "VOLUME", "STOPSIGNAL", "HEALTHCHECK", "CMD"})
 
 
@@ -344,7 +295,7 @@ class SourceBeforeDependencies(Rule):
     def fix(self, dockerfile: Dockerfile, finding: Finding) -> Fix | None:
         """Copy the manifests and run the install before the source COPY: ``COPY . .`` / ``RUN pip install -r
         requirements.txt`` becomes ``COPY requirements.txt ./`` / ``RUN pip install -r ...`` / ``COPY . .``."""
-        from ..fix.edits import indent, insert, instruction_at, stage_at
+        from ...fix.edits import indent, insert, instruction_at, stage_at
 
         install = instruction_at(dockerfile, finding.span, "RUN")
         if install is None or install.heredocs or install.exec_form is not None or install.onbuild is not None:
@@ -401,176 +352,3 @@ class SourceBeforeDependencies(Rule):
             ),
             safe=False,
         )
-
-
-# ---------------------------------------------------------------------------------------------------------
-# ML102
-
-_APT_INSTALLS = frozenset({"install", "reinstall", "build-dep", "satisfies", "source", "download"})
-_APT_UPGRADES = frozenset({"upgrade", "dist-upgrade", "full-upgrade"})
-#: commands that may install packages with apt behind our back: stay silent when a RUN uses one
-_OPAQUE_INSTALLERS = frozenset({"aptitude", "apt-fast", "nala", "install_packages", "rosdep", "add-pkg"})
-_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
-
-
-def _is_apt(command: ShellCommand, subcommands: frozenset[str]) -> bool:
-    return command.tool == "apt-get" and command.subcommand in subcommands
-
-
-def _opaque(command: ShellCommand) -> bool:
-    """A command that may run an apt install we cannot see: an installer helper or a script."""
-    first = command.words[0].text if command.words else ""
-    if command.name in _OPAQUE_INSTALLERS or first.endswith(".sh") or first.startswith("./"):
-        return True
-    if command.name in _SHELLS:
-        arguments = [w.text for w in command.words[1:]]
-        return bool(arguments) and not any(re.fullmatch(r"-[a-zA-Z]*c[a-zA-Z]*", a) for a in arguments)
-    return False
-
-
-_APT_SCRIPT_OPERATORS = re.compile(r"[;|&<>()$`\\]")
-
-
-class AptUpdateAlone(Rule):
-    """``apt-get update`` (or ``apt update``) in a RUN with no install in the same RUN: the index is cached in
-    that layer, so a later ``apt-get install`` uses a stale index. A RUN that only upgrades
-    (``apt-get update && apt-get upgrade -y``) uses the index itself and is reported only when a later RUN
-    installs without its own update."""
-
-    id = "ML102"
-    name = "apt-update-alone"
-    severity = Severity.WARNING
-    summary = "apt-get update in a RUN without an install"
-    tags = ("cache", "apt")
-    fix_safety = "unsafe"
-    fix_title = "merge a lone `apt-get update` into the next install RUN"
-
-    def check(self, ctx: RuleContext) -> Iterator[Problem]:
-        for stage in ctx.dockerfile.stages:
-            for position, instruction in enumerate(stage.body):
-                if instruction.keyword != "RUN":
-                    continue
-                commands = instruction.commands
-                update = next((c for c in commands if _is_apt(c, frozenset({"update"}))), None)
-                if update is None or any(_is_apt(c, _APT_INSTALLS) or _opaque(c) for c in commands):
-                    continue
-                stale = self._stale_install(ctx, stage, stage.body[position + 1 :])
-                verb = "apt update" if update.name == "apt" else "apt-get update"
-                if stale is not None:
-                    yield self.problem(
-                        update,
-                        f"`{verb}` runs in a RUN without an install: the install on line {stale.line} uses the "
-                        "index cached in this layer, which goes stale; run `apt-get update && apt-get install …` "
-                        "in one RUN",
-                    )
-                elif not any(_is_apt(c, _APT_UPGRADES) for c in commands):
-                    yield self.problem(
-                        update,
-                        f"`{verb}` runs in a RUN without an install: the index is cached in this layer and goes "
-                        "stale for later installs; run it in the same RUN as `apt-get install` (and remove "
-                        "`/var/lib/apt/lists/*` there)",
-                    )
-
-    @staticmethod
-    def _stale_install(ctx: RuleContext, stage: Stage, later: tuple[Instruction, ...]) -> Instruction | None:
-        """The first later RUN (in this stage or a stage built FROM it) that installs without updating."""
-        candidates = list(later)
-        for other in ctx.dockerfile.stages:
-            if other.index > stage.index and stage in ctx.lineage(other):
-                candidates.extend(other.body)
-        for instruction in candidates:
-            if instruction.keyword != "RUN":
-                continue
-            for command in instruction.commands:
-                if _is_apt(command, frozenset({"update"})):
-                    break
-                if _is_apt(command, _APT_INSTALLS):
-                    return instruction
-        return None
-
-    def fix(self, dockerfile: Dockerfile, finding: Finding) -> Fix | None:
-        """Delete the lone ``RUN apt-get update`` and start the next installing RUN of the stage with it."""
-        from ..fix.edits import insert, instruction_at, is_at, span_key, stage_at
-
-        lone = instruction_at(dockerfile, finding.span, "RUN")
-        if lone is None or lone.heredocs or lone.flags or lone.exec_form is not None or lone.onbuild is not None:
-            return None
-        if not lone.commands or not all(c.tool == "apt-get" or c.name in ("sudo", "env") for c in lone.commands):
-            return None
-        script = " ".join(lone.args.split())
-        if _APT_SCRIPT_OPERATORS.search(script.replace("&&", "")):
-            return None
-        stage = stage_at(dockerfile, lone.span)
-        if stage is None:
-            return None
-        body = list(stage.body)
-        following = body[body.index(lone) + 1 :] if lone in body else []
-        target = None
-        for instruction in following:
-            if instruction.keyword != "RUN":
-                continue
-            installs = [c for c in instruction.commands if is_apt_install(c)]
-            if not installs:
-                continue
-            updates = [c for c in instruction.commands if c.tool == "apt-get" and c.subcommand == "update"]
-            if updates and span_key(updates[0].span) < span_key(installs[0].span):
-                return None  # it refreshes the index itself: the lone update is merely redundant
-            target = instruction
-            break
-        if target is None or target.heredocs or target.exec_form is not None or not target.arguments:
-            return None
-        first = target.arguments[0]
-        if not is_at(dockerfile, first):
-            return None
-        end = lone.span.end_line + 1
-        lines = dockerfile.lines
-        blank_before = lone.span.line == 1 or not lines[lone.span.line - 2].strip()
-        if blank_before and end <= len(lines) and not lines[end - 1].strip():
-            end += 1  # do not leave two blank lines where the RUN was
-        deletion = Edit(Span(lone.span.line, 1, end, 1), "")
-        return Fix(
-            f"merge `{script}` into the RUN on line {target.line}",
-            (deletion, insert(first.span.line, first.span.column, f"{script} && ")),
-            safe=False,
-        )
-
-
-# ---------------------------------------------------------------------------------------------------------
-# ML103
-
-
-def _is_model_copy(instruction: Instruction) -> bool:
-    """A COPY of model files/directories only: that is not source code."""
-    sources = copied_sources(instruction)
-    return bool(sources) and all(model_artifact_kind(word.text, False) is not None for word in sources)
-
-
-class ModelFetchAfterSource(Rule):
-    """A build-time model download (see ML602) after a source COPY in the same stage: every code change
-    invalidates the download's layer, so each rebuild downloads the model again."""
-
-    id = "ML103"
-    name = "model-fetch-after-source"
-    severity = Severity.WARNING
-    summary = "a model download comes after the source COPY"
-    tags = ("cache", "artifacts", "build-time")
-
-    def check(self, ctx: RuleContext) -> Iterator[Problem]:
-        for stage in ctx.dockerfile.stages:
-            source: Instruction | None = None
-            for instruction in stage.body:
-                if source is None and is_source_copy(instruction) and not _is_model_copy(instruction):
-                    source = instruction
-                    continue
-                if source is None or instruction.keyword != "RUN":
-                    continue
-                copy = _short(f"{source.raw_keyword} {source.args}")
-                for download in model_downloads(instruction):
-                    yield self.problem(
-                        download.span,
-                        f"{download.description} comes after `{copy}` (line {source.line}), so every code change "
-                        "downloads the model again: move the download above the source COPY",
-                    )
-
-
-RULES: list[type[Rule]] = [SourceBeforeDependencies, AptUpdateAlone, ModelFetchAfterSource]

@@ -1,0 +1,59 @@
+"""Helpers that several rules of the layers family use (no other family imports them)."""
+
+from __future__ import annotations
+
+import re
+
+from ...model import Instruction, Word
+from ..common import copy_sources
+
+# Source copies (shared by the layer-order rules)
+
+_MANIFEST_NAME = re.compile(
+    r"""(
+        .*requirements.*\.(txt|in) | .*constraints.*\.txt | requirements | reqs
+      | pyproject\.toml | setup\.cfg | setup\.py | manifest\.in | poetry\.lock | poetry\.toml | uv\.lock | uv\.toml
+      | pdm\.lock | pipfile | pipfile\.lock | pip\.conf | \.python-version
+      | (environment|env|conda)([._-].*)?\.ya?ml | conda-lock\.ya?ml | .*\.lock
+      | package\.json | package-lock\.json | npm-shrinkwrap\.json | yarn\.lock | pnpm-lock\.yaml | \.npmrc
+      | \.yarnrc(\.yml)? | readme(\..*)? | licen[cs]e(\..*)?
+    )""",
+    re.VERBOSE,
+)
+
+_MANIFEST_EXTENSIONS = (".txt", ".in", ".toml", ".lock", ".cfg", ".yml", ".yaml", ".json")
+
+
+def is_manifest(path: str) -> bool:
+    """Whether a COPY source is clearly a dependency manifest (requirements file, lock file, ...)."""
+    parts = [part for part in path.lower().strip().rstrip("/").split("/") if part not in ("", ".")]
+    if not parts:
+        return False
+    name = parts[-1]
+    if _MANIFEST_NAME.fullmatch(name):
+        return True
+    if any(char in name for char in "*?["):  # `package*.json`, `requirements*.txt`, `*.lock`
+        return bool(_MANIFEST_NAME.fullmatch(re.sub(r"[*?]|\[[^]]*\]", "", name))) or name.endswith(
+            _MANIFEST_EXTENSIONS
+        )
+    return len(parts) > 1 and parts[-2] in ("requirements", "reqs") and name.endswith((".txt", ".in"))
+
+
+def copied_sources(instruction: Instruction) -> list[Word]:
+    """The build-context sources of a COPY/ADD (see :func:`copy_sources`): none for ``--from``, heredocs, URLs
+    and git sources, nor for an invalid JSON form."""
+    if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from") or instruction.heredocs:
+        return []
+    if instruction.exec_form is None and instruction.args.startswith("["):
+        return []  # JSON-looking but not valid JSON: unknown
+    return [w for w in copy_sources(instruction) if "://" not in w.text and not w.text.startswith("git@")]
+
+
+def is_source_copy(instruction: Instruction) -> bool:
+    """A COPY/ADD of the whole context or of anything that is not clearly a manifest (unknown -> False)."""
+    return any("$" not in word.text and not is_manifest(word.text) for word in copied_sources(instruction))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,305 @@
+"""ML703 pip-unpinned: pip install of a package without a version specifier.
+
+Reference page: rules/ML703.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+from ...analysis.urls import redact, url_path_segments
+from ...model import Instruction, Severity, ShellCommand, Word
+from ...roles import DEPLOYED
+from ...text import expand
+from ..base import Problem, Rule, RuleContext
+from ..common import any_after, is_python_install
+from ._shared import _NIGHTLY_NAME, _substitutes
+
+# ML703 pip-unpinned
+
+_REQUIREMENT = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)", re.DOTALL)
+
+_CLAUSE = re.compile(r"\s*(===|==|~=|!=|<=|>=|<|>)\s*(\S*)")
+
+_CONSTRAINT_ENV = ("PIP_CONSTRAINT", "PIP_REQUIREMENT", "UV_CONSTRAINT", "UV_OVERRIDE")
+
+
+def _is_direct_reference(text: str) -> bool:
+    """A local path, archive, URL, or ``name @ url``: pip installs exactly that artifact."""
+    return (
+        "/" in text
+        or "\\" in text
+        or text.startswith((".", "~"))
+        or text.endswith((".whl", ".tar.gz", ".zip", ".tgz", ".tar.bz2"))
+        or "@" in text
+    )
+
+
+def _vcs_without_ref(text: str) -> bool:
+    """``git+https://host/org/repo`` with no ``@ref`` after the repository path."""
+    if not re.match(r"(?:[\w.-]+\s*@\s*)?(git|hg|svn|bzr)\+", text):
+        return False
+    url = text.split("+", 1)[1].split("#", 1)[0]
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return False
+    return "@" not in path
+
+
+def requirement_pinned(text: str) -> bool | None:
+    """Whether a requirement string names a reproducible version: ``==``/``===``/``~=``, or a range with an
+    upper bound (``>=1,<2``); a path, wheel, URL or VCS ref counts. None when it is not a requirement."""
+    if _vcs_without_ref(text):
+        return False
+    if _is_direct_reference(text):
+        return True
+    match = _REQUIREMENT.fullmatch(text)
+    if match is None:
+        return None
+    specifier = match.group(3).split(";", 1)[0].strip()
+    if not specifier:
+        return False
+    operators = set()
+    for clause in specifier.split(","):
+        found = _CLAUSE.match(clause)
+        if found is None:
+            return None  # not a specifier we understand: stay silent
+        operators.add(found.group(1))
+    return bool(operators & {"==", "===", "~=", "<", "<="})
+
+
+_PINNED_TORCH = re.compile(r"torch\s*(?:\[[^\]]*\])?\s*===?\s*\S")
+
+_TORCH_COMPANIONS = ("torchvision", "torchaudio")
+
+_FILE_OPTIONS = ("-r", "--requirement", "--requirements", "-c", "--constraint", "--constraints", "--override",
+                 "--overrides")  # fmt: skip
+
+_INDEX_OPTIONS = ("-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--index", "--default-index")
+
+_NAME_WITH_VARIABLE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)((?:\$\{?\w+\}?[A-Za-z0-9._-]*)+)")
+
+_VARIABLE = re.compile(r"\$\{?(\w+)\}?")
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass(frozen=True)
+class _Loose:
+    """One unpinned requirement of an install command."""
+
+    word: Word
+    text: str  # the requirement as pip sees it (variables expanded where known)
+    name: str  # the project name with its extras: `jax[cuda12]`
+    key: str  # normalized project name without extras: `jax`
+    kind: str  # "bare", "floor" (`>=` only), "loose" (`!=`…), "vcs" (no ref)
+
+
+def _nightly_install(command: ShellCommand, scope: dict) -> bool:
+    """``--pre`` (or uv's ``--prerelease``) from a nightly index (``download.pytorch.org/whl/nightly/cu124``):
+    the install follows a nightly channel on purpose, and a release pin is not the advice to give."""
+    invocation = command.invocation
+    assert invocation is not None
+    prerelease = [*invocation.values("--prerelease"), scope.get("UV_PRERELEASE") or ""]
+    pre = (
+        invocation.has_flag("--pre") or bool(scope.get("PIP_PRE")) or any(v not in ("", "disallow") for v in prerelease)
+    )
+    urls = invocation.values(*_INDEX_OPTIONS)
+    return pre and any("nightly" in url_path_segments(url) for url in urls)
+
+
+def _shell_values(instruction: Instruction, variable: str) -> list[str] | None:
+    """The values a RUN assigns to a shell variable (``TF_POSTFIX="-cpu"``), None when it assigns none."""
+    found = re.findall(rf"(?<![\w$]){re.escape(variable)}=(\"[^\"]*\"|'[^']*'|[^\s;&|)]*)", instruction.args)
+    return [value.strip("\"'") for value in found] or None
+
+
+def _variable_in_name(word: Word, instruction: Instruction) -> str | None:
+    """``"tensorflow${TF_POSTFIX}"``: a project name completed by variables that hold no version operator
+    (their values known from the scope or from assignments in the same RUN) is unpinned whatever they hold.
+    The requirement as written, or None when that cannot be told."""
+    match = _NAME_WITH_VARIABLE.fullmatch(word.text)
+    if match is None:
+        return None
+    scope = instruction.scope
+    for variable in _VARIABLE.findall(match.group(2)):
+        value = scope.get(variable)
+        values = [value] if value is not None else _shell_values(instruction, variable)
+        if not values or any(re.search(r"[=<>~!@/;\[\s]", v) for v in values):
+            return None
+    return word.text
+
+
+def _project_install(command: ShellCommand) -> bool:
+    """``pip install -e .``, ``uv pip install .[serve]``, ``pip install /src``: installs a local project, whose
+    own requirements decide the versions of what it depends on."""
+    if not is_python_install(command) or command.invocation is None:
+        return False
+    if command.invocation.values("-e", "--editable"):
+        return True
+    return any(w.text.startswith((".", "/")) and not w.text.endswith(".whl") for w in command.invocation.positionals)
+
+
+class PipUnpinned(Rule):
+    """``pip install NAME`` without a version: every build may resolve to different releases."""
+
+    id = "ML703"
+    name = "pip-unpinned"
+    severity = Severity.WARNING
+    summary = "pip install of a package without a version specifier"
+    tags = ("reproducibility", "python")
+    roles = DEPLOYED  # not dev, notebook, CI or docs tooling
+    #: packaging tools upgraded before the real install (`pip install -U pip setuptools wheel packaging`)
+    options: ClassVar[dict] = {"ignore-packages": ["pip", "setuptools", "wheel", "packaging"]}
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        from ... import knowledge as kb
+        from ...facts import needed_stages, reaches_image
+
+        ignored = {_normalized(name) for name in ctx.options(self)["ignore-packages"]}
+        reported: dict[int, set[tuple[str, ...]]] = {}  # per RUN: package lists already reported
+        needed = needed_stages(ctx.dockerfile, ctx.shipped_indexes)
+        for instruction, command in ctx.commands():
+            if instruction.stage_index not in needed:
+                continue  # a stage the build of the shipped image never runs or copies from
+            if not is_python_install(command) or command.invocation is None:
+                continue
+            if not reaches_image(ctx, instruction, command):
+                continue  # a build-only tool in a builder whose environment is not copied into the image
+            if command.has_flag(*_FILE_OPTIONS):
+                continue  # versions live in the file (checked once the build context is known)
+            scope = dict(instruction.scope)
+            if any(scope.get(name) for name in _CONSTRAINT_ENV) or _nightly_install(command, scope):
+                continue
+            tooling = kb.python_tooling()
+            loose = [
+                item
+                for item in self._loose(instruction, command, scope)
+                if item.key not in ignored and item.key not in tooling and not _NIGHTLY_NAME.search(item.key)
+            ]
+            if any(item.kind == "floor" for item in loose) and any_after(instruction, command, _project_install):
+                # `pip install "hub>=1.5" && pip install -e .`: the project's own requirements settle the floor
+                loose = [item for item in loose if item.kind != "floor"]
+            keys = tuple(sorted(item.key for item in loose))
+            seen = reported.setdefault(id(instruction), set())
+            if loose and keys not in seen:  # the same packages in both branches of an if/else: one finding
+                seen.add(keys)
+                yield self.problem(loose[0].word, self._message(ctx, loose))
+
+    @staticmethod
+    def _loose(instruction: Instruction, command: ShellCommand, scope: dict) -> Iterator[_Loose]:
+        invocation = command.invocation
+        assert invocation is not None
+        # each torchvision/torchaudio release requires one exact torch: next to a pinned torch, they are pinned
+        torch_pinned = any(_PINNED_TORCH.match(word.text) for word in invocation.positionals)
+        for word in invocation.positionals:
+            text = word.text
+            if _substitutes(word):
+                continue
+            if torch_pinned and _normalized(text) in _TORCH_COMPANIONS:
+                continue
+            if word.has_expansion:
+                text, resolved = expand(word.text, scope)
+                if not resolved:
+                    written = _variable_in_name(word, instruction)
+                    if written is not None:
+                        name = _NAME_WITH_VARIABLE.fullmatch(written).group(1)  # type: ignore[union-attr]
+                        yield _Loose(word, written, written, _normalized(name), "bare")
+                        continue
+                    if not re.search(r"===?|~=|<", word.text):
+                        continue  # `pip install $PACKAGES`: cannot tell
+            if requirement_pinned(text) is not False:
+                continue
+            match = _REQUIREMENT.fullmatch(text)
+            if _vcs_without_ref(text) or match is None:
+                key = _normalized(text.split("+", 1)[-1].rstrip("/").rsplit("/", 1)[-1].removesuffix(".git"))
+                yield _Loose(word, text, text, key, "vcs")
+                continue
+            name = match.group(1) + re.sub(r"\s+", "", match.group(2) or "")
+            specifier = match.group(3).split(";", 1)[0].strip()
+            kind = "bare" if not specifier else "floor" if re.fullmatch(r">=?\s*[^,]+", specifier) else "loose"
+            yield _Loose(word, text, name, _normalized(match.group(1)), kind)
+
+    @staticmethod
+    def _message(ctx: RuleContext, loose: list[_Loose]) -> str:
+        torch_set = [item for item in loose if item.key in ("torch", *_TORCH_COMPANIONS)]
+        if len(torch_set) < 2 or not any(item.key == "torch" for item in torch_set):
+            torch_set = []
+        others = [item for item in loose if item not in torch_set]
+        redirects = [item.name for item in loose if _before_redirect(ctx, item.word)]
+        note = (
+            f" (an unquoted `{redirects[0]}>=…`/`<…` is a shell redirect, so pip gets no version at all: "
+            "quote the requirement)"
+            if redirects
+            else ""
+        )
+        lock = "or install from a lock/constraints file (`-c constraints.txt`)"
+        if len(loose) == 1:
+            item = loose[0]
+            if item.kind == "vcs":
+                return (
+                    f"`{redact(item.text)}` installs whatever the default branch holds today: "
+                    f"pin a commit or tag (`...repo.git@<sha>`){note}"
+                )
+            if item.kind == "bare":
+                return (
+                    f"`{item.name}` is installed without a version, so each build may get a different release: "
+                    f"pin it (`{item.name}==X.Y.Z`) {lock}{note}"
+                )
+            if item.kind == "floor":
+                return (
+                    f"`{item.text}` has no upper bound, so each build may get a different release: "
+                    f"pin it (`{item.name}==X.Y.Z`, `~=`) {lock}{note}"
+                )
+            return f"`{item.text}` does not pin a version: pin it (`{item.name}==X.Y.Z`) {lock}{note}"
+        advice = []
+        if others:
+            with_extras = [item for item in others if "[" in item.name and item.kind != "vcs"]
+            plain = [item for item in others if "[" not in item.name and item.kind != "vcs"]
+            pins = [f"`{item.name}==X.Y.Z`" for item in (with_extras + plain[: max(0, 2 - len(with_extras))])]
+            if pins:
+                advice.append(
+                    f"pin each ({', '.join(pins)}{', …' if len(pins) < len(plain) + len(with_extras) else ''})"
+                )
+            if any(item.kind == "vcs" for item in others):
+                advice.append("pin a commit or tag in each VCS URL (`...repo.git@<sha>`)")
+        if torch_set:
+            ordered = sorted(torch_set, key=lambda item: _TORCH_ORDER[item.key])
+            names = [f"`{item.name}`" for item in ordered]
+            example = " ".join(f"{item.name}=={'A.B.C' if item.key == 'torchvision' else 'X.Y.Z'}" for item in ordered)
+            if not others:
+                return (
+                    f"{', '.join(names[:-1])} and {names[-1]} are installed without versions, so each build may "
+                    "get different releases, and each torchvision/torchaudio release works with one torch release: "
+                    f"pin the set together, from one release (`{example}`), {lock}{note}"
+                )
+            advice.append(f"pin {'/'.join(item.name for item in ordered)} together, from one release (`{example}`)")
+        what = ", ".join([_describe(item) for item in others] + [f"`{item.name}`" for item in torch_set])
+        return (
+            f"{len(loose)} packages are installed without a pinned version, so each build may get different "
+            f"releases: {what}; {' and '.join(advice)}, {lock}{note}"
+        )
+
+
+_TORCH_ORDER = {"torch": 0, "torchvision": 1, "torchaudio": 2}
+
+
+def _describe(item: _Loose) -> str:
+    if item.kind == "vcs":
+        return f"`{redact(item.text)}` (no commit or tag)"
+    if item.kind == "floor":
+        return f"`{item.text}` (no upper bound)"
+    return f"`{item.text}`"
+
+
+def _before_redirect(ctx: RuleContext, word: Word) -> bool:
+    """``pip install numpy>=1.2``: the word ends where an unquoted ``>``/``<`` starts a redirect."""
+    line = ctx.dockerfile.lines[word.span.end_line - 1]
+    return line[word.span.end_column - 1 : word.span.end_column] in (">", "<")

@@ -1,0 +1,73 @@
+"""ML705 eol-base-image: a base image whose OS release or Python version is end-of-life.
+
+Reference page: rules/ML705.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+from ...model import Severity
+from ..base import Problem, Rule, RuleContext
+from ._shared import _at_base, _subject
+
+# ML705 eol-base-image
+
+_EOL_NAMES = {"python": "Python", "debian": "Debian", "ubuntu": "Ubuntu", "centos": "CentOS", "rhel": "RHEL/UBI",
+              "alpine": "Alpine"}  # fmt: skip
+
+
+class EolBaseImage(Rule):
+    """The base image's OS release or Python version is past its end of life."""
+
+    id = "ML705"
+    name = "eol-base-image"
+    severity = Severity.WARNING
+    summary = "a base image whose OS release or Python version is end-of-life"
+    tags = ("reproducibility", "security")
+    #: ``as-of``: the day to judge on, ``YYYY-MM-DD`` (default: today), for reproducible CI results
+    options: ClassVar[dict[str, str]] = {"as-of": ""}
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        from datetime import date
+
+        from ... import knowledge as kb
+        from ...facts import base_facts, needed_stages
+
+        configured = str(ctx.options(self)["as-of"] or "")
+        try:
+            today = date.fromisoformat(configured) if configured else date.today()
+        except ValueError:
+            today = date.today()
+        needed = needed_stages(ctx.dockerfile, ctx.shipped_indexes)
+        reported: set = set()
+        for stage in ctx.dockerfile.stages:
+            if stage.index not in needed or stage.image is None:
+                continue
+            base = base_facts(stage.image, stage.index)
+            entries = []
+            if base.python:
+                entries.append(kb.eol("python", base.python))
+            if base.os and base.os[0] in _EOL_NAMES:
+                entries.append(kb.eol(*base.os))
+            ended = [e for e in entries if e is not None and e.end is not None and e.end < today]
+            if not ended:
+                continue
+            parts = []
+            for entry in ended:
+                codename = f" ({entry.codename})" if entry.codename and entry.codename != entry.version else ""
+                parts.append(
+                    f"{_EOL_NAMES[entry.product]} {entry.version}{codename}, whose {entry.kind} ended on {entry.end}"
+                )
+            evidence = tuple(e for entry in ended for e in (entry.version, entry.codename) if e)
+            found = _at_base(ctx, stage, reported, evidence)
+            if found is None:
+                continue  # the ARG naming this base is already reported for an earlier stage
+            at, origin = found
+            yield self.problem(
+                at,
+                f"{_subject(stage, origin, keyword=False)} is based on {' and '.join(parts)}: no more security "
+                "fixes; move to a supported release (e.g. `python:3.12-slim-bookworm`, `ubuntu:24.04`, an "
+                "`ubuntu24.04` CUDA tag)",
+            )

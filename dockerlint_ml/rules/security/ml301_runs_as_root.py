@@ -1,0 +1,170 @@
+"""ML301 runs-as-root: the image runs as root.
+
+Reference page: rules/ML301.md.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Iterator
+
+from ...model import ImageRef, Severity
+from ...roles import SERVICES
+from ...runtime import startup as container_startup
+from ...text import expand
+from ..base import Problem, Rule, RuleContext
+from ..common import final_user, is_root_user, workdir_before
+
+# ML301
+
+
+#: Runtime directories an unprivileged user must be able to write (hub caches, model dirs).
+_WRITABLE_ENV = ("HF_HOME", "HUGGINGFACE_HUB_CACHE", "HF_HUB_CACHE", "TRANSFORMERS_CACHE", "TORCH_HOME",
+                 "XDG_CACHE_HOME", "MODEL_DIR", "MODEL_PATH", "MODEL_STORE")  # fmt: skip
+
+
+def _runtime_dirs(ctx: RuleContext) -> list[str]:
+    """Directories the image writes at run time, from ENV (hub caches, model dirs) and VOLUME."""
+    final = ctx.final_stage
+    found: list[str] = []
+    workdirs = [i for stage in (ctx.lineage(final) if final else []) for i in stage.of("WORKDIR")]
+    if workdirs:  # the program's working directory: servers and jobs write there (caches, logs, outputs)
+        base = ctx.base_image
+        base_workdir = (base.workdir or "/") if base is not None else None
+        workdir = workdir_before(ctx.dockerfile, final, workdirs[-1], base_workdir) if final else None
+        last = workdirs[-1]
+        text, resolved = expand(last.arguments[0].text, last.scope) if last.arguments else ("", False)
+        path = text if text.startswith("/") else (posixpath.join(workdir, text) if workdir and resolved else "")
+        if resolved and path and path != "/":
+            found.append(posixpath.normpath(path))
+    for stage in ctx.lineage(final) if final else []:
+        for instruction in stage.of("ENV", "VOLUME"):
+            if instruction.keyword == "ENV":
+                values = [v for k, v, _ in instruction.pairs() if k in _WRITABLE_ENV and v]
+            else:
+                values = list(instruction.exec_form or (w.text for w in instruction.arguments))
+            for value in values:
+                text, resolved = expand(value.strip("\"'"), instruction.scope)
+                if resolved and text.startswith("/") and text not in found:
+                    found.append(text)
+    return found
+
+
+def _relative_paths_at_start(ctx: RuleContext) -> bool:
+    """The CMD/ENTRYPOINT names relative paths (`python Serving/app.py lac_model/`) and no WORKDIR is set."""
+    final = ctx.final_stage
+    lineage = ctx.lineage(final) if final else []
+    if any(stage.of("WORKDIR") for stage in lineage):
+        return False
+    for _at, argv in container_startup(lineage).argvs():
+        if any("/" in arg and not arg.startswith(("/", "-", "$", "http")) for arg in argv[1:]):
+            return True
+    return False
+
+
+def _paths_under_root(ctx: RuleContext) -> list[str]:
+    """Entries of PATH/PYTHONPATH/LD_LIBRARY_PATH (or a VIRTUAL_ENV) under /root in the final image."""
+    final = ctx.final_stage
+    found: list[str] = []
+    for stage in ctx.lineage(final) if final else []:
+        for instruction in stage.of("ENV"):
+            for key, value, _word in instruction.pairs():
+                if key not in ("PATH", "PYTHONPATH", "LD_LIBRARY_PATH", "VIRTUAL_ENV", "PYTHONHOME") or not value:
+                    continue
+                text = expand(value.strip("\"'"), instruction.scope)[0]
+                for entry in text.split(":"):
+                    if entry.startswith("/root/") and entry not in found:
+                        found.append(entry.rstrip("/"))
+    return found
+
+
+def _is_alpine(image: ImageRef | None) -> bool:
+    """Alpine has busybox `adduser`, no `useradd`."""
+    if image is None:
+        return False
+    return image.name == "alpine" or "alpine" in (image.tag or "").split("-") or (image.tag or "").startswith("alpine")
+
+
+def _free_uid(taken: Iterable[int]) -> int:
+    uid, used = 1000, set(taken)
+    while uid in used:
+        uid += 1
+    return uid
+
+
+class RunsAsRoot(Rule):
+    """The image runs as root: the final stage (with the stages it is built ``FROM``) sets no ``USER``, or
+    the last ``USER`` is ``root``/``0``. A ``USER`` given by a variable of unknown value, or a base image
+    known to run as non-root (base-image knowledge: jupyter's ``jovyan``, torchserve's ``model-server``,
+    ``*:nonroot`` distroless, chainguard), keeps the rule silent. Only for images that run a service or a
+    job (roles ``serving`` and ``batch``): a dev container, CI runner, training rig or base image runs as
+    root by design."""
+
+    id = "ML301"
+    name = "runs-as-root"
+    severity = Severity.WARNING
+    summary = "the image runs as root"
+    tags = ("security",)
+    roles = SERVICES
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        final = ctx.final_stage
+        if final is None:
+            return
+        found = final_user(ctx)
+        if found is None:
+            image = ctx.lineage(final)[0].image
+            if image is None or not image.resolved:
+                return  # FROM an unknown image (ARG without value): it may set its own USER
+            if image.is_scratch and not any(
+                i.keyword in ("CMD", "ENTRYPOINT") for stage in ctx.lineage(final) for i in stage.body
+            ):
+                return  # a scratch stage with nothing to run only carries files out (`--output`, `COPY --from`)
+            if image.tag and "nonroot" in image.tag.lower():
+                return
+            base = ctx.base_image
+            if base is not None and (base.user or base.dev_user):
+                return  # the base runs as (or hands the session to) its own unprivileged user
+            yield self.problem(
+                final.from_instruction,
+                "the image runs as root (no `USER` in the final stage): " + self._advice(ctx, image.is_scratch),
+            )
+            return
+        last, user = found
+        if user is None or not is_root_user(user):
+            return
+        base = ctx.base_image
+        if base is not None and base.user and not is_root_user(base.user):
+            advice = f"switch back to the base image's user after the steps that need root: `USER {base.user}`"
+        else:
+            advice = "switch to an unprivileged user after the steps that need root: " + self._advice(ctx, False)
+        yield self.problem(last, f"the image runs as root (`USER {last.arguments[0].text}` is the last USER): {advice}")
+
+    @staticmethod
+    def _advice(ctx: RuleContext, scratch: bool) -> str:
+        base = ctx.base_image
+        image = ctx.lineage(ctx.final_stage)[0].image if ctx.final_stage else None
+        no_shell = scratch or (image is not None and "distroless" in (image.registry or "") + image.repository)
+        if no_shell:
+            return "the image has no shell or `useradd`, so set a numeric user: `USER 65532:65532`"
+        taken = dict(base.uids) if base is not None else {}
+        uid = _free_uid(taken)
+        note = f" (uid 1000 is `{taken[1000]}` in `{base.key}`)" if base is not None and 1000 in taken else ""
+        create = f"adduser -D -u {uid} app" if _is_alpine(image) else f"useradd --create-home --uid {uid} app"
+        advice = f"create an unprivileged user and switch to it before CMD, e.g. `RUN {create}` then `USER app`{note}"
+        dirs = _runtime_dirs(ctx)
+        under_root = _paths_under_root(ctx)
+        if under_root:
+            advice += (
+                f"; first move `{under_root[0]}` out of /root (mode 700: an unprivileged user cannot read it, "
+                "and the image's PATH/LD_LIBRARY_PATH point there)"
+            )
+        elif _relative_paths_at_start(ctx):
+            advice += ", and run it from a `WORKDIR` that user owns (its command uses relative paths)"
+        if dirs:
+            shown = " ".join(dirs)
+            advice += (
+                f", and give it the directories it may write at run time (its WORKDIR, caches, volumes): "
+                f"`RUN mkdir -p {shown} && chown app {shown}`"
+            )
+        return advice

@@ -1,0 +1,105 @@
+"""Helpers that several rules of the serving family use (no other family imports them)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ...model import ImageRef, Instruction, ShellCommand, Stage
+from ...roles import SIDE_UI_PORTS
+from ...runtime import Server, Startup, basename, find_server
+from ...runtime import startup as _startup
+from ...text import expand
+from ..base import RuleContext
+
+#: OS/conda packages that provide each tool.
+TOOL_PACKAGES = {"curl": frozenset({"curl", "curl-minimal"}), "wget": frozenset({"wget", "wget2"})}
+
+
+def startup(ctx: RuleContext) -> Startup:
+    return _startup(ctx.lineage(ctx.final_stage) if ctx.final_stage else [])
+
+
+@dataclass(frozen=True)
+class Serving:
+    """Why the image is a serving image: the server command (or EXPOSE) and where it is written."""
+
+    at: Instruction | ShellCommand
+    what: str
+    server: Server | None
+
+
+def _lineage(ctx: RuleContext) -> list[Stage]:
+    return ctx.lineage(ctx.final_stage) if ctx.final_stage else []
+
+
+def _lineage_instructions(ctx: RuleContext, *keywords: str) -> list[Instruction]:
+    return [i for stage in _lineage(ctx) for i in stage.body if i.keyword in keywords]
+
+
+def serving_evidence(ctx: RuleContext, start: Startup | None = None) -> Serving | None:
+    """What makes the final stage a serving image (a server command first, else EXPOSE), or None."""
+    for at, argv in (start or startup(ctx)).argvs():
+        found = find_server(argv)
+        if found:
+            return Serving(at, f"`{found[0]}` on line {at.span.line} starts a server", found[1])
+    port = _first_exposed_port(ctx)
+    if port is not None:
+        expose = next(i for i in _lineage_instructions(ctx, "EXPOSE") if str(port) in i.args)
+        return Serving(expose, f"`EXPOSE {expose.args}` on line {expose.line}", None)
+    return None
+
+
+def is_serving_image(ctx: RuleContext) -> bool:
+    """The final stage EXPOSEs a port or its effective CMD/ENTRYPOINT starts a server."""
+    return serving_evidence(ctx) is not None
+
+
+def _root_image(ctx: RuleContext) -> ImageRef | None:
+    lineage = _lineage(ctx)
+    image = lineage[0].image if lineage else None
+    return image if image is not None and image.resolved else None
+
+
+def _first_exposed_port(ctx: RuleContext) -> int | None:
+    for instruction in _lineage_instructions(ctx, "EXPOSE"):
+        for word in instruction.arguments:
+            text, resolved = expand(word.text, instruction.scope)
+            number = text.split("/", 1)[0]
+            if resolved and number.isdigit() and int(number) not in SIDE_UI_PORTS:
+                return int(number)
+    return None
+
+
+def _tool_provided(ctx: RuleContext, tool: str) -> bool:
+    """Installed, used by a RUN (so present at build time) or copied into a shipped stage; unknown counts."""
+    packages = TOOL_PACKAGES[tool]
+    for instruction in _lineage_instructions(ctx, "RUN", "COPY", "ADD"):
+        if instruction.keyword != "RUN":
+            if any(basename(w.text.rstrip("/")) == tool for w in instruction.arguments):
+                return True
+            continue
+        for command in instruction.commands:
+            if command.name == tool:
+                return True
+            if not _is_package_install(command):
+                continue
+            for word in command.invocation.positionals if command.invocation else ():
+                if word.has_expansion or re.split(r"[=<>~!:\[ ]", word.text, maxsplit=1)[0] in packages:
+                    return True
+    return False
+
+
+def _is_package_install(command: ShellCommand) -> bool:
+    installs = {
+        "apt-get": ("install",),
+        "apk": ("add",),
+        "yum": ("install",),
+        "dnf": ("install",),
+        "microdnf": ("install",),
+        "zypper": ("install",),
+        "conda": ("install", "create"),
+        "mamba": ("install", "create"),
+        "micromamba": ("install", "create"),
+    }
+    return command.subcommand in installs.get(command.tool or "", ())

@@ -1,0 +1,85 @@
+"""ML401 missing-healthcheck: serving image without HEALTHCHECK.
+
+Reference page: rules/ML401.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...model import Severity
+from ...runtime import HEALTH_ENDPOINTS, Startup, listening_port
+from ..base import Problem, Rule, RuleContext
+from ._shared import Serving, _first_exposed_port, _lineage_instructions, _tool_provided, serving_evidence, startup
+
+# Rules
+
+
+class MissingHealthcheck(Rule):
+    """A serving image should tell Docker how to check that the server still answers. A HEALTHCHECK the base
+    image defines (base-image knowledge: jupyter stacks) is inherited and counts."""
+
+    id = "ML401"
+    name = "missing-healthcheck"
+    severity = Severity.WARNING
+    summary = "serving image without HEALTHCHECK"
+    tags = ("serving",)
+    roles = frozenset({"serving"})
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        if _lineage_instructions(ctx, "HEALTHCHECK"):
+            return  # `HEALTHCHECK NONE` is an explicit opt-out
+        base = ctx.base_image
+        if base is not None and base.healthcheck:
+            return  # inherited from the base image
+        start = startup(ctx)
+        evidence = serving_evidence(ctx, start)
+        if evidence is None:
+            return
+        yield self.problem(
+            ctx.final_stage.from_instruction if ctx.final_stage else evidence.at,
+            f"serving image ({evidence.what}) has no HEALTHCHECK: add one that probes the server, e.g. "
+            f"{self._example(ctx, start, evidence)}, or `HEALTHCHECK NONE` to opt out explicitly "
+            "(Kubernetes ignores HEALTHCHECK: there, define liveness/readiness probes instead)",
+        )
+
+    @staticmethod
+    def _example(ctx: RuleContext, start: Startup, evidence: Serving) -> str:
+        """A HEALTHCHECK that works in this image: its port, a tool it has, the server's known endpoint."""
+        server_name = evidence.what.split("`")[1] if evidence.server is not None else _installed_server(ctx)
+        port, path = HEALTH_ENDPOINTS.get(server_name or "", (None, "/health"))
+        argv_port = next((listening_port(argv) for _, argv in start.argvs() if listening_port(argv)), None)
+        exposed = _first_exposed_port(ctx)
+        port = argv_port or exposed or port or 8000
+        url = f"http://localhost:{port}{path}"
+        base = ctx.base_image
+        tools = set(base.tools) if base is not None and base.tools is not None else set()
+        tools |= {tool for tool in ("curl", "wget") if _tool_provided(ctx, tool)}
+        if "curl" in tools:
+            return f"`HEALTHCHECK CMD curl -fsS {url} || exit 1`"
+        if "wget" in tools:
+            return f"`HEALTHCHECK CMD wget -qO- {url} || exit 1`"
+        python = (evidence.server is not None and evidence.server.python) or "python" in tools
+        if python or base is None:
+            return f"`HEALTHCHECK CMD python -c \"import urllib.request as u; u.urlopen('{url}')\"`"
+        return f"`HEALTHCHECK CMD curl -fsS {url} || exit 1` (install curl first: the image has none)"
+
+
+#: pip packages that are a server whose health endpoint is known (HEALTH_ENDPOINTS key)
+_SERVER_PACKAGES = {"torchserve": "torchserve", "vllm": "vllm", "mlserver": "mlserver", "bentoml": "bentoml",
+                    "mlflow": "mlflow", "tritonserver": "tritonserver"}  # fmt: skip
+
+
+def _installed_server(ctx: RuleContext) -> str | None:
+    """A known server the image installs (`pip install torchserve`, also in a builder whose environment is
+    copied in), when the command that starts it is a script mllint cannot read (`dockerd-entrypoint.sh serve`)."""
+    from ...facts import facts_for
+
+    final = ctx.final_stage
+    for stage in facts_for(ctx):
+        if final is None or stage.stage.index != final.index:
+            continue
+        for install in stage.all_installs:
+            if install.package in _SERVER_PACKAGES:
+                return _SERVER_PACKAGES[install.package]
+    return None

@@ -1,0 +1,93 @@
+"""ML208 os-package-cache-kept: apk add without --no-cache, or yum/dnf/zypper install without clean all.
+
+Reference page: rules/ML208.md.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+
+from ...model import Dockerfile, Finding, Fix, Severity, ShellCommand
+from ..base import Problem, Rule, RuleContext
+from ..common import any_after, has_cache_mount, removes_path, rm_targets
+from ._shared import _RPM_INSTALLS, RPM_TOOLS, append_clean
+
+_OS_CACHES = {
+    "apk": ("/var/cache/apk", "/etc/apk/cache"),
+    "rpm": ("/var/cache/yum", "/var/cache/dnf"),
+    "zypper": ("/var/cache/zypp",),
+}
+
+
+def _family(command: ShellCommand) -> str | None:
+    if command.tool == "apk" and command.subcommand == "add" and not command.has_flag("--no-cache"):
+        return "apk"
+    if command.tool in RPM_TOOLS and command.subcommand in _RPM_INSTALLS:
+        return "rpm"
+    if command.tool == "zypper" and command.subcommand == "install":
+        return "zypper"
+    return None
+
+
+def _cleans_os_cache(family: str, command: ShellCommand) -> bool:
+    if any(removes_path(word.text, path) for word in rm_targets(command) for path in _OS_CACHES[family]):
+        return True
+    if command.subcommand != "clean" or command.invocation is None:
+        return False
+    if family == "rpm":
+        return command.tool in RPM_TOOLS and any(w.text == "all" for w in command.invocation.positionals)
+    return family == "zypper" and command.tool == "zypper" and command.has_flag("-a", "--all")
+
+
+_OS_CLEANERS = {family: functools.partial(_cleans_os_cache, family) for family in _OS_CACHES}
+
+_OS_ADVICE = {
+    "apk": "apk add keeps the package index in /var/cache/apk: use `apk add --no-cache`",
+    "rpm": "{tool} install keeps its metadata and package cache: end the same RUN with `&& {tool} clean all`",
+    "zypper": "zypper install keeps its metadata and package cache: end the same RUN with `&& zypper clean --all`",
+}
+
+
+class OsPackageCacheKept(Rule):
+    """apk/yum/dnf/microdnf/zypper leave their package cache in the layer."""
+
+    id = "ML208"
+    name = "os-package-cache-kept"
+    severity = Severity.WARNING
+    summary = "apk add without --no-cache, or yum/dnf/zypper install without clean all"
+    tags = ("size",)
+    fix_safety = "safe"
+    fix_title = "`apk add --no-cache`; append `yum`/`dnf`/`microdnf clean all`, `zypper clean --all`"
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        for instruction in ctx.instructions("RUN", shipped_only=True):
+            for command in instruction.commands:
+                family = _family(command)
+                if family is None or has_cache_mount(instruction, *_OS_CACHES[family]):
+                    continue
+                if any_after(instruction, command, _OS_CLEANERS[family]):
+                    continue
+                yield self.problem(command, _OS_ADVICE[family].format(tool=command.tool))
+
+    def fix(self, dockerfile: Dockerfile, finding: Finding) -> Fix | None:
+        from ...fix.edits import command_at, insert_after_subcommand
+
+        def wanted(command: ShellCommand) -> bool:
+            return (command.tool == "apk" and command.subcommand == "add") or (
+                command.tool in RPM_TOOLS | {"zypper"} and command.subcommand == "install"
+            )
+
+        found = command_at(dockerfile, finding.span, wanted)
+        if found is None:
+            return None
+        instruction, command = found
+        if command.tool == "apk":
+            if command.has_flag("--no-cache"):
+                return None
+            return insert_after_subcommand(
+                dockerfile, finding, lambda c: c is command, "--no-cache", "use `apk add --no-cache`"
+            )
+        executable = command.words[0].raw
+        clean = f"{executable} clean --all" if command.tool == "zypper" else f"{executable} clean all"
+        return append_clean(dockerfile, instruction, command, clean)

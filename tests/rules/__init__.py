@@ -1,0 +1,1 @@
+"""Per-rule tests (tools/new_rule.py writes tests/rules/test_<id>_<name>.py)."""
