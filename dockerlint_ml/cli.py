@@ -298,9 +298,10 @@ def _facts_report(
     """``mllint --facts``: the inferred facts per stage, as text or JSON."""
     import json
 
-    from .facts import dockerfile_facts, facts_as_dict, render_text
+    from .facts import dockerfile_facts
     from .files import collect, read
     from .parse import InputError, parse_bytes
+    from .report.facts import facts_as_dict, render_text
     from .rules.base import RuleContext
     from .settings import all_targets
 

@@ -129,6 +129,10 @@ class ShellCommand:
     wrapper: str | None = None
     invocation: Invocation | None = None
     conditions: tuple[Condition, ...] = ()  # the shell conditionals it runs in, outermost first
+    #: the script word a shell ran inline: SCRIPT of `sh -c SCRIPT`, `bash -lc SCRIPT`, `su app -c SCRIPT`
+    script: Word | None = None
+    #: for a command of such a script: the index, in its instruction's ``commands``, of the shell that ran it
+    nested_in: int | None = None
 
     @property
     def argv(self) -> tuple[str, ...]:

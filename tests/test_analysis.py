@@ -5,6 +5,15 @@ from __future__ import annotations
 
 import pytest
 
+from dockerlint_ml.analysis.commands import (
+    installs_packages,
+    is_apt,
+    is_conda_install,
+    is_os_package_install,
+    is_python_install,
+    is_rpm_install,
+    os_package_name,
+)
 from dockerlint_ml.analysis.downloads import (
     ModelDownload,
     is_model_clone,
@@ -13,7 +22,9 @@ from dockerlint_ml.analysis.downloads import (
     model_artifact_kind,
     model_downloads,
 )
-from dockerlint_ml.analysis.git import git_clone_pinned, is_pinned_ref
+from dockerlint_ml.analysis.env import env_flag, env_off, last_env_values, python_env_flag
+from dockerlint_ml.analysis.git import git_clone_pinned, is_pinned_ref, is_sha_or_release
+from dockerlint_ml.analysis.paths import root_opened, under_root, workdir_before
 from dockerlint_ml.analysis.urls import (
     moving_url_segment,
     redact,
@@ -225,3 +236,166 @@ def test_model_downloads_heredoc_and_order():
     found = model_downloads(instruction)
     assert [(d.span.line, d.pinned) for d in found] == [(2, True), (4, None)]
     assert found[1].description == "`snapshot_download(...)` in the heredoc script"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# commands: tool sets, install predicates, OS package names
+
+
+@pytest.mark.parametrize(
+    ("script", "os_install", "conda_install"),
+    [
+        ("apt-get install -y curl", True, False),
+        ("apk add curl", True, False),
+        ("dnf groupinstall 'Development Tools'", True, False),
+        ("microdnf install curl", True, False),
+        ("zypper install curl", True, False),
+        ("mamba env create -f environment.yml", False, True),
+        ("apt-get update", False, False),  # near miss: apt-get, not an install
+        ("apk del curl", False, False),
+        ("conda clean -afy", False, False),
+    ],
+)
+def test_install_predicates(script, os_install, conda_install):
+    found = command(script)
+    assert is_os_package_install(found) is os_install
+    assert is_conda_install(found) is conda_install
+    assert installs_packages(found) is (os_install or conda_install)
+
+
+def test_apt_rpm_and_python_predicates():
+    assert is_apt(command("apt update")) and is_apt(command("apt-get update"), ("update",))
+    assert not is_apt(command("apt-get update"), ("install",))
+    assert is_rpm_install(command("yum localinstall x.rpm")) and not is_rpm_install(command("yum clean all"))
+    assert is_python_install(command("python -m pip install x")) and is_python_install(command("uv pip install x"))
+    assert not is_python_install(command("pip download x"))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("openssh-server=1:9.2p1-2", "openssh-server"),
+        ("gcc>=12", "gcc"),
+        ("curl~8", "curl"),
+        ("libc6:amd64", "libc6"),
+        ("curl[build=h1]", "curl"),
+        (" Curl ", "curl"),
+        ("Development Tools", "development tools"),  # a yum group keeps its space
+        ("gcc-12", "gcc-12"),  # near miss: a dash is part of the name
+    ],
+)
+def test_os_package_name(text, name):
+    assert os_package_name(text) == name
+
+
+def test_os_package_name_conda_ends_at_whitespace():
+    assert os_package_name("curl 8.5", conda=True) == "curl"
+    assert os_package_name("curl 8.5") == "curl 8.5"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# env: boolean values and the last ENV value
+
+
+@pytest.mark.parametrize(
+    ("value", "flag", "off"),
+    [
+        (None, None, False),
+        ("", False, False),
+        ("0", False, True),
+        ("False", False, True),
+        (" off ", False, True),
+        ("no", False, True),
+        ("1", True, False),
+        ("yes", True, False),
+        ("anything", True, False),
+    ],
+)
+def test_env_flag_and_env_off(value, flag, off):
+    assert env_flag(value) is flag
+    assert env_off(value) is off
+
+
+@pytest.mark.parametrize(
+    ("value", "flag"),
+    [
+        *[(None, None), ("", False), (" ", False), ("0", False), ("00", False), ("+0", False), ("1", True)],
+        *[("false", True), ("no", True), ("2", True)],  # CPython: any non-empty value but an integer 0 is on
+    ],
+)
+def test_python_env_flag(value, flag):
+    assert python_env_flag(value) is flag
+
+
+def test_last_env_values_follows_the_lineage_and_expands():
+    dockerfile = parse(
+        "FROM python:3.11 AS base\nENV HF_HOME=/root/.cache A=1\n"
+        "FROM base\nARG DIR=/srv\nENV HF_HOME=$DIR/hf\nENV B=$UNKNOWN\n"
+    )
+    values = last_env_values(dockerfile.lineage(dockerfile.stages[-1]))
+    assert {name: value for name, (value, _word) in values.items()} == {"HF_HOME": "/srv/hf", "A": "1", "B": "$UNKNOWN"}
+    assert values["HF_HOME"][1].span.line == 5
+    assert last_env_values(dockerfile.lineage(dockerfile.stages[0]))["HF_HOME"][0] == "/root/.cache"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# paths: WORKDIR, /root
+
+
+def _workdir_at_last(text: str, base: str | None = "/", **options) -> str | None:
+    dockerfile = parse(text)
+    stage = dockerfile.stages[-1]
+    return workdir_before(dockerfile, stage, stage.instructions[-1], base, **options)
+
+
+def test_workdir_before_joins_normalizes_and_follows_the_lineage():
+    text = "FROM python AS base\nWORKDIR /app/\nFROM base\nWORKDIR src/../lib\nRUN true\n"
+    assert _workdir_at_last(text) == "/app/lib"
+    assert _workdir_at_last("FROM python\nRUN true\n") == "/"
+    assert _workdir_at_last("FROM python\nRUN true\n", "/srv") == "/srv"
+
+
+def test_workdir_before_unknown_base_and_variables():
+    relative = "FROM python\nWORKDIR app\nRUN true\n"
+    assert _workdir_at_last(relative) == "/app"
+    assert _workdir_at_last(relative, None) is None  # relative to an unknown base
+    variable = "FROM python\nARG DIR=/srv\nWORKDIR $DIR\nRUN true\n"
+    assert _workdir_at_last(variable) == "/srv"
+    assert _workdir_at_last(variable, expand_variables=False) is None  # the fix does not guess
+    assert _workdir_at_last("FROM python\nWORKDIR $NOPE\nRUN true\n") is None
+
+
+def test_under_root():
+    assert under_root("/root") and under_root("/root/.local")
+    assert not under_root("/rootfs") and not under_root("/home/root")
+
+
+@pytest.mark.parametrize(
+    ("script", "opened"),
+    [
+        ("chmod 755 /root", True),
+        ("chown -R app /root/", True),
+        ("sudo chmod a+rx /root", True),
+        ("/bin/chown app:app /root", True),
+        ("chown -R app /root/.cache", False),  # near miss: /root itself stays mode 700
+        ("chmod 755 /rootfs", False),
+        ("ls /root", False),
+    ],
+)
+def test_root_opened(script, opened):
+    assert root_opened(run(script).commands) is opened
+
+
+# ---------------------------------------------------------------------------------------------------------
+# git: commit shas and release tags
+
+
+@pytest.mark.parametrize(
+    ("ref", "pinned"),
+    [
+        *[("a" * 40, True), ("v1.2.3", True), ("2024.05", True), ("1.2.3rc1", True)],
+        *[("abc1234", False), ("main", False), ("v1", False), ("A" * 40, False)],  # near misses
+    ],
+)
+def test_is_sha_or_release(ref, pinned):
+    assert is_sha_or_release(ref) is pinned

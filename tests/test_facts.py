@@ -475,3 +475,17 @@ def test_system_pip_in_a_python_builder_installs_under_usr_local():
     facts = dockerfile_facts(parse(text), None, frozenset({1}))
     assert [i.location for i in facts[0].installs] == ["/usr/local"]
     assert facts[1].copied == []  # only the license file crosses over
+
+
+def test_facts_module_is_a_facade():
+    """``dockerlint_ml.facts`` re-exports what moved to analysis/gpu and analysis/packages; rendering moved to
+    report/facts.py (the analysis layer may not import a reporter)."""
+    from dockerlint_ml import facts
+    from dockerlint_ml.analysis import packages
+    from dockerlint_ml.analysis.gpu import assemble, base, records
+    from dockerlint_ml.report import facts as report_facts
+
+    assert facts.dockerfile_facts is assemble.dockerfile_facts and facts.needed_stages is assemble.needed_stages
+    assert facts.base_facts is base.base_facts and facts.Install is records.Install
+    assert facts.parse_requirement is packages.parse_requirement
+    assert not hasattr(facts, "render_text") and callable(report_facts.render_text)

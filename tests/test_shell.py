@@ -235,3 +235,73 @@ def test_long_chain_of_tests_keeps_conditions_bounded():
 
     commands = _commands("FROM x\nRUN " + " && ".join(["test -f x && echo"] * 5_000) + "\n")
     assert max(len(c.conditions) for c in commands) == MAX_CONDITIONS
+
+
+# ---------------------------------------------------------------------------------------------------------
+# `sh -c SCRIPT`: the shell records its script, the script's commands the shell they came from
+
+
+def _run_commands(text: str):
+    return [c for i in parse(text).instructions if i.keyword == "RUN" for c in i.commands]
+
+
+def test_sh_c_records_its_script_and_the_nested_command_its_shell():
+    commands = _run_commands("FROM x\nRUN echo hi && sudo sh -c 'pip install x' && echo done\n")
+    assert [c.name for c in commands] == ["echo", "sudo", "sh", "pip", "echo"]
+    sh, pip = commands[2], commands[3]
+    assert sh.wrapper == "sudo" and sh.script is not None and sh.script.text == "pip install x"
+    assert sh.script is sh.words[2]  # the word itself, so rules can compare by identity
+    assert pip.nested_in == 2 and pip.script is None
+    assert all(c.nested_in is None and c.script is None for c in (commands[0], commands[1], commands[4]))
+
+
+def test_bash_lc_and_su_c():
+    bash, update, install = _run_commands("FROM x\nRUN bash -lc 'apt-get update && apt-get install -y curl'\n")
+    assert bash.script is not None and bash.script.text == "apt-get update && apt-get install -y curl"
+    assert update.nested_in == install.nested_in == 0
+    su, pip = _run_commands("FROM x\nRUN su app -c 'pip install --user numpy'\n")
+    assert su.name == "su" and su.script is not None and su.script.text == "pip install --user numpy"
+    assert pip.tool == "pip" and pip.nested_in == 0
+
+
+def test_nested_twice_points_at_the_innermost_shell():
+    commands = _run_commands("FROM x\nRUN apt-get update && sh -c \"bash -c 'pip install x'\" && echo ok\n")
+    assert [c.name for c in commands] == ["apt-get", "sh", "bash", "pip", "echo"]
+    sh, bash, pip = commands[1:4]
+    assert sh.script is not None and sh.script.text == "bash -c 'pip install x'" and sh.nested_in is None
+    assert bash.nested_in == 1 and bash.script is not None and bash.script.text == "pip install x"
+    assert pip.nested_in == 2 and commands[4].nested_in is None
+
+
+def test_sh_c_in_a_heredoc_script_indexes_the_whole_run():
+    commands = _run_commands("FROM x\nRUN bash <<EOF\nset -e\nsh -c 'apt-get update && apt-get install -y curl'\nEOF\n")
+    assert [c.name for c in commands] == ["bash", "set", "sh", "apt-get", "apt-get"]
+    assert commands[0].script is None  # a heredoc is not a script word
+    assert commands[2].script is not None and commands[3].nested_in == commands[4].nested_in == 2
+
+
+def test_exec_form_sh_c():
+    sh, pip = _run_commands('FROM x\nRUN ["sh", "-c", "pip install x"]\n')
+    assert sh.script is not None and sh.script.text == "pip install x" and pip.nested_in == 0
+
+
+def test_no_script_without_c():
+    commands = _run_commands("FROM x\nRUN bash install.sh && sh -e -x ./build.sh && bash -c\n")
+    assert [c.name for c in commands] == ["bash", "sh", "bash"]
+    assert all(c.script is None and c.nested_in is None for c in commands)
+
+
+def test_nesting_beyond_the_limit_points_at_the_deepest_walked_shell():
+    from dockerlint_ml.shell import MAX_NESTING
+
+    script = "pip install torch"
+    for _ in range(MAX_NESTING + 3):  # `sh -c "$(sh -c "$(...)")"`: grows linearly (quoting would not)
+        script = f'sh -c "$({script})"'
+    commands = _run_commands(f"FROM x\nRUN {script}\n")
+    shells = [index for index, c in enumerate(commands) if c.name == "sh"]
+    assert len(shells) == MAX_NESTING + 3 and all(commands[i].script is not None for i in shells)
+    assert all(c.nested_in is None or c.nested_in in shells[:MAX_NESTING] for c in commands)
+    # scripts deeper than MAX_NESTING are not walked on their own: what the walk finds in them (through
+    # their `$(...)`) belongs to the deepest script that was walked
+    assert {c.nested_in for c in commands} == {None, *shells[:MAX_NESTING]}
+    assert commands[-1].tool == "pip" and commands[-1].nested_in == shells[MAX_NESTING - 1]

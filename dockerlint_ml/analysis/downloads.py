@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 from ..model import Instruction, ShellCommand, Span, Word
 from ..text import expand
-from .git import git_clone_pinned
+from .env import env_flag
+from .git import FULL_SHA, git_clone_pinned
 from .urls import redact, url_host, url_path_segments, url_words
 
 MODEL_EXTENSIONS = (
@@ -33,7 +34,6 @@ MODEL_EXTENSIONS = (
 )
 MODEL_DIRS = frozenset({"models", "model", "checkpoints", "checkpoint", "weights"})
 HUB_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
-_FULL_SHA = re.compile(r"[0-9a-f]{40}")
 
 
 def is_model_file(name: str) -> bool:
@@ -86,7 +86,7 @@ def _url_download(word: Word) -> ModelDownload | None:
     if url_host(url) in HUB_HOSTS and "resolve" in segments:
         position = segments.index("resolve") + 1
         revision = segments[position] if position < len(segments) else ""
-        pinned = None if "$" in revision else bool(_FULL_SHA.fullmatch(revision))
+        pinned = None if "$" in revision else bool(FULL_SHA.fullmatch(revision))
         return ModelDownload(
             word.span,
             f"`{redact(url)}`",
@@ -133,7 +133,7 @@ def _python_calls(code: str) -> Iterator[tuple[int, int, str, bool | None]]:
         elif revision.group(1) is None:
             pinned = None  # revision=SOME_VARIABLE: cannot tell
         else:
-            pinned = bool(_FULL_SHA.fullmatch(revision.group(2)))
+            pinned = bool(FULL_SHA.fullmatch(revision.group(2)))
         yield match.start(), match.end(), match.group(1), pinned
 
 
@@ -182,14 +182,14 @@ def _cli_download(instruction: Instruction, command: ShellCommand) -> ModelDownl
     pinned: bool | None = False
     if option is not None and option.value is not None:
         revision, resolved = expand(option.value.text, dict(instruction.scope))
-        pinned = bool(_FULL_SHA.fullmatch(revision)) if resolved else None
+        pinned = bool(FULL_SHA.fullmatch(revision)) if resolved else None
     return ModelDownload(command.span, f"`{command.name} download {repo}`", pinned, "add `--revision <commit sha>`")
 
 
 def _lfs_skipped(instruction: Instruction, command: ShellCommand) -> bool:
     values = dict(command.assignments)
     value = values.get("GIT_LFS_SKIP_SMUDGE", instruction.scope.get("GIT_LFS_SKIP_SMUDGE"))
-    return value not in (None, "", "0", "false")
+    return bool(env_flag(value))
 
 
 def model_downloads(instruction: Instruction) -> list[ModelDownload]:

@@ -7,7 +7,20 @@ import re
 from ..model import Instruction, ShellCommand, Word
 from ..text import expand
 
-_SHA = re.compile(r"[0-9a-fA-F]{7,40}")
+#: a full (40-hex) commit sha as git prints it: what a download pinned to a commit names
+FULL_SHA = re.compile(r"[0-9a-f]{40}")
+#: a commit sha, abbreviated or full, any case
+COMMIT_SHA = re.compile(r"[0-9a-fA-F]{7,40}")
+#: a release tag: ``v1.2``, ``2.0.1rc1``, ``1.2.3-post1``
+RELEASE_TAG = re.compile(r"v?\d+(?:\.\d+)+[\w.+-]*")
+
+
+def is_sha_or_release(ref: str) -> bool:
+    """Whether a ref is a full commit sha or a release tag (stricter than :func:`is_pinned_ref`, which takes
+    any ref with a digit in it)."""
+    return bool(FULL_SHA.fullmatch(ref) or RELEASE_TAG.fullmatch(ref))
+
+
 _MOVING_REFS = frozenset({"main", "master", "latest", "head", "develop", "dev", "trunk", "nightly", "stable"})
 
 
@@ -26,7 +39,7 @@ def is_pinned_ref(word: Word | None, scope: dict[str, str | None] | None = None)
     text = text.removeprefix("refs/tags/")
     if text.lower() in _MOVING_REFS or text.startswith("refs/heads/"):
         return False
-    return bool(_SHA.fullmatch(text) or re.search(r"\d", text))
+    return bool(COMMIT_SHA.fullmatch(text) or re.search(r"\d", text))
 
 
 _CHECKOUT_SUBCOMMANDS = frozenset({"checkout", "switch", "reset", "fetch"})

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-import posixpath
-import re
 from collections.abc import Callable, Iterable, Mapping
 from fnmatch import fnmatchcase
 
+# the command predicates and paths rules ask about live in `analysis`; re-exported here for the rules
+from ..analysis.commands import CONDA_TOOLS as CONDA_TOOLS
+from ..analysis.commands import RPM_TOOLS as RPM_TOOLS
+from ..analysis.commands import installs_packages as installs_packages
+from ..analysis.commands import is_apt as is_apt
+from ..analysis.commands import is_apt_install as is_apt_install
+from ..analysis.commands import is_conda_install as is_conda_install
+from ..analysis.commands import is_os_package_install as is_os_package_install
+from ..analysis.commands import is_pip_install as is_pip_install
+from ..analysis.commands import is_python_install as is_python_install
+from ..analysis.commands import is_rpm_install as is_rpm_install
+from ..analysis.commands import os_package_name as os_package_name
+from ..analysis.packages import project_name
+from ..analysis.paths import workdir_before as workdir_before
 from ..images import full_name
-from ..model import Dockerfile, ImageRef, Instruction, ShellCommand, Stage, Word
+from ..model import ImageRef, Instruction, ShellCommand, Stage, Word
 from ..text import expand
 from .base import RuleContext
 
@@ -27,19 +39,6 @@ def has_cache_mount(instruction: Instruction, *targets: str) -> bool:
         if any(target == t.rstrip("/") or target.startswith(t.rstrip("/") + "/") for t in targets):
             return True
     return False
-
-
-def is_pip_install(command: ShellCommand) -> bool:
-    return command.tool == "pip" and command.subcommand == "install"
-
-
-def is_python_install(command: ShellCommand) -> bool:
-    """``pip install`` (any spelling: ``pip3``, ``python -m pip``) or ``uv pip install``."""
-    return is_pip_install(command) or (command.tool == "uv" and command.subcommand == "pip install")
-
-
-def is_apt_install(command: ShellCommand) -> bool:
-    return command.tool == "apt-get" and command.subcommand == "install"
 
 
 def from_image_word(stage: Stage) -> Instruction | Word:
@@ -70,19 +69,11 @@ def final_user(ctx: RuleContext) -> tuple[Instruction, str | None] | None:
 # --- size helpers (ML2xx): later commands, rm targets, requirement names, image tags -------------------
 
 
-def commands_after(instruction: Instruction, command: ShellCommand) -> tuple[ShellCommand, ...]:
-    """The commands of ``instruction`` that run after ``command`` (source order)."""
-    for index, candidate in enumerate(instruction.commands):
-        if candidate is command:
-            return instruction.commands[index + 1 :]
-    return ()
-
-
 _AFTER: dict[tuple[int, Callable[[ShellCommand], bool]], tuple[tuple[ShellCommand, ...], dict[int, int], int]] = {}
 
 
 def any_after(instruction: Instruction, command: ShellCommand, predicate: Callable[[ShellCommand], bool]) -> bool:
-    """``any(predicate(c) for c in commands_after(instruction, command))``, but one pass per RUN and
+    """Whether a command of ``instruction`` after ``command`` satisfies ``predicate``, in one pass per RUN and
     predicate instead of one per command: a RUN of 50 000 chained installs must not take 50 000² steps."""
     commands = instruction.commands
     key = (id(commands), predicate)
@@ -111,19 +102,10 @@ def removes_path(target: str, path: str) -> bool:
     return bool(cleaned) and (cleaned == path or path.startswith(cleaned + "/"))
 
 
-_REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
-
-
 def requirement_name(word: Word) -> str | None:
     """The normalized project name of a requirement argument (``"jax[cuda12]>=0.4"`` -> ``jax``);
     None for paths, URLs, archives and words with unexpanded variables."""
-    text = word.text.strip()
-    if word.has_expansion or "/" in text or "\\" in text or text.endswith((".whl", ".tar.gz", ".zip")):
-        return None
-    match = _REQUIREMENT_NAME.match(text)
-    if match is None or (match.end() < len(text) and text[match.end()] not in "[=<>~!;@ "):
-        return None
-    return re.sub(r"[-_.]+", "-", match.group()).lower()
+    return None if word.has_expansion else project_name(word.text)
 
 
 def tag_tokens(tag: str | None) -> list[str]:
@@ -153,10 +135,11 @@ def _prefix_at_boundary(reference: str, prefix: str) -> bool:
     return reference.startswith(prefix) and (prefix[-1] in ":/-." or reference[len(prefix)] in ":/-.@")
 
 
-def copy_sources(instruction: Instruction) -> list[Word]:
-    """The source words of a COPY/ADD (every argument but the destination); heredoc sources (``COPY <<EOF /f``)
-    are left out. The JSON form (``COPY ["a b", "dest/"]``) is read from ``exec_form``; each source keeps its own
-    word's span when the JSON items and the words line up, else the instruction's span."""
+def copy_source_words(instruction: Instruction) -> list[Word]:
+    """Every source word of a COPY/ADD (every argument but the destination: URLs, git sources and ``--from``
+    paths included, see ``context_sources`` in the layers family for build-context ones only); heredoc sources
+    (``COPY <<EOF /f``) are left out. The JSON form (``COPY ["a b", "dest/"]``) is read from ``exec_form``; each
+    source keeps its own word's span when the JSON items and the words line up, else the instruction's span."""
     words = list(instruction.arguments)
     if instruction.exec_form is not None:
         if len(words) == len(instruction.exec_form):
@@ -164,24 +147,3 @@ def copy_sources(instruction: Instruction) -> list[Word]:
         else:
             words = [Word(text, text, instruction.span) for text in instruction.exec_form]
     return [word for word in words[:-1] if not word.text.startswith("<<")]
-
-
-def workdir_before(
-    dockerfile: Dockerfile, stage: Stage, instruction: Instruction, base: str | None = "/"
-) -> str | None:
-    """The WORKDIR in effect at ``instruction`` (``stage`` and its FROM ancestors); ``base`` is the base
-    image's WORKDIR (``/`` when it sets none, None when unknown). None when a variable hides it."""
-    workdir = base
-    for member in dockerfile.lineage(stage):
-        for candidate in member.body:
-            if candidate is instruction:
-                return workdir
-            if candidate.keyword == "WORKDIR" and candidate.arguments:
-                text, resolved = expand(candidate.arguments[0].text, candidate.scope)
-                if not resolved:
-                    workdir = None
-                elif text.startswith("/"):
-                    workdir = posixpath.normpath(text)
-                elif workdir is not None:
-                    workdir = posixpath.normpath(posixpath.join(workdir, text))
-    return workdir

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from ...analysis.downloads import model_artifact_kind
 from ...model import Severity
 from ..base import Problem, Rule, RuleContext
-from ..common import copy_sources
+from ..common import copy_source_words
 
 # ML601 model-artifact-baked
 
@@ -42,7 +42,7 @@ class ModelArtifactBaked(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for instruction in ctx.instructions("COPY", "ADD", shipped_only=True):
             from_stage = instruction.flag("from") is not None
-            for word in copy_sources(instruction):
+            for word in copy_source_words(instruction):
                 found = model_artifact_kind(word.text, from_stage)
                 if found is None:
                     continue

@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...model import Severity, ShellCommand, Stage, Word
-from ...text import expand
+from ...analysis.env import last_env_values
+from ...analysis.paths import root_opened, under_root
+from ...model import Severity, ShellCommand, Stage
 from ..base import Problem, Rule, RuleContext
 from ..common import final_user, is_root_user
 
@@ -35,28 +36,8 @@ def _non_root_user(ctx: RuleContext) -> str | None:
     return found[1].split(":", 1)[0] or None
 
 
-def _env_values(lineage: list[Stage]) -> dict[str, tuple[str, Word]]:
-    """The last value each ENV variable gets in the lineage (expanded), with the word that sets it."""
-    values: dict[str, tuple[str, Word]] = {}
-    for stage in lineage:
-        for instruction in stage.of("ENV"):
-            for name, value, word in instruction.pairs():
-                if value is not None:
-                    values[name] = (expand(value, dict(instruction.scope))[0], word)
-    return values
-
-
 def _lineage_commands(lineage: list[Stage]) -> list[ShellCommand]:
     return [c for stage in lineage for i in stage.of("RUN") for c in i.commands]
-
-
-def _root_opened(commands: list[ShellCommand]) -> bool:
-    """A chmod/chown on /root or below: the image author made (part of) it accessible."""
-    return any(
-        command.name in ("chmod", "chown")
-        and any(w.text == "/root" or w.text.startswith("/root/") for w in command.words[1:])
-        for command in commands
-    )
 
 
 def _runtime_model(lineage: list[Stage]) -> tuple[str, ShellCommand] | None:
@@ -129,17 +110,17 @@ class ModelCacheUnwritable(Rule):
         user = _non_root_user(ctx)
         if user is None:
             return
-        env = _env_values(lineage)
+        env = last_env_values(lineage)
         commands = _lineage_commands(lineage)
-        under_root = False
+        root_cache = False
         for name in CACHE_VARIABLES:
             if name not in env:
                 continue
             value, word = env[name]
-            if value != "/root" and not value.startswith("/root/"):
+            if not under_root(value):
                 continue
-            under_root = True
-            if _root_opened(commands):
+            root_cache = True
+            if root_opened(commands):
                 continue
             yield self.problem(
                 word,
@@ -147,7 +128,7 @@ class ModelCacheUnwritable(Rule):
                 f"caching a model there fails with PermissionError; point it to a directory `{user}` owns "
                 "(created and chown'ed in the image, e.g. `/home/app/.cache/huggingface`)",
             )
-        if under_root or any(name in env for name in (*CACHE_VARIABLES, "HOME")):
+        if root_cache or any(name in env for name in (*CACHE_VARIABLES, "HOME")):
             return
         runtime = _runtime_model(lineage)
         if runtime is None:

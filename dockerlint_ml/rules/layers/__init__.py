@@ -7,7 +7,7 @@ below are re-exported so the old import paths keep working.
 from __future__ import annotations
 
 from ..base import rules_in_package
-from ._shared import copied_sources, is_manifest, is_source_copy
+from ._shared import context_sources, is_manifest, is_source_copy
 from .ml101_source_before_dependencies import SourceBeforeDependencies, manifest_origin
 from .ml102_apt_update_alone import AptUpdateAlone
 from .ml103_model_fetch_after_source import ModelFetchAfterSource
@@ -16,7 +16,7 @@ __all__ = [
     "AptUpdateAlone",
     "ModelFetchAfterSource",
     "SourceBeforeDependencies",
-    "copied_sources",
+    "context_sources",
     "is_manifest",
     "is_source_copy",
     "manifest_origin",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...model import Instruction, Word
-from ..common import copy_sources
+from ..common import copy_source_words
 
 # Source copies (shared by the layer-order rules)
 
@@ -39,19 +39,19 @@ def is_manifest(path: str) -> bool:
     return len(parts) > 1 and parts[-2] in ("requirements", "reqs") and name.endswith((".txt", ".in"))
 
 
-def copied_sources(instruction: Instruction) -> list[Word]:
-    """The build-context sources of a COPY/ADD (see :func:`copy_sources`): none for ``--from``, heredocs, URLs
+def context_sources(instruction: Instruction) -> list[Word]:
+    """The build-context sources of a COPY/ADD (see :func:`copy_source_words`): none for ``--from``, heredocs, URLs
     and git sources, nor for an invalid JSON form."""
     if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from") or instruction.heredocs:
         return []
     if instruction.exec_form is None and instruction.args.startswith("["):
         return []  # JSON-looking but not valid JSON: unknown
-    return [w for w in copy_sources(instruction) if "://" not in w.text and not w.text.startswith("git@")]
+    return [w for w in copy_source_words(instruction) if "://" not in w.text and not w.text.startswith("git@")]
 
 
 def is_source_copy(instruction: Instruction) -> bool:
     """A COPY/ADD of the whole context or of anything that is not clearly a manifest (unknown -> False)."""
-    return any("$" not in word.text and not is_manifest(word.text) for word in copied_sources(instruction))
+    return any("$" not in word.text and not is_manifest(word.text) for word in context_sources(instruction))
 
 
 def _short(text: str, limit: int = 60) -> str:

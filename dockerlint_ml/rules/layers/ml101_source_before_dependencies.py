@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from ...model import Dockerfile, Edit, Finding, Fix, Instruction, Severity, ShellCommand, Span, Stage
 from ..base import Problem, Rule, RuleContext
-from ..common import workdir_before
-from ._shared import _short, copied_sources, is_source_copy
+from ..common import CONDA_TOOLS, is_python_install, workdir_before
+from ._shared import _short, context_sources, is_source_copy
 
 # ML101
 
@@ -28,7 +28,7 @@ def _install_kind(command: ShellCommand) -> tuple[str, str] | None:
     invocation, tool, sub = command.invocation, command.tool, command.subcommand
     if invocation is None or tool is None:
         return None
-    if (tool, sub) in (("pip", "install"), ("uv", "pip install")):
+    if is_python_install(command):
         if not invocation.values("-r", "--requirement") or invocation.has_flag("-e", "--editable"):
             return None
         links = invocation.values("-f", "--find-links")
@@ -50,7 +50,7 @@ def _install_kind(command: ShellCommand) -> tuple[str, str] | None:
         if invocation.has_flag("-e", "--editable") or any(_local_path(w.text) for w in invocation.positionals):
             return None
         return _DEPS, "pipenv"
-    if tool in ("conda", "mamba", "micromamba"):
+    if tool in CONDA_TOOLS:
         if sub in ("env create", "env update") or (
             sub in ("create", "install", "update") and invocation.values("-f", "--file")
         ):
@@ -67,7 +67,7 @@ def manifest_origin(
     """Where ``manifest`` (as the install names it) comes from in the build context, when the source COPY put
     it there (``COPY server server`` + ``-r server/requirements.txt`` -> ``server/requirements.txt``); None
     when the source copy did not bring it (it comes from a clone, a download, another COPY) or cannot tell."""
-    sources = copied_sources(source)
+    sources = context_sources(source)
     if len(sources) != 1 or len(source.arguments) < 2 or "$" in manifest:
         return None
     destination = source.arguments[-1].text
@@ -136,13 +136,13 @@ def _fix_manifests(command: ShellCommand) -> list[str] | None:
     invocation = command.invocation
     if invocation is None:
         return None
-    if (command.tool, command.subcommand) in (("pip", "install"), ("uv", "pip install")):
+    if is_python_install(command):
         if invocation.has_flag("-e", "--editable", "-f", "--find-links"):
             return None
         if any(w.has_expansion or _FIX_LOCAL_PATH.search(w.text) for w in invocation.positionals):
             return None
         return invocation.values("-r", "--requirement") + invocation.values("-c", "--constraint")
-    if command.tool in ("conda", "mamba", "micromamba") and command.subcommand in (
+    if command.tool in CONDA_TOOLS and command.subcommand in (
         "env create",
         "env update",
         "create",
@@ -189,24 +189,6 @@ def _whole_context_copy(instruction: Instruction) -> bool:
         return False
     words = instruction.arguments
     return len(words) == 2 and words[0].text in (".", "./") and "$" not in words[1].raw
-
-
-def _fix_workdir_before(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> str | None:
-    """WORKDIR before ``instruction`` as the fix sees it: relative with no base, or a variable -> None."""
-    workdir: str | None = None
-    for member in dockerfile.lineage(stage):
-        for candidate in member.body:
-            if candidate is instruction:
-                return workdir
-            if candidate.keyword == "WORKDIR" and candidate.arguments:
-                text = candidate.arguments[0].text
-                if "$" in text:
-                    workdir = None
-                elif text.startswith("/"):
-                    workdir = text
-                elif workdir is not None:
-                    workdir = workdir.rstrip("/") + "/" + text
-    return workdir
 
 
 class SourceBeforeDependencies(Rule):
@@ -321,7 +303,8 @@ class SourceBeforeDependencies(Rule):
             manifests.extend(m for m in found if m not in manifests)
         if not manifests:
             return None
-        workdir = _fix_workdir_before(dockerfile, stage, source)
+        # the fix does not guess: an unknown base WORKDIR or any variable leaves it unknown
+        workdir = workdir_before(dockerfile, stage, source, None, expand_variables=False)
         dest = source.arguments[-1].text
         copies: dict[str, list[str]] = {}
         for manifest in manifests:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ...model import Dockerfile, Edit, Finding, Fix, Instruction, Severity, ShellCommand, Span, Stage
 from ..base import Problem, Rule, RuleContext
-from ..common import is_apt_install
+from ..common import is_apt, is_apt_install
 
 # ML102
 
@@ -21,11 +21,8 @@ _APT_UPGRADES = frozenset({"upgrade", "dist-upgrade", "full-upgrade"})
 #: commands that may install packages with apt behind our back: stay silent when a RUN uses one
 _OPAQUE_INSTALLERS = frozenset({"aptitude", "apt-fast", "nala", "install_packages", "rosdep", "add-pkg"})
 
+#: shells whose arguments may be a script file (`bash install.sh`); no ksh, unlike ``shell.SHELLS``
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
-
-
-def _is_apt(command: ShellCommand, subcommands: frozenset[str]) -> bool:
-    return command.tool == "apt-get" and command.subcommand in subcommands
 
 
 def _opaque(command: ShellCommand) -> bool:
@@ -33,9 +30,8 @@ def _opaque(command: ShellCommand) -> bool:
     first = command.words[0].text if command.words else ""
     if command.name in _OPAQUE_INSTALLERS or first.endswith(".sh") or first.startswith("./"):
         return True
-    if command.name in _SHELLS:
-        arguments = [w.text for w in command.words[1:]]
-        return bool(arguments) and not any(re.fullmatch(r"-[a-zA-Z]*c[a-zA-Z]*", a) for a in arguments)
+    if command.name in _SHELLS:  # `sh -c SCRIPT` is not opaque: the script's commands are in the RUN's
+        return len(command.words) > 1 and command.script is None
     return False
 
 
@@ -62,8 +58,8 @@ class AptUpdateAlone(Rule):
                 if instruction.keyword != "RUN":
                     continue
                 commands = instruction.commands
-                update = next((c for c in commands if _is_apt(c, frozenset({"update"}))), None)
-                if update is None or any(_is_apt(c, _APT_INSTALLS) or _opaque(c) for c in commands):
+                update = next((c for c in commands if is_apt(c, ("update",))), None)
+                if update is None or any(is_apt(c, _APT_INSTALLS) or _opaque(c) for c in commands):
                     continue
                 stale = self._stale_install(ctx, stage, stage.body[position + 1 :])
                 verb = "apt update" if update.name == "apt" else "apt-get update"
@@ -74,7 +70,7 @@ class AptUpdateAlone(Rule):
                         "index cached in this layer, which goes stale; run `apt-get update && apt-get install …` "
                         "in one RUN",
                     )
-                elif not any(_is_apt(c, _APT_UPGRADES) for c in commands):
+                elif not any(is_apt(c, _APT_UPGRADES) for c in commands):
                     yield self.problem(
                         update,
                         f"`{verb}` runs in a RUN without an install: the index is cached in this layer and goes "
@@ -93,9 +89,9 @@ class AptUpdateAlone(Rule):
             if instruction.keyword != "RUN":
                 continue
             for command in instruction.commands:
-                if _is_apt(command, frozenset({"update"})):
+                if is_apt(command, ("update",)):
                     break
-                if _is_apt(command, _APT_INSTALLS):
+                if is_apt(command, _APT_INSTALLS):
                     return instruction
         return None
 

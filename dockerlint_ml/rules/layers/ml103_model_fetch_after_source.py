@@ -10,14 +10,14 @@ from collections.abc import Iterator
 from ...analysis.downloads import model_artifact_kind, model_downloads
 from ...model import Instruction, Severity
 from ..base import Problem, Rule, RuleContext
-from ._shared import _short, copied_sources, is_source_copy
+from ._shared import _short, context_sources, is_source_copy
 
 # ML103
 
 
 def _is_model_copy(instruction: Instruction) -> bool:
     """A COPY of model files/directories only: that is not source code."""
-    sources = copied_sources(instruction)
+    sources = context_sources(instruction)
     return bool(sources) and all(model_artifact_kind(word.text, False) is not None for word in sources)
 
 

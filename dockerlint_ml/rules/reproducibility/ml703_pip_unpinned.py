@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
-from urllib.parse import urlsplit
 
+from ...analysis.packages import normalize, parse, requirement_pinned, vcs_without_ref
 from ...analysis.urls import redact, url_path_segments
 from ...model import Instruction, Severity, ShellCommand, Word
 from ...roles import DEPLOYED
@@ -21,57 +21,7 @@ from ._shared import _NIGHTLY_NAME, _substitutes
 
 # ML703 pip-unpinned
 
-_REQUIREMENT = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)", re.DOTALL)
-
-_CLAUSE = re.compile(r"\s*(===|==|~=|!=|<=|>=|<|>)\s*(\S*)")
-
 _CONSTRAINT_ENV = ("PIP_CONSTRAINT", "PIP_REQUIREMENT", "UV_CONSTRAINT", "UV_OVERRIDE")
-
-
-def _is_direct_reference(text: str) -> bool:
-    """A local path, archive, URL, or ``name @ url``: pip installs exactly that artifact."""
-    return (
-        "/" in text
-        or "\\" in text
-        or text.startswith((".", "~"))
-        or text.endswith((".whl", ".tar.gz", ".zip", ".tgz", ".tar.bz2"))
-        or "@" in text
-    )
-
-
-def _vcs_without_ref(text: str) -> bool:
-    """``git+https://host/org/repo`` with no ``@ref`` after the repository path."""
-    if not re.match(r"(?:[\w.-]+\s*@\s*)?(git|hg|svn|bzr)\+", text):
-        return False
-    url = text.split("+", 1)[1].split("#", 1)[0]
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return False
-    return "@" not in path
-
-
-def requirement_pinned(text: str) -> bool | None:
-    """Whether a requirement string names a reproducible version: ``==``/``===``/``~=``, or a range with an
-    upper bound (``>=1,<2``); a path, wheel, URL or VCS ref counts. None when it is not a requirement."""
-    if _vcs_without_ref(text):
-        return False
-    if _is_direct_reference(text):
-        return True
-    match = _REQUIREMENT.fullmatch(text)
-    if match is None:
-        return None
-    specifier = match.group(3).split(";", 1)[0].strip()
-    if not specifier:
-        return False
-    operators = set()
-    for clause in specifier.split(","):
-        found = _CLAUSE.match(clause)
-        if found is None:
-            return None  # not a specifier we understand: stay silent
-        operators.add(found.group(1))
-    return bool(operators & {"==", "===", "~=", "<", "<="})
-
 
 _PINNED_TORCH = re.compile(r"torch\s*(?:\[[^\]]*\])?\s*===?\s*\S")
 
@@ -85,10 +35,6 @@ _INDEX_OPTIONS = ("-i", "--index-url", "--extra-index-url", "-f", "--find-links"
 _NAME_WITH_VARIABLE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)((?:\$\{?\w+\}?[A-Za-z0-9._-]*)+)")
 
 _VARIABLE = re.compile(r"\$\{?(\w+)\}?")
-
-
-def _normalized(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 @dataclass(frozen=True)
@@ -163,7 +109,7 @@ class PipUnpinned(Rule):
         from ... import knowledge as kb
         from ...facts import needed_stages, reaches_image
 
-        ignored = {_normalized(name) for name in ctx.options(self)["ignore-packages"]}
+        ignored = {normalize(name) for name in ctx.options(self)["ignore-packages"]}
         reported: dict[int, set[tuple[str, ...]]] = {}  # per RUN: package lists already reported
         needed = needed_stages(ctx.dockerfile, ctx.shipped_indexes)
         for instruction, command in ctx.commands():
@@ -203,7 +149,7 @@ class PipUnpinned(Rule):
             text = word.text
             if _substitutes(word):
                 continue
-            if torch_pinned and _normalized(text) in _TORCH_COMPANIONS:
+            if torch_pinned and normalize(text) in _TORCH_COMPANIONS:
                 continue
             if word.has_expansion:
                 text, resolved = expand(word.text, scope)
@@ -211,21 +157,22 @@ class PipUnpinned(Rule):
                     written = _variable_in_name(word, instruction)
                     if written is not None:
                         name = _NAME_WITH_VARIABLE.fullmatch(written).group(1)  # type: ignore[union-attr]
-                        yield _Loose(word, written, written, _normalized(name), "bare")
+                        yield _Loose(word, written, written, normalize(name), "bare")
                         continue
                     if not re.search(r"===?|~=|<", word.text):
                         continue  # `pip install $PACKAGES`: cannot tell
             if requirement_pinned(text) is not False:
                 continue
-            match = _REQUIREMENT.fullmatch(text)
-            if _vcs_without_ref(text) or match is None:
-                key = _normalized(text.split("+", 1)[-1].rstrip("/").rsplit("/", 1)[-1].removesuffix(".git"))
+            requirement = parse(text)
+            if vcs_without_ref(text) or requirement is None:
+                key = normalize(text.split("+", 1)[-1].rstrip("/").rsplit("/", 1)[-1].removesuffix(".git"))
                 yield _Loose(word, text, text, key, "vcs")
                 continue
-            name = match.group(1) + re.sub(r"\s+", "", match.group(2) or "")
-            specifier = match.group(3).split(";", 1)[0].strip()
+            written = requirement.name + requirement.tail  # `torch-` is reported as written
+            name = written + re.sub(r"\s+", "", requirement.extras_text)
+            specifier = requirement.specifier
             kind = "bare" if not specifier else "floor" if re.fullmatch(r">=?\s*[^,]+", specifier) else "loose"
-            yield _Loose(word, text, name, _normalized(match.group(1)), kind)
+            yield _Loose(word, text, name, normalize(written), kind)
 
     @staticmethod
     def _message(ctx: RuleContext, loose: list[_Loose]) -> str:

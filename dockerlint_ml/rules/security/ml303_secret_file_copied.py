@@ -11,7 +11,7 @@ from fnmatch import fnmatchcase
 
 from ...model import Severity
 from ..base import Problem, Rule, RuleContext
-from ..common import copy_sources
+from ..common import copy_source_words
 from ._shared import SECRET_MOUNT_HINT
 
 # ML303
@@ -106,7 +106,7 @@ class SecretFileCopied(Rule):
         for instruction in ctx.instructions("COPY", "ADD"):
             if instruction.flag("from") is not None:
                 continue  # comes from another stage or image, not from the build context
-            for source in copy_sources(instruction):
+            for source in copy_source_words(instruction):
                 kind = secret_file_kind(source.text)
                 if kind is None:
                     continue

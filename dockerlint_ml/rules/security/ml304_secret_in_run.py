@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterator
 
 from ...model import Severity, ShellCommand, Span, Word
-from ...shell import SHELLS
 from ..base import Problem, Rule, RuleContext
 from ._shared import SECRET_MOUNT_HINT, find_credential, is_literal_secret_value, is_secret_name, mask, url_password
 
@@ -101,9 +100,9 @@ class SecretInRun(Rule):
 
     def _findings(self, command: ShellCommand) -> Iterator[tuple[Word, str, str]]:
         words = command.words
-        nested = command.name in SHELLS or command.name == "su"
+        script = command.script
         for word in words[1:]:
-            if nested and any(c.isspace() for c in word.text):
+            if word is script and any(c.isspace() for c in word.text):
                 continue  # the script of `sh -c '...'`: its own commands are checked, not the string
             found = find_credential(word.text)
             if found is not None:

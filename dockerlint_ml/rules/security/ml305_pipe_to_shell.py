@@ -9,12 +9,13 @@ import re
 from collections.abc import Iterator
 
 from ...model import Severity, ShellCommand
+from ...shell import SHELLS
 from ..base import Problem, Rule, RuleContext
 
 # ML305
 
 
-INTERPRETERS = re.compile(r"(?:sh|bash|dash|zsh|ash|ksh|python[\d.]*|perl|ruby|node|php)")
+INTERPRETERS = re.compile(rf"(?:{'|'.join(sorted(SHELLS))}|python[\d.]*|perl|ruby|node|php)")
 
 
 def _inline_letters(name: str) -> str:

@@ -8,14 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...analysis.env import env_off
 from ...model import Severity, ShellCommand, Span, Word
 from ..base import Problem, Rule, RuleContext
+from ..common import CONDA_TOOLS
 from ._shared import _env_arg_instructions
 
 # ML306
-
-
-_FALSE = frozenset({"false", "0", "no", "off"})
 
 
 def _insecure_env(name: str, value: str | None) -> bool:
@@ -31,7 +30,7 @@ def _insecure_env(name: str, value: str | None) -> bool:
     if name == "GIT_SSL_NO_VERIFY":  # git only checks that it is set
         return bool(value)
     if name in ("NPM_CONFIG_STRICT_SSL", "CONDA_SSL_VERIFY", "YARN_STRICT_SSL", "CURL_INSECURE"):
-        return value in _FALSE
+        return env_off(value)
     return False
 
 
@@ -99,19 +98,19 @@ class TlsVerificationDisabled(Rule):
             if tool == "git":
                 for value in invocation.values("-c"):
                     key, _, setting = value.partition("=")
-                    if _GIT_SSL_KEY.fullmatch(key) and setting.lower() in _FALSE:
+                    if _GIT_SSL_KEY.fullmatch(key) and env_off(setting):
                         return command, f"`git -c {value}`"
                 if command.subcommand == "config":
                     positionals = invocation.positionals
                     if (
                         len(positionals) >= 2
                         and _GIT_SSL_KEY.fullmatch(positionals[0].text)
-                        and positionals[1].text.lower() in _FALSE
+                        and env_off(positionals[1].text)
                     ):
                         return command, f"`git config {positionals[0].text} {positionals[1].text}`"
-            if tool in ("conda", "mamba", "micromamba"):
+            if tool in CONDA_TOOLS:
                 for index, text in enumerate(lowered[:-2]):
-                    if text in ("--set", "set") and lowered[index + 1] == "ssl_verify" and lowered[index + 2] in _FALSE:
+                    if text in ("--set", "set") and lowered[index + 1] == "ssl_verify" and env_off(lowered[index + 2]):
                         return command, f"`{command.name} config {text} ssl_verify {argv[index + 2]}`"
             if tool == "apt-get":
                 for value in invocation.values("-o", "--option"):

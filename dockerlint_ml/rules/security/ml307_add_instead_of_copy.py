@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...analysis.git import is_sha_or_release
 from ...model import Severity
 from ...text import expand
 from ..base import Problem, Rule, RuleContext
-from ..common import copy_sources
+from ..common import copy_source_words
 
 # ML307
 
@@ -31,8 +32,6 @@ ARCHIVE_SUFFIXES = (
     ".tar.zst",
     ".tzst",
 )
-
-_GIT_REF_PINNED = re.compile(r"[0-9a-f]{40}|v?\d+(?:\.\d+)+[\w.+-]*")
 
 
 def _is_git_source(source: str) -> bool:
@@ -54,13 +53,13 @@ class AddInsteadOfCopy(Rule):
         for instruction in ctx.instructions("ADD"):
             checksum = instruction.flag("checksum") is not None
             local_reported = False
-            for source in copy_sources(instruction):
+            for source in copy_source_words(instruction):
                 text, resolved = expand(source.text, instruction.scope)
                 if not resolved:
                     continue  # unknown source: cannot tell
                 if _is_git_source(text):
                     ref = text.partition("#")[2].split(":", 1)[0]
-                    if not checksum and not _GIT_REF_PINNED.fullmatch(ref):
+                    if not checksum and not is_sha_or_release(ref):
                         yield self.problem(
                             source,
                             "ADD of a git repository that is not pinned: the build gets whatever the branch holds "

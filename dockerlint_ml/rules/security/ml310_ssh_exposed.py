@@ -5,13 +5,13 @@ Reference page: rules/ML310.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ...model import Severity, Stage
 from ...roles import SERVICES
 from ...text import expand
 from ..base import Problem, Rule, RuleContext
+from ..common import is_os_package_install, os_package_name
 
 # ML310
 
@@ -24,13 +24,6 @@ SSH_SERVER_PACKAGES = {
     "microdnf": frozenset({"openssh-server", "dropbear"}),
     "zypper": frozenset({"openssh-server", "openssh", "dropbear"}),
 }
-
-_INSTALL_SUBCOMMANDS = frozenset({"install", "add"})
-
-
-def _package_name(text: str) -> str:
-    """`openssh-server=1:9.2p1-2` / `openssh~9` / `openssh-server-8.7p1` -> the bare name (best effort)."""
-    return re.split(r"[=~<>]", text, maxsplit=1)[0].lower()
 
 
 def _exposes_ssh(port: str) -> bool:
@@ -77,10 +70,10 @@ class SshExposed(Rule):
                         return
         for _instruction, command in ctx.commands(shipped_only=True):
             packages = SSH_SERVER_PACKAGES.get(command.tool or "")
-            if not packages or command.subcommand not in _INSTALL_SUBCOMMANDS or command.invocation is None:
+            if not packages or not is_os_package_install(command) or command.invocation is None:
                 continue
             for word in command.invocation.positionals:
-                if _package_name(word.text) in packages:
+                if os_package_name(word.text) in packages:
                     yield self.problem(
                         word,
                         f"`{word.text}` installs an SSH server in the image: it is attack surface with keys or "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ...model import ImageRef, Instruction, ShellCommand, Stage
@@ -11,6 +10,7 @@ from ...runtime import Server, Startup, basename, find_server
 from ...runtime import startup as _startup
 from ...text import expand
 from ..base import RuleContext
+from ..common import CONDA_TOOLS, installs_packages, os_package_name
 
 #: OS/conda packages that provide each tool.
 TOOL_PACKAGES = {"curl": frozenset({"curl", "curl-minimal"}), "wget": frozenset({"wget", "wget2"})}
@@ -82,24 +82,10 @@ def _tool_provided(ctx: RuleContext, tool: str) -> bool:
         for command in instruction.commands:
             if command.name == tool:
                 return True
-            if not _is_package_install(command):
+            if not installs_packages(command):
                 continue
+            conda = command.tool in CONDA_TOOLS
             for word in command.invocation.positionals if command.invocation else ():
-                if word.has_expansion or re.split(r"[=<>~!:\[ ]", word.text, maxsplit=1)[0] in packages:
+                if word.has_expansion or os_package_name(word.text, conda=conda) in packages:
                     return True
     return False
-
-
-def _is_package_install(command: ShellCommand) -> bool:
-    installs = {
-        "apt-get": ("install",),
-        "apk": ("add",),
-        "yum": ("install",),
-        "dnf": ("install",),
-        "microdnf": ("install",),
-        "zypper": ("install",),
-        "conda": ("install", "create"),
-        "mamba": ("install", "create"),
-        "micromamba": ("install", "create"),
-    }
-    return command.subcommand in installs.get(command.tool or "", ())

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...analysis.paths import root_opened, under_root
 from ...model import Severity
 from ...text import expand
 from ..base import Problem, Rule, RuleContext
 from ..common import final_user, is_root_user
 from ._shared import _lineage_instructions
-
-
-def _under_root(path: str) -> bool:
-    return path == "/root" or path.startswith("/root/")
 
 
 class RootLocalPackagesUnreadable(Rule):
@@ -43,7 +40,7 @@ class RootLocalPackagesUnreadable(Rule):
                     if key not in ("PATH", "PYTHONPATH") or value is None:
                         continue
                     entries = expand(value.strip("\"'"), instruction.scope)[0].split(":")
-                    bad = next((e for e in entries if _under_root(e.rstrip("/"))), None)
+                    bad = next((e for e in entries if under_root(e.rstrip("/"))), None)
                     if bad:
                         yield self.problem(
                             word,
@@ -67,10 +64,6 @@ class RootLocalPackagesUnreadable(Rule):
 
     @staticmethod
     def _root_opened(ctx: RuleContext) -> bool:
-        """A RUN chmods /root itself (e.g. `chmod 755 /root`): the rule cannot tell, so it stays silent."""
-        for instruction in _lineage_instructions(ctx, "RUN"):
-            for command in instruction.commands:
-                positionals = command.invocation.positionals if command.invocation else ()
-                if command.tool == "chmod" and any(w.text.rstrip("/") == "/root" for w in positionals):
-                    return True
-        return False
+        """A RUN chmods/chowns /root itself (e.g. `chmod 755 /root`): the rule cannot tell, so it stays silent."""
+        commands = (c for instruction in _lineage_instructions(ctx, "RUN") for c in instruction.commands)
+        return root_opened(commands)

@@ -8,27 +8,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
+from ...analysis.env import last_env_values, python_env_flag
 from ...images import full_name
 from ...model import Dockerfile, Finding, Fix, ImageRef, Severity
 from ...runtime import Startup, python_unbuffered, runs_python
-from ...text import expand
 from ..base import Problem, Rule, RuleContext
-from ._shared import Serving, _lineage_instructions, _root_image, serving_evidence, startup
+from ._shared import Serving, _lineage, _root_image, serving_evidence, startup
 
 
 def _is_python_base(image: ImageRef | None) -> bool:
     return image is not None and (image.name == "python" or fnmatchcase(full_name(image), "gcr.io/distroless/python3*"))
-
-
-def _unbuffered_value(value: str) -> bool:
-    """CPython's rule: any non-empty value enables it, except one that reads as the integer 0."""
-    stripped = value.strip()
-    if not stripped:
-        return False
-    try:
-        return int(stripped) != 0
-    except ValueError:
-        return True
 
 
 class PythonUnbufferedMissing(Rule):
@@ -72,13 +61,9 @@ class PythonUnbufferedMissing(Rule):
     @staticmethod
     def _env_unbuffered(ctx: RuleContext) -> bool:
         """Whether the final stage's ENV leaves PYTHONUNBUFFERED on (a value from an unknown variable counts)."""
-        state = False
-        for instruction in _lineage_instructions(ctx, "ENV"):
-            for key, value, _word in instruction.pairs():
-                if key == "PYTHONUNBUFFERED":
-                    # an unknown `$VAR` stays in the text, which counts as set: unknown is not bad
-                    state = _unbuffered_value(expand((value or "").strip("\"'"), instruction.scope)[0])
-        return state
+        # an unknown `$VAR` stays in the text, which counts as set: unknown is not bad
+        found = last_env_values(_lineage(ctx)).get("PYTHONUNBUFFERED")
+        return found is not None and bool(python_env_flag(found[0].strip("\"'")))
 
     def fix(self, dockerfile: Dockerfile, finding: Finding) -> Fix | None:
         from ...fix.edits import indent, insert, line_end, stage_at

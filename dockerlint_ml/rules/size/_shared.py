@@ -6,7 +6,10 @@ import re
 
 from ...model import Dockerfile, Fix, ImageRef, Instruction, ShellCommand, Stage
 from ..base import RuleContext
+from ..common import CONDA_TOOLS as CONDA_TOOLS  # re-exported: the size package names them
+from ..common import RPM_TOOLS as RPM_TOOLS
 from ..common import has_cache_mount, mount_target
+from ..common import is_conda_install as is_conda_install
 
 PIP_CACHE_DIRS = ("/root/.cache/pip", "/root/.cache", "/home", "/tmp/pip-cache")
 
@@ -47,16 +50,7 @@ def _apt_lists_cached(instruction: Instruction) -> bool:
 
 # ML207 conda-cache-kept
 
-CONDA_TOOLS = frozenset({"conda", "mamba", "micromamba"})
-
-_CONDA_INSTALLS = frozenset({"install", "create", "update", "upgrade", "env create", "env update"})
-
 _CONDA_CACHE = re.compile(r"(?:^|/)(?:pkgs|\.cache/(?:mamba|conda)|\.conda/pkgs)(?:/\*?)?$")
-
-
-def is_conda_install(command: ShellCommand) -> bool:
-    """``conda``/``mamba``/``micromamba`` install, create, update or env create/update."""
-    return command.tool in CONDA_TOOLS and command.subcommand in _CONDA_INSTALLS
 
 
 def _conda_cache_mount(instruction: Instruction) -> bool:
@@ -79,10 +73,3 @@ def append_clean(dockerfile: Dockerfile, instruction: Instruction, command: Shel
         clean,
         f"run `{command.tool} clean` after the last {command.tool} command",
     )
-
-
-# ML208 os-package-cache-kept
-
-RPM_TOOLS = frozenset({"yum", "dnf", "microdnf"})
-
-_RPM_INSTALLS = frozenset({"install", "groupinstall", "localinstall", "reinstall"})

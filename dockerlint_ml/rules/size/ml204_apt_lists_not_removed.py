@@ -10,7 +10,7 @@ from typing import Any
 
 from ...model import Dockerfile, Finding, Fix, Instruction, Severity, ShellCommand
 from ..base import Problem, Rule, RuleContext
-from ..common import any_after, is_apt_install, removes_path, rm_targets
+from ..common import any_after, is_apt, is_apt_install, removes_path, rm_targets
 from ._shared import APT_LISTS, _apt_lists_cached, apt_spelling, is_apt_update
 
 #: apt-get/apt subcommands that read the package lists (an install without them fails: "Unable to locate package")
@@ -148,7 +148,7 @@ class AptListsNotRemoved(Rule):
             dockerfile,
             instruction,
             command,
-            lambda c: c.tool == "apt-get",
+            is_apt,
             "rm -rf /var/lib/apt/lists/*",
             "remove /var/lib/apt/lists/* after the last apt-get command",
         )

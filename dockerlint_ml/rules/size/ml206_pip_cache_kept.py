@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...analysis.env import env_flag
 from ...model import Dockerfile, Finding, Fix, Severity, ShellCommand
 from ..base import Problem, Rule, RuleContext
 from ..common import any_after, has_cache_mount, is_pip_install, requirement_name, rm_targets
@@ -50,7 +51,7 @@ class PipCacheKept(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for instruction in ctx.instructions("RUN", shipped_only=True):
-            if instruction.scope.get("PIP_NO_CACHE_DIR") not in (None, "", "0", "false", "off", "no"):
+            if env_flag(instruction.scope.get("PIP_NO_CACHE_DIR")):
                 continue
             if has_cache_mount(instruction, *PIP_CACHE_DIRS):
                 continue

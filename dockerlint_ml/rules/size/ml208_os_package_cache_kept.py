@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 from ...model import Dockerfile, Finding, Fix, Severity, ShellCommand
 from ..base import Problem, Rule, RuleContext
-from ..common import any_after, has_cache_mount, removes_path, rm_targets
-from ._shared import _RPM_INSTALLS, RPM_TOOLS, append_clean
+from ..common import RPM_TOOLS, any_after, has_cache_mount, is_rpm_install, removes_path, rm_targets
+from ._shared import append_clean
 
 _OS_CACHES = {
     "apk": ("/var/cache/apk", "/etc/apk/cache"),
@@ -20,10 +20,11 @@ _OS_CACHES = {
 }
 
 
-def _family(command: ShellCommand) -> str | None:
+def _cache_family(command: ShellCommand) -> str | None:
+    """Which package cache an install leaves behind (the keys of ``_OS_CACHES``), None for any other command."""
     if command.tool == "apk" and command.subcommand == "add" and not command.has_flag("--no-cache"):
         return "apk"
-    if command.tool in RPM_TOOLS and command.subcommand in _RPM_INSTALLS:
+    if is_rpm_install(command):
         return "rpm"
     if command.tool == "zypper" and command.subcommand == "install":
         return "zypper"
@@ -63,7 +64,7 @@ class OsPackageCacheKept(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for instruction in ctx.instructions("RUN", shipped_only=True):
             for command in instruction.commands:
-                family = _family(command)
+                family = _cache_family(command)
                 if family is None or has_cache_mount(instruction, *_OS_CACHES[family]):
                     continue
                 if any_after(instruction, command, _OS_CLEANERS[family]):

@@ -10,23 +10,31 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from ...analysis.env import env_flag
 from ...model import Instruction, Severity, ShellCommand
 from ...shell import SHELLS
 from ...text import expand
 from ..base import Problem, Rule, RuleContext
-from ..common import copy_sources, has_cache_mount, is_apt_install, is_pip_install, removes_path, rm_targets
+from ..common import (
+    CONDA_TOOLS,
+    RPM_TOOLS,
+    copy_source_words,
+    has_cache_mount,
+    is_apt_install,
+    is_conda_install,
+    is_pip_install,
+    is_rpm_install,
+    removes_path,
+    rm_targets,
+)
 from ._shared import (
     _CONDA_CACHE,
-    _RPM_INSTALLS,
     APT_LISTS,
-    CONDA_TOOLS,
     PIP_CACHE_DIRS,
-    RPM_TOOLS,
     _apt_lists_cached,
     _conda_cache_mount,
     apt_spelling,
     is_apt_update,
-    is_conda_install,
 )
 
 # ML209 cleanup-in-later-layer
@@ -71,9 +79,10 @@ def _is_cleanup(command: ShellCommand) -> bool:
 
 
 def _transparent(command: ShellCommand, wrappers: set[str | None]) -> bool:
-    """``sudo``/``env`` in front of a command, or ``sh -c '...'``: the commands they run are judged instead."""
-    if command.name in SHELLS:
-        return any(re.fullmatch(r"-[a-zA-Z]*c[a-zA-Z]*", word.text) for word in command.words[1:])
+    """``sudo``/``env`` in front of a command, or ``sh -c '...'``: the commands they run are judged instead
+    (``su app -c '...'`` is not transparent)."""
+    if command.script is not None:
+        return command.name in SHELLS
     return command.name in wrappers
 
 
@@ -165,7 +174,7 @@ def _homes(path: str, layers: _Layers) -> list[str]:
 def _pip_cache_kept(instruction: Instruction, command: ShellCommand) -> bool:
     return (
         not command.has_flag("--no-cache-dir", "--no-cache")
-        and instruction.scope.get("PIP_NO_CACHE_DIR") in (None, "", "0", "false", "off", "no")
+        and not env_flag(instruction.scope.get("PIP_NO_CACHE_DIR"))
         and not has_cache_mount(instruction, *PIP_CACHE_DIRS)
     )
 
@@ -206,7 +215,7 @@ def _created_by(instruction: Instruction, command: ShellCommand, cwd: str | None
         return [(_CONDA_PKGS, f"{tool} {sub}")]
     if tool == "apk" and sub == "add" and not command.has_flag("--no-cache"):
         return [("/var/cache/apk", "apk add")]
-    if tool in RPM_TOOLS and sub in _RPM_INSTALLS:
+    if is_rpm_install(command):
         return [(f"/var/cache/{'dnf' if tool == 'dnf' else 'yum'}", f"{tool} {sub}")]
     if tool == "zypper" and sub == "install":
         return [("/var/cache/zypp", "zypper install")]
@@ -240,7 +249,7 @@ def _covers(target: str, path: str) -> bool:
 
 
 def _copy_created(instruction: Instruction, cwd: str | None) -> list[tuple[str, str]]:
-    sources = copy_sources(instruction)
+    sources = copy_source_words(instruction)
     if not instruction.arguments or not sources:
         return []
     dest_word = instruction.arguments[-1]

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from ...model import Instruction, Severity, ShellCommand, Word
 from ...roles import SERVICES
 from ..base import Problem, Rule, RuleContext
-from ..common import any_after, is_apt_install, is_python_install
-from ._shared import _RPM_INSTALLS, CONDA_TOOLS, RPM_TOOLS, is_conda_install
+from ..common import CONDA_TOOLS, RPM_TOOLS, any_after, installs_packages, is_python_install, os_package_name
 
 # ML210 build-tools-in-final-stage
 
@@ -43,19 +42,6 @@ _TOOLCHAIN_PATTERN = re.compile(
     r"(?:gcc|g\+\+|clang|gfortran)-\d+(?:\.\d+)?|cuda-toolkit-[\d.-]+|cuda-nvcc(?:-[\d.-]+)?|\S+-dev|\S+-devel"
 )
 
-_PACKAGE_VERSION = re.compile(r"[=<>~:].*$")
-
-
-def _installs_packages(command: ShellCommand) -> bool:
-    tool, sub = command.tool, command.subcommand
-    return (
-        is_apt_install(command)
-        or (tool == "apk" and sub == "add")
-        or (tool in RPM_TOOLS and sub in _RPM_INSTALLS)
-        or (tool == "zypper" and sub == "install")
-        or is_conda_install(command)
-    )
-
 
 def _removes_packages(command: ShellCommand) -> bool:
     tool, sub = command.tool, command.subcommand
@@ -74,7 +60,7 @@ def _toolchain_words(command: ShellCommand) -> list[Word]:
     for word in command.invocation.positionals:
         if word.has_expansion:
             continue
-        package = _PACKAGE_VERSION.sub("", word.text.strip().lower())
+        package = os_package_name(word.text)
         if package in _TOOLCHAIN_NAMES or _TOOLCHAIN_PATTERN.fullmatch(package):
             found.append(word)
     return found
@@ -88,7 +74,7 @@ _BUILD_COMMANDS = frozenset(
 
 def _is_compiler(word: Word) -> bool:
     """A toolchain package (``gcc``, ``build-essential``, ``cmake``, ``cuda-nvcc``), not a headers-only ``-dev``."""
-    package = _PACKAGE_VERSION.sub("", word.text.strip().lower())
+    package = os_package_name(word.text)
     return not re.fullmatch(r"\S+-dev(?:el)?", package) or package.startswith(("cuda-", "gcc-", "g++-"))
 
 
@@ -139,7 +125,7 @@ class BuildToolsInFinalStage(Rule):
         if ctx.final_stage is None or _compiles_at_run_time(ctx):
             return
         for instruction, command in ctx.commands(shipped_only=True):
-            if not _installs_packages(command):
+            if not installs_packages(command):
                 continue
             if any_after(instruction, command, _removes_packages):
                 continue  # `apk add --virtual .build-deps ... && apk del .build-deps`

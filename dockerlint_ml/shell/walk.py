@@ -1,9 +1,10 @@
-"""RUN bodies -> :class:`ShellCommand` s, with tree-sitter-bash, plus per-tool option specs.
+"""RUN bodies -> :class:`ShellCommand` s, with tree-sitter-bash.
 
 tree-sitter-bash is error-tolerant (it never raises) and gives a position for every node, so commands keep
 exact spans even inside ``&&`` chains across continuations, ``if``/``for`` blocks, ``$(...)`` and heredoc
-scripts. Scripts hidden in ``sh -c '...'`` and wrappers such as ``sudo`` or ``env`` are unwrapped, so rules
-ask questions (``cmd.tool == "pip"``, ``cmd.has_flag("--no-cache-dir")``) instead of parsing argv again.
+scripts. Scripts hidden in ``sh -c '...'`` and wrappers such as ``sudo`` or ``env`` are unwrapped; a shell
+records the script it ran (:attr:`ShellCommand.script`) and the script's commands the shell they came from
+(:attr:`ShellCommand.nested_in`).
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from typing import Any
 
-from .model import Condition, Heredoc, Invocation, Option, Redirect, ShellCommand, Span, Word
-from .text import LogicalText
+from ..model import Condition, Heredoc, Redirect, ShellCommand, Span, Word
+from ..text import LogicalText
+from .tools import WRAPPERS, parse_invocation, script_index, tool_of, unwrap
 
-SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh"})
 MAX_NESTING = 16  # `sh -c` inside `sh -c` ...: deeper scripts are not unwrapped
 MAX_CONDITIONS = (
     64  # conditionals recorded per command (innermost beyond are dropped): keeps `[ ] && [ ] && ...` linear
@@ -42,265 +42,6 @@ def _tree_sitter_parser() -> Any:
             language = tree_sitter_bash.language()
         _parser = Parser(Language(language))
     return _parser
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Per-tool option specs
-
-
-@dataclass(frozen=True)
-class ToolSpec:
-    value_options: frozenset[str] = frozenset()
-    subcommand: bool = True
-    clusters: bool = False  # `-fsSL` means -f -s -S -L
-    two_word: frozenset[str] = frozenset()  # `conda env create`, `uv pip install`
-    aliases: tuple[tuple[str, str], ...] = ()
-    stop_after: frozenset[str] = frozenset()  # `python -c CODE args...`
-    #: options that are flags for one subcommand although they take a value elsewhere: (subcommand, options)
-    flags_of: tuple[tuple[str, frozenset[str]], ...] = ()
-
-
-def _opts(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# pip install/download/wheel and pip's general options (pip 23-25): every option that takes a value, so the
-# value is never read as a package (`--progress-bar off numpy` installs numpy, not `off`)
-_PIP_VALUES = _opts(
-    "-r --requirement -c --constraint -e --editable -t --target --platform --python-version --implementation --abi "
-    "--root --prefix --src --upgrade-strategy -C --config-settings --global-option --build-option --install-option "
-    "--no-binary --only-binary --progress-bar --root-user-action --report -i --index-url --extra-index-url "
-    "-f --find-links --group -d --dest -w --wheel-dir -b --build --python --log --log-file --local-log "
-    "--keyring-provider --proxy --retries --resume-retries --timeout --exists-action --trusted-host --cert "
-    "--client-cert --cache-dir --use-feature --use-deprecated --format --exclude --path"
-)
-# uv (`uv pip install`, `uv add`, `uv sync`, `uv venv`, `uv tool`, `uv pip compile`) and its global options
-_UV_VALUES = _opts(
-    "-r --requirement --requirements -c --constraint --constraints --override --overrides -b --build-constraint "
-    "--build-constraints -e --editable --extra --no-extra --group --no-group --only-group --index --default-index "
-    "-i --index-url --extra-index-url -f --find-links -P --upgrade-package --upgrade-group --reinstall-package "
-    "--refresh-package --no-build-isolation-package --no-build-package --no-binary-package --no-sources-package "
-    "--no-install-package --only-install-package --index-strategy --keyring-provider -C --config-setting "
-    "--config-settings --config-settings-package --exclude-newer --exclude-newer-package --resolution --prerelease "
-    "--fork-strategy --link-mode --no-binary --only-binary -p --python --python-version --python-platform --target "
-    "--prefix --torch-backend --dependency-metadata --excludes -o --output-file --custom-compile-command "
-    "--annotation-style --cache-dir --config-file --directory --project --allow-insecure-host --trusted-host "
-    "--color --python-preference --package --optional --marker --rev --tag --branch --bounds --script --with "
-    "--with-requirements --with-editable --from --prompt --install-dir --output-format --format --python-downloads"
-)
-_OS_VALUES = _opts(
-    "-c --config --setopt --enablerepo --disablerepo --releasever --installroot -d -e -x --exclude "
-    "--repo --repofrompath --setopt -R --root"
-)
-SPECS: dict[str, ToolSpec] = {
-    "pip": ToolSpec(_PIP_VALUES, clusters=True, two_word=frozenset({"cache", "config"})),
-    # `uv add --editable ./lib`: a flag of `uv add`, a value option of `uv pip install -e ./lib`
-    "uv": ToolSpec(_UV_VALUES, two_word=frozenset({"pip"}), flags_of=(("add", _opts("-e --editable")),)),
-    "apt-get": ToolSpec(
-        _opts("-o --option -c --config-file -t --target-release -a --host-architecture"), clusters=True
-    ),
-    "apk": ToolSpec(_opts("-t --virtual -X --repository --repositories-file -p --root --arch"), clusters=True),
-    "yum": ToolSpec(_OS_VALUES, clusters=True),
-    "dnf": ToolSpec(_OS_VALUES, clusters=True),
-    "microdnf": ToolSpec(_OS_VALUES),
-    "zypper": ToolSpec(
-        _OS_VALUES,
-        clusters=True,
-        aliases=(("in", "install"), ("rm", "remove"), ("ref", "refresh"), ("up", "update"), ("cc", "clean")),
-    ),
-    "conda": ToolSpec(  # conda, mamba and micromamba; `--override-channels`, `--strict-channel-priority`: flags
-        _opts(
-            "-n --name -p --prefix -c --channel -f --file --set --add --prepend --append --remove --repodata-fn "
-            "--solver --platform --subdir --channel-alias --clone --revision -r --root-prefix --rc-file --log-level "
-            "--experimental"
-        ),
-        clusters=True,  # argparse/CLI11 clusters short options: `conda clean -ay` is -a -y
-        two_word=frozenset({"env"}),
-        # `conda clean -afy`/`-tipsy`: -f (--force-pkgs-dirs) and -p (--packages) are flags of `clean`
-        flags_of=(("clean", _opts("-f -p")),),
-    ),
-    "curl": ToolSpec(
-        _opts(
-            "-o --output -H --header -d --data --data-raw --data-binary --data-urlencode -X --request -u --user "
-            "-A --user-agent -e --referer -w --write-out --retry --retry-delay --retry-max-time -m --max-time "
-            "--connect-timeout --cacert --cert --key -T --upload-file -F --form --url -b --cookie -c --cookie-jar "
-            "-x --proxy -r --range --limit-rate --output-dir --proto --proto-redir --resolve -K --config -E "
-            "--oauth2-bearer --pass"
-        ),
-        subcommand=False,
-        clusters=True,
-    ),
-    "wget": ToolSpec(
-        _opts(
-            "-O --output-document -P --directory-prefix --header -U --user-agent --user --password "
-            "--http-user --http-password -o --output-file -a --append-output -t --tries -T --timeout -e --execute "
-            "--post-data --ca-certificate -i --input-file"
-        ),
-        subcommand=False,
-        clusters=True,
-    ),
-    "git": ToolSpec(
-        _opts(
-            "-c -C --git-dir --work-tree -b --branch --depth -o --origin --filter -j --jobs --reference "
-            "--shallow-since -B --template --separate-git-dir"
-        ),
-        clusters=True,
-        two_word=frozenset({"lfs"}),
-    ),
-    "npm": ToolSpec(_opts("--prefix -w --workspace --registry --cache")),
-    "poetry": ToolSpec(_opts("--only --with --without -E --extras --directory -C")),
-    "pipenv": ToolSpec(_opts("--python")),
-    "huggingface-cli": ToolSpec(
-        _opts("--token --revision --local-dir --cache-dir --repo-type --include --exclude --max-workers")
-    ),
-    "wandb": ToolSpec(_opts("--host")),
-    "python": ToolSpec(_opts("-c -m -W -X"), subcommand=False, clusters=True, stop_after=_opts("-c -m")),
-    "chmod": ToolSpec(_opts("--reference"), subcommand=False),
-    "rm": ToolSpec(subcommand=False, clusters=True),
-    "sudo": ToolSpec(_opts("-u --user -g --group -h --host -p --prompt -C"), subcommand=False, clusters=True),
-    "useradd": ToolSpec(
-        _opts(
-            "-b --base-dir -c --comment -d --home-dir -e --expiredate -f --inactive -g --gid -G --groups -k --skel "
-            "-K --key -p --password -R --root -P --prefix -s --shell -u --uid -Z --selinux-user"
-        ),
-        subcommand=False,
-        clusters=True,
-    ),
-    "adduser": ToolSpec(  # Debian's adduser (long options) and BusyBox's (short ones)
-        _opts("--home --shell --uid --gid --gecos --ingroup --firstuid --lastuid --conf --comment -h -g -s -G -u -k"),
-        subcommand=False,
-        clusters=True,
-    ),
-}
-SPECS["mamba"] = SPECS["micromamba"] = SPECS["conda"]
-SPECS["hf"] = replace(SPECS["huggingface-cli"], two_word=frozenset({"auth"}))
-SPECS["apt"] = SPECS["apt-get"]
-
-_PIP_NAME = re.compile(r"pip(?:\d+(?:\.\d+)?)?")
-_PYTHON_NAME = re.compile(r"python(?:\d+(?:\.\d+)?)?")
-_PYTHON_WITH_VARIABLE = re.compile(r"python[\d.]*\$.*")  # `python$PYTHON_VERSION`, `python3.${MINOR}`
-_ONE_VARIABLE = re.compile(r"\$(?:\{[^}]*\}|\w+)")  # `$PYTHON`, `${PYTHON}`
-
-
-def tool_of(name: str, argv: Sequence[str]) -> tuple[str, int] | None:
-    """The tool a command runs and where its arguments start: ``python3 -m pip`` is pip from index 3.
-
-    ``name`` is the command word (as written when it holds a variable): a path to a tool is that tool
-    (``"$VENV/bin/pip"``, ``${CONDA_DIR}/envs/${env}/bin/pip``), ``python$PYTHON_VERSION`` is a python, and a
-    word that is only a variable (``${PYTHON}``) is one too when ``-m pip`` follows it."""
-    base = name.strip("\"'").rsplit("/", 1)[-1].strip("\"'")
-    if _PIP_NAME.fullmatch(base):
-        return "pip", 1
-    python = bool(_PYTHON_NAME.fullmatch(base) or _PYTHON_WITH_VARIABLE.fullmatch(base))
-    if python or _ONE_VARIABLE.fullmatch(base):
-        if len(argv) >= 3 and argv[1] == "-m" and _PIP_NAME.fullmatch(argv[2]):
-            return "pip", 3
-        if len(argv) >= 2 and argv[1] == "-mpip":
-            return "pip", 2
-        return ("python", 1) if python else None
-    if base == "apt":
-        return "apt-get", 1
-    if base in SPECS:
-        return base, 1
-    return None
-
-
-def parse_invocation(tool: str, words: Sequence[Word]) -> Invocation:
-    """Split ``words`` (without the command name) into options, subcommand and positionals."""
-    spec = SPECS[tool]
-    value_options = spec.value_options
-    if spec.flags_of:  # the subcommand is the first word that is not an option
-        first = next((word.text for word in words if not word.text.startswith("-")), None)
-        value_options = value_options - dict(spec.flags_of).get(first or "", frozenset())
-    options: list[Option] = []
-    positionals: list[Word] = []
-    index, count, only_positionals = 0, len(words), False
-    while index < count:
-        word = words[index]
-        text = word.text
-        if only_positionals or not text.startswith("-") or text == "-":
-            positionals.append(word)
-            index += 1
-            continue
-        if text == "--":
-            only_positionals = True
-            index += 1
-            continue
-        consumed_next = False
-        if text.startswith("--"):
-            name, equals, value = text.partition("=")
-            if equals:
-                options.append(Option(name, Word(value, value, word.span), word.span))
-            elif name in value_options and index + 1 < count:
-                options.append(Option(name, words[index + 1], word.span.cover(words[index + 1].span)))
-                consumed_next = True
-            else:
-                options.append(Option(name, None, word.span))
-        elif spec.clusters:
-            for position, char in enumerate(text[1:], start=2):
-                name = "-" + char
-                if name in value_options:
-                    rest = text[position:]
-                    if rest:
-                        options.append(Option(name, Word(rest, rest, word.span), word.span))
-                    elif index + 1 < count:
-                        options.append(Option(name, words[index + 1], word.span.cover(words[index + 1].span)))
-                        consumed_next = True
-                    else:
-                        options.append(Option(name, None, word.span))
-                    break
-                options.append(Option(name, None, word.span))
-        else:
-            name = text
-            if name in value_options and index + 1 < count:
-                options.append(Option(name, words[index + 1], word.span.cover(words[index + 1].span)))
-                consumed_next = True
-            elif text[:2] in value_options and len(text) > 2:
-                options.append(Option(text[:2], Word(text[2:], text[2:], word.span), word.span))
-            else:
-                options.append(Option(name, None, word.span))
-        if options and options[-1].name in spec.stop_after:
-            only_positionals = True
-        index += 2 if consumed_next else 1
-    subcommand = None
-    if spec.subcommand and positionals:
-        subcommand = positionals.pop(0).text
-        subcommand = dict(spec.aliases).get(subcommand, subcommand)
-        if subcommand in spec.two_word and positionals:
-            subcommand = f"{subcommand} {positionals.pop(0).text}"
-    return Invocation(tool, subcommand, tuple(options), tuple(positionals))
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Wrappers: `sudo apt-get ...`, `env A=1 pip ...`, `xargs apt-get install` run the command they precede.
-
-_WRAPPER_VALUES = {
-    "sudo": _opts("-u --user -g --group -h --host -p --prompt -C"),
-    "env": _opts("-u --unset -C --chdir"),
-    "nice": _opts("-n --adjustment"),
-    "xargs": _opts("-I -n -P -d -a -L -s -E --max-args --max-procs --delimiter --arg-file"),
-    "timeout": _opts("-s --signal -k --kill-after"),
-    "stdbuf": _opts("-i -o -e"),
-}
-WRAPPERS = frozenset({"sudo", "env", "nohup", "time", "nice", "exec", "command", "xargs", "timeout", "stdbuf"}) | {
-    "eatmydata",
-    "chronic",
-}
-
-
-def _unwrap(words: Sequence[Word], name: str) -> int | None:
-    """Index of the wrapped command's name in ``words``, or None."""
-    values = _WRAPPER_VALUES.get(name, frozenset())
-    index = 1
-    while index < len(words):
-        text = words[index].text
-        if text.startswith("-"):
-            index += 2 if text in values else 1
-        elif (name == "env" and "=" in text) or (name == "timeout" and re.fullmatch(r"[\d.]+[smhd]?", text)):
-            index += 1
-        else:
-            return index
-    return None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -356,9 +97,19 @@ def _is_test(node: Any, source: bytes) -> bool:
 
 
 class _Walker:
-    def __init__(self, text: LogicalText, depth: int, counter: list[int], conditions: Conditions = ()) -> None:
+    def __init__(
+        self,
+        text: LogicalText,
+        depth: int,
+        counter: list[int],
+        conditions: Conditions = (),
+        base: int = 0,
+        parent: int | None = None,
+    ) -> None:
         self.text = text
         self.conditions = conditions  # of the command whose `sh -c` script this is
+        self.base = base  # index, in the instruction's commands, of this walk's first command
+        self.parent = parent  # index of the command whose `sh -c` script this is
         self.depth = depth
         self.counter = counter  # pipeline ids, shared with nested scripts so they stay unique
         self.source = text.text.encode("utf-8")
@@ -598,6 +349,8 @@ class _Walker:
         name = words[0].text.rsplit("/", 1)[-1] if not words[0].has_expansion else words[0].raw
         found = tool_of(name, [w.text for w in words])
         invocation = parse_invocation(found[0], words[found[1] :]) if found else None
+        at = script_index(name, words)
+        script = words[at] if at is not None else None
         self.commands.append(
             ShellCommand(
                 name=name,
@@ -611,29 +364,32 @@ class _Walker:
                 wrapper=wrapper,
                 invocation=invocation,
                 conditions=conditions,
+                script=script,
+                nested_in=self.parent,
             )
         )
+        own = self.base + len(self.commands) - 1
         if name in WRAPPERS:
-            inner = _unwrap(words, name)
+            inner = unwrap(words, name)
             if inner is not None:
                 inner_words = words[inner:]
                 inner_span = Span(inner_words[0].span.line, inner_words[0].span.column, span.end_line, span.end_column)
                 self._emit(inner_words, inner_span, pipeline, pipe_index, pipe_length, redirects, (), name, conditions)
-        elif name in SHELLS or name == "su":
-            self._nested_script(words, conditions)
+        elif script is not None:
+            self._nested_script(script, own, conditions)
 
-    def _nested_script(self, words: list[Word], conditions: Conditions) -> None:
+    def _nested_script(self, script: Word, shell: int, conditions: Conditions) -> None:
+        """Walk the script of the command at index ``shell`` (``sh -c SCRIPT``) as a script of its own. Beyond
+        MAX_NESTING it is not: the walk goes on into the word (its ``$(...)``), so the commands found there
+        count as the enclosing script's (their ``nested_in`` is that script's shell)."""
         if self.depth >= MAX_NESTING:
             return
-        for index, word in enumerate(words[1:-1], start=1):
-            if re.fullmatch(r"-[a-zA-Z]*c[a-zA-Z]*", word.text):
-                script = words[index + 1]
-                start = self._char_offset(script.span)
-                quoted = script.raw[:1] in ("'", '"')
-                inner = self.text.shifted(start + (1 if quoted else 0), script.text)
-                self.commands.extend(parse_script(inner, self.depth + 1, self.counter, conditions))
-                self.scripts.append(script)
-                return
+        start = self._char_offset(script.span)
+        quoted = script.raw[:1] in ("'", '"')
+        inner = self.text.shifted(start + (1 if quoted else 0), script.text)
+        base = self.base + len(self.commands)
+        self.commands.extend(parse_script(inner, self.depth + 1, self.counter, conditions, base, shell))
+        self.scripts.append(script)
 
     def _char_offset(self, span: Span) -> int:
         offset = self.text.offset_of(span.line, span.column)
@@ -641,13 +397,20 @@ class _Walker:
 
 
 def parse_script(
-    text: LogicalText, depth: int = 0, counter: list[int] | None = None, conditions: Conditions = ()
+    text: LogicalText,
+    depth: int = 0,
+    counter: list[int] | None = None,
+    conditions: Conditions = (),
+    base: int = 0,
+    parent: int | None = None,
 ) -> list[ShellCommand]:
     """All simple commands in a shell script, in source order; ``conditions``: those the script runs in (an
-    `sh -c` script inherits its command's), which come before the script's own."""
+    `sh -c` script inherits its command's), which come before the script's own. ``base``: the index its first
+    command will have in the instruction's commands; ``parent``: the index of the `sh -c` command whose script
+    this is (the ``nested_in`` of the script's commands)."""
     if not text.text.strip():
         return []
-    walker = _Walker(text, depth, counter if counter is not None else [0], conditions)
+    walker = _Walker(text, depth, counter if counter is not None else [0], conditions, base, parent)
     walker.walk(_tree_sitter_parser().parse(walker.source).root_node)
     return walker.commands
 
@@ -709,7 +472,8 @@ def commands_for(
     for heredoc in heredocs:
         before_marker = script_text.split("<<", 1)[0]
         if _SHELL_SCRIPT_PREFIX.match(before_marker):
-            commands.extend(parse_script(LogicalText.block(heredoc.body, heredoc.body_start_line), 0, counter))
+            block = LogicalText.block(heredoc.body, heredoc.body_start_line)
+            commands.extend(parse_script(block, 0, counter, (), len(commands)))
     return tuple(commands)
 
 
