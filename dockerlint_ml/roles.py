@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 
 from .model import Dockerfile, Instruction, ShellCommand, Stage
 from .runtime import Startup, basename, find_server, python_parts, startup
+from .shell.python import PYTHON_NAME
 from .text import expand
 
 #: Every role, in the catalog's words (``training``/``batch`` and ``notebook``/``dev`` are kept apart so a
@@ -151,7 +152,7 @@ def _program_role(argv: Sequence[str]) -> str | None:
         return "docs"  # `gen-crd-api-reference-docs`, `build_docs.py`
     if program in _TRAINING_PROGRAMS:
         return "training"
-    if re.fullmatch(r"python(\d+(\.\d+)?)?", program):
+    if PYTHON_NAME.fullmatch(program):
         module, _ = python_parts(args)
         if module in ("jupyter", "jupyterlab", "notebook"):
             return "notebook"

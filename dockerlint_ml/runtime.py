@@ -5,11 +5,11 @@ Shared by the role inference (roles.py) and the serving rules (ML4xx); it reads 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .model import Instruction, ShellCommand, Stage
+from .shell.python import PYTHON_NAME
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ LAUNCHERS = frozenset(
         "infisical",
     }
 )
-_PYTHON = re.compile(r"python(?:\d+(?:\.\d+)?)?")
+_PYTHON = PYTHON_NAME
 
 
 # ---------------------------------------------------------------------------------------------------------
