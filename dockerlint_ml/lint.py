@@ -1,29 +1,21 @@
-"""The engine: read -> parse -> rules -> suppressions/selection -> sorted, de-duplicated findings."""
+"""The engine: read -> parse -> rules -> suppressions/selection -> sorted, de-duplicated findings.
+
+``FileResult`` and ``fails`` live in results.py (reporters import only that); they are re-exported here."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Dockerfile, Finding, Severity
+from .model import Dockerfile, Finding
 from .parse import InputError, parse_bytes
+from .results import FileResult, fails
 from .rules.base import Rule, RuleContext
 from .settings import Settings, all_targets, ignored_for_path, is_enabled
 from .suppress import apply_suppressions
 
-
-@dataclass
-class FileResult:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    error: str | None = None
-    dockerfile: Dockerfile | None = None
-    #: the file's lines (for source excerpts and fingerprints); kept when the model is dropped, as --jobs does
-    lines: tuple[str, ...] | None = None
-    #: per shipped image: (target stage label, role, the signal the role came from)
-    images: tuple[tuple[str | None, str, str], ...] = ()
+__all__ = ["FileResult", "Linter", "fails"]
 
 
 class Linter:
@@ -99,10 +91,3 @@ class Linter:
                     )
                 )
         return crash
-
-
-def fails(findings: Sequence[Finding], fail_on: str) -> bool:
-    if fail_on == "never":
-        return False
-    threshold = Severity(fail_on).rank
-    return any(finding.severity.rank >= threshold for finding in findings)

@@ -46,7 +46,12 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("edits", frozenset({"fix.edits"})),
     ("rules", frozenset({"rules"})),
     # `fix` re-lints to a fixpoint, so it sits with the linter (batch imports it)
-    ("engine", frozenset({"lint", "batch", "suppress", "settings", "config", "registry", "files", "context", "fix"})),
+    (
+        "engine",
+        frozenset(
+            {"lint", "results", "batch", "suppress", "settings", "config", "registry", "files", "context", "fix"}
+        ),
+    ),
     # `pages` (the rule pages) is read only by the CLI and the SARIF reporter
     ("report/cli", frozenset({"report", "cli", "__main__", "pages"})),
 )
@@ -295,6 +300,19 @@ def test_fix_package_imports_no_rule_module():
         if target.startswith(f"{PACKAGE}.rules")
     ]
     assert not offending, "fix/ importing rule modules:\n" + _format(offending)
+
+
+def test_reporters_read_results_not_the_engine():
+    """Reporters depend on the result records (results.py) and the model, not on the linting engine."""
+    engine = {f"{PACKAGE}.{name}" for name in ("lint", "batch", "suppress", "registry", "fix")}
+    offending = [
+        (source, target)
+        for source, targets in graph().items()
+        if source.startswith(f"{PACKAGE}.report.")
+        for target in targets
+        if target in engine or target.startswith(f"{PACKAGE}.fix.")
+    ]
+    assert not offending, "reporters importing the engine:\n" + _format(offending)
 
 
 def test_no_module_imports_a_higher_layer():

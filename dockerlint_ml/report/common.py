@@ -10,8 +10,8 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ..lint import FileResult
 from ..model import Finding
+from ..results import FileResult
 
 
 def find_root(start: Path) -> Path:

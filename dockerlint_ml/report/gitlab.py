@@ -6,8 +6,8 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..lint import FileResult
 from ..model import Severity
+from ..results import FileResult
 from .common import fingerprinted, relative_uri
 
 SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 
 from .. import __version__
-from ..lint import FileResult
+from ..results import FileResult
 
 
 def render(results: Sequence[FileResult]) -> str:

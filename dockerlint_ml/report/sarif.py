@@ -17,9 +17,9 @@ import attr
 import sarif_om as om
 
 from .. import __version__
-from ..lint import FileResult
 from ..model import Severity
 from ..pages import page_text, summary_paragraph
+from ..results import FileResult
 from ..rules.base import Rule
 from .common import fingerprinted, relative_uri
 
