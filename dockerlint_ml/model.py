@@ -6,9 +6,12 @@ so a span can be turned into a text edit without off-by-one guesswork.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 
 class Severity(str, Enum):
@@ -197,6 +200,22 @@ class ImageRef:
         return self.repository == "scratch"
 
 
+def memo(owner: object, key: Hashable, compute: Callable[[], _T]) -> _T:
+    """A value derived from ``owner`` alone, computed once and cached on ``owner`` itself (an ``Instruction``,
+    ``Stage`` or ``Dockerfile``: frozen, ``eq=False``, no slots, so its ``__dict__`` takes the entry). The cache
+    lives and dies with the object it describes: no module-level table keyed by ``id()``, nothing shared
+    between files or threads (a race at worst computes the same value twice). ``key`` names the derivation
+    (a string, or a tuple with its parameters). A copy made with ``dataclasses.replace`` starts empty."""
+    cache = owner.__dict__.get("_memo")
+    if cache is None:
+        cache = owner.__dict__.setdefault("_memo", {})
+    try:
+        return cache[key]
+    except KeyError:
+        value = cache[key] = compute()
+        return value
+
+
 @dataclass(frozen=True, eq=False)
 class Instruction:
     """One instruction, continuation lines joined (heredoc bodies in ``heredocs``).
@@ -238,6 +257,12 @@ class Instruction:
     def pairs(self) -> tuple[tuple[str, str | None, Word], ...]:
         """ENV/ARG/LABEL ``key=value`` pairs (and legacy ``ENV KEY value``), values unquoted: ``key_values``."""
         return self.key_values
+
+    def position(self, command: ShellCommand) -> int | None:
+        """The index of ``command`` in ``commands`` (by identity; None when it is not one of them). The map is
+        built once per instruction, so asking for each of a RUN's 50 000 commands stays linear."""
+        positions = memo(self, "positions", lambda: {id(c): i for i, c in enumerate(self.commands)})
+        return positions.get(id(command))
 
 
 @dataclass(frozen=True, eq=False)

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from .images import parse_image_ref
+from .logical_text import LogicalText, split_words
 from .model import (
     Dockerfile,
     Flag,
@@ -27,7 +28,7 @@ from .model import (
     Word,
 )
 from .shell import commands_for
-from .text import LogicalText, expand, split_words
+from .variables import expand
 
 KNOWN_INSTRUCTIONS = frozenset(
     [

@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 from .model import Dockerfile, Instruction, ShellCommand, Stage
 from .runtime import Startup, basename, find_server, python_parts, startup
 from .shell.python import PYTHON_NAME
-from .text import expand
+from .variables import expand
 
 #: Every role, in the catalog's words (``training``/``batch`` and ``notebook``/``dev`` are kept apart so a
 #: rule can tell a notebook from a dev shell; the catalog pairs them).

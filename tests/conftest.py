@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from dockerlint_ml.fix import fix_source
 from dockerlint_ml.lint import Linter
 from dockerlint_ml.model import Finding
 from dockerlint_ml.parse import parse_text
@@ -33,6 +34,23 @@ def lint(
 def rule_lines(findings: Iterable[Finding], rule: str) -> list[int]:
     """The lines where ``rule`` fired."""
     return [finding.span.line for finding in findings if finding.rule == rule]
+
+
+def linter(select: Iterable[str] = ()) -> Linter:
+    """A linter with the rules in ``select`` (all default rules when empty)."""
+    chosen = tuple(select)
+    return Linter(Settings(select=chosen, extend_select=chosen), builtin_rules())
+
+
+def fixed(text: str, select: Iterable[str] = (), *, unsafe: bool = False, dedent: bool = True) -> str:
+    """``text`` (dedented) after ``--fix`` (``--unsafe-fixes`` too when ``unsafe``) with the rules in ``select``."""
+    source = textwrap.dedent(text).lstrip("\n") if dedent else text
+    new, _result, _count = fix_source(source.encode("utf-8"), "Dockerfile", linter(select), unsafe)
+    return new
+
+
+def dd(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
 
 
 def parse(text: str):

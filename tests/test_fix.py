@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -26,13 +25,11 @@ from dockerlint_ml.fix import (
     unified_diff,
     with_fixes,
 )
-from dockerlint_ml.lint import Linter
 from dockerlint_ml.model import Edit, Fix, Severity, Span
 from dockerlint_ml.parse import parse_text
 from dockerlint_ml.registry import builtin_rules
-from dockerlint_ml.settings import Settings
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, dd, fixed, linter
 from .test_cli import run
 
 #: derived from the rule classes' `fix_safety` ("sometimes": safe unless the fix says otherwise)
@@ -40,38 +37,8 @@ SAFE_RULES = tuple(rule.id for rule in builtin_rules() if rule.fix_safety in ("s
 UNSAFE_RULES = tuple(rule.id for rule in builtin_rules() if rule.fix_safety == "unsafe")
 
 
-def linter(select=()) -> Linter:
-    chosen = tuple(select)
-    return Linter(Settings(select=chosen, extend_select=chosen), builtin_rules())
-
-
-def fixed(text: str, select=(), *, unsafe: bool = False, dedent: bool = True) -> str:
-    source = textwrap.dedent(text).lstrip("\n") if dedent else text
-    new, _result, _count = fix_source(source.encode("utf-8"), "Dockerfile", linter(select), unsafe)
-    return new
-
-
-def dd(text: str) -> str:
-    return textwrap.dedent(text).lstrip("\n")
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Safe fixes, exact output
-
-
-def test_pip_no_cache_dir_after_install_word():
-    assert fixed("FROM python:3.11-slim\nRUN python3 -m pip -q install torch==2.3.1\n", ["ML206"]) == (
-        "FROM python:3.11-slim\nRUN python3 -m pip -q install --no-cache-dir torch==2.3.1\n"
-    )
-
-
-def test_pip_no_cache_dir_on_every_install_of_the_run():
-    # ML206 reports a RUN once; its fix covers each pip install of that RUN
-    text = "FROM python:3.11-slim\nRUN pip install -U pip && pip install feast==0.40.1 && pip3 install boto3==1.35.0\n"
-    assert fixed(text, ["ML206"]) == (
-        "FROM python:3.11-slim\nRUN pip install -U pip && pip install --no-cache-dir feast==0.40.1 "
-        "&& pip3 install --no-cache-dir boto3==1.35.0\n"
-    )
 
 
 def test_apt_chain_across_continuations_and_comments():
@@ -97,148 +64,6 @@ def test_apt_chain_across_continuations_and_comments():
     )
 
 
-def test_apt_lists_after_the_last_apt_command_and_sudo():
-    text = """
-        FROM ubuntu:22.04
-        RUN apt-get update && apt-get install -y curl && apt-get clean
-        RUN sudo apt-get update && sudo apt-get install -y git
-    """
-    assert fixed(text, ["ML204"]) == dd(
-        """
-        FROM ubuntu:22.04
-        RUN apt-get update && apt-get install -y curl && apt-get clean && rm -rf /var/lib/apt/lists/*
-        RUN sudo apt-get update && sudo apt-get install -y git && sudo rm -rf /var/lib/apt/lists/*
-        """
-    )
-
-
-def test_apt_lists_fix_never_removes_lists_a_later_run_installs_from():
-    # DeepSpeed's image: a later RUN installs without its own `apt-get update`; removing the lists in the
-    # earlier RUN made that install fail ("Unable to locate package")
-    text = """
-        FROM ubuntu:22.04 AS base
-        RUN apt-get update && apt-get install -y --no-install-recommends curl
-        RUN echo between
-        RUN apt-get install -y --no-install-recommends libnuma-dev && rm -rf /var/lib/apt/lists/*
-        RUN apt-get update && apt-get install -y --no-install-recommends git
-        FROM base
-        RUN apt-get install -y --no-install-recommends vim
-    """
-    assert fixed(text, ["ML204"]) == dd(text)
-    document = parse_text(dd(text))
-    findings = linter(["ML204"]).lint_bytes(dd(text).encode(), "Dockerfile").findings
-    assert [f.span.line for f in findings] == [2, 5]
-    assert all(fix_for(document, f) is None for f in findings)
-    assert "line 4 installs from these lists" in findings[0].message
-    assert "line 7 installs from these lists" in findings[1].message
-    # with an update of its own the later RUN needs nothing from the earlier one: the fix is offered
-    independent = text.replace(
-        "RUN apt-get install -y --no-install-recommends libnuma-dev",
-        "RUN apt-get update && apt-get install -y --no-install-recommends libnuma-dev",
-    )
-    assert "curl && rm -rf /var/lib/apt/lists/*" in fixed(independent, ["ML204"])
-
-
-def test_apt_lists_declines_redirect_and_pipe():
-    text = """
-        FROM ubuntu:22.04
-        RUN apt-get update && apt-get install -y --no-install-recommends curl > /dev/null
-        RUN apt-get update && apt-get install -y --no-install-recommends curl 2>&1 | tee /tmp/log
-    """
-    assert fixed(text, ["ML204"]) == dd(text)
-    findings = linter(["ML204"]).lint_bytes(dd(text).encode(), "Dockerfile").findings
-    assert len(findings) == 2
-    assert all(fix_for(parse_text(dd(text)), f) is None for f in findings)
-
-
-def test_conda_clean_uses_the_tool_as_written():
-    text = """
-        FROM continuumio/miniconda3:24.1.2-0
-        RUN /opt/conda/bin/conda install -y numpy=1.26 \\
-            && /opt/conda/bin/conda env update -f env.yml
-        RUN micromamba install -y -n base pandas=2.2
-        RUN mamba create -y -n ml python=3.11
-    """
-    assert fixed(text, ["ML207"]) == dd(
-        """
-        FROM continuumio/miniconda3:24.1.2-0
-        RUN /opt/conda/bin/conda install -y numpy=1.26 \\
-            && /opt/conda/bin/conda env update -f env.yml && /opt/conda/bin/conda clean -afy
-        RUN micromamba install -y -n base pandas=2.2 && micromamba clean --all --yes
-        RUN mamba create -y -n ml python=3.11 && mamba clean -afy
-        """
-    )
-
-
-def test_os_package_caches():
-    text = """
-        FROM alpine:3.19
-        RUN apk --update add curl bash
-        RUN dnf install -y gcc && dnf install -y make
-        RUN zypper --non-interactive install -y git
-    """
-    assert fixed(text, ["ML208"]) == dd(
-        """
-        FROM alpine:3.19
-        RUN apk --update add --no-cache curl bash
-        RUN dnf install -y gcc && dnf install -y make && dnf clean all
-        RUN zypper --non-interactive install -y git && zypper clean --all
-        """
-    )
-
-
-def test_heredoc_fix_inside_the_heredoc_only():
-    text = """
-        FROM python:3.11-slim
-        RUN <<EOF
-        set -e
-        pip install torch==2.3.1
-        EOF
-        CMD ["python", "app.py"]
-    """
-    assert fixed(text, ["ML206"]) == dd(text).replace("pip install", "pip install --no-cache-dir")
-
-
-def test_shell_form_to_exec_form_keeps_continuations():
-    text = """
-        FROM python:3.11-slim
-        EXPOSE 8000
-        CMD uvicorn main:app \\
-            --host "0.0.0.0" --port 8000
-    """
-    assert fixed(text, ["ML403"]) == dd(
-        """
-        FROM python:3.11-slim
-        EXPOSE 8000
-        CMD ["uvicorn", "main:app", \\
-            "--host", "0.0.0.0", "--port", "8000"]
-        """
-    )
-
-
-@pytest.mark.parametrize(
-    "command",
-    [
-        "uvicorn main:app --port $PORT",
-        "python serve.py && echo done",
-        "python serve.py > /var/log/app.log",
-        "python serve.py *.yaml",
-        "python serve.py `hostname`",
-        "MODEL=x python serve.py",
-        "cd /app && python serve.py",
-        "python serve.py # comment",
-        'python -c "print(\\"x\\")"',
-        "python serve.py &",
-        "source env.sh; python serve.py",
-    ],
-)
-def test_shell_form_with_shell_features_is_not_rewritten(command):
-    text = f"FROM python:3.11-slim\nEXPOSE 8000\nCMD {command}\n"
-    findings = linter(["ML403"]).lint_bytes(text.encode(), "Dockerfile").findings
-    assert all(fix_for(parse_text(text), f) is None for f in findings)
-    assert fixed(text, ["ML403"], dedent=False) == text
-
-
 def test_plain_words():
     assert plain_words("python -c 'import x; x.run()'")
     assert plain_words('uvicorn "main:app" --host 0.0.0.0')
@@ -247,86 +72,8 @@ def test_plain_words():
     assert not plain_words("'unterminated")
 
 
-def test_entrypoint_with_cmd_is_an_unsafe_fix():
-    text = """
-        FROM python:3.11-slim
-        EXPOSE 8000
-        ENTRYPOINT uvicorn main:app
-        CMD ["--port", "8000"]
-    """
-    assert fixed(text, ["ML403"]) == dd(text)
-    assert 'ENTRYPOINT ["uvicorn", "main:app"]' in fixed(text, ["ML403"], unsafe=True)
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Unsafe fixes
-
-
-def test_apt_update_alone_is_merged_into_the_next_install():
-    text = """
-        FROM ubuntu:22.04
-
-        RUN apt-get update -qq
-
-        COPY sources.list /etc/apt/
-        RUN DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl \\
-            && rm -rf /var/lib/apt/lists/*
-    """
-    assert fixed(text, ["ML102"]) == dd(text)  # unsafe: not without --unsafe-fixes
-    assert fixed(text, ["ML102"], unsafe=True) == dd(
-        """
-        FROM ubuntu:22.04
-
-        COPY sources.list /etc/apt/
-        RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl \\
-            && rm -rf /var/lib/apt/lists/*
-        """
-    )
-
-
-def test_requirements_copied_and_install_moved_before_the_source():
-    text = """
-        FROM python:3.11-slim
-        WORKDIR /app
-        COPY --chown=app:app . /app
-        RUN pip install --no-cache-dir -r requirements/prod.txt -c constraints.txt
-        CMD ["python", "-m", "app"]
-    """
-    assert fixed(text, ["ML101"], unsafe=True) == dd(
-        """
-        FROM python:3.11-slim
-        WORKDIR /app
-        COPY --chown=app:app requirements/prod.txt /app/requirements/
-        COPY --chown=app:app constraints.txt /app/
-        RUN pip install --no-cache-dir -r requirements/prod.txt -c constraints.txt
-        COPY --chown=app:app . /app
-        CMD ["python", "-m", "app"]
-        """
-    )
-
-
-def test_source_before_dependencies_declines_when_unsure():
-    text = """
-        FROM python:3.11-slim
-        COPY . .
-        ENV PIP_INDEX_URL=https://mirror.example/simple
-        RUN pip install --no-cache-dir -r requirements.txt
-        RUN pip install --no-cache-dir -r "$REQS"
-    """
-    assert fixed(text, ["ML101"], unsafe=True) == dd(text)
-
-
-def test_python_unbuffered_added_after_the_final_from():
-    text = """
-        FROM python:3.11-slim AS build
-        RUN pip wheel --no-cache-dir -w /w numpy==1.26.4
-        FROM python:3.11-slim
-        EXPOSE 8000
-        CMD ["uvicorn", "main:app"]
-    """
-    out = fixed(text, ["ML405"], unsafe=True)
-    assert out.splitlines()[2:4] == ["FROM python:3.11-slim", "ENV PYTHONUNBUFFERED=1"]
-    assert "ML405" not in {f.rule for f in linter(["ML405"]).lint_bytes(out.encode(), "Dockerfile").findings}
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -305,3 +305,77 @@ def test_nesting_beyond_the_limit_points_at_the_deepest_walked_shell():
     # their `$(...)`) belongs to the deepest script that was walked
     assert {c.nested_in for c in commands} == {None, *shells[:MAX_NESTING]}
     assert commands[-1].tool == "pip" and commands[-1].nested_in == shells[MAX_NESTING - 1]
+
+
+# --- file-mode and credential options rules read through the grammar (ML309, ML304) ---------------------
+
+
+def test_mkdir_and_install_mode_options():
+    mkdir = _commands("FROM x\nRUN mkdir -pm 777 /data\n")[0]
+    assert mkdir.tool == "mkdir" and mkdir.has_flag("-p") and mkdir.invocation.values("-m") == ["777"]
+    assert [w.text for w in mkdir.invocation.positionals] == ["/data"]
+    assert _commands("FROM x\nRUN mkdir --mode=0775 /d\n")[0].invocation.values("--mode") == ["0775"]
+    install = _commands("FROM x\nRUN install -Dm755 -o root -g root tool /usr/local/bin/tool\n")[0]
+    assert install.tool == "install" and install.has_flag("-D")
+    assert install.invocation.values("-m") == ["755"] and install.invocation.values("-o", "-g") == ["root", "root"]
+    assert [w.text for w in install.invocation.positionals] == ["tool", "/usr/local/bin/tool"]
+    assert _commands("FROM x\nRUN install -d -m 1777 /tmp/x\n")[0].invocation.values("-m") == ["1777"]
+
+
+def test_chmod_mode_is_the_first_positional():
+    chmod = _commands("FROM x\nRUN chmod -R 777 /app\n")[0]
+    assert chmod.has_flag("-R") and [w.text for w in chmod.invocation.positionals] == ["777", "/app"]
+    dashed = _commands("FROM x\nRUN chmod -w /app\n")[0]  # a symbolic mode that starts with `-`: one option
+    assert [o.name for o in dashed.invocation.options] == ["-w"]
+    reference = _commands("FROM x\nRUN chmod --reference /etc/passwd /app\n")[0]
+    assert reference.invocation.values("--reference") == ["/etc/passwd"]
+    assert [w.text for w in reference.invocation.positionals] == ["/app"]
+
+
+@pytest.mark.parametrize(
+    ("body", "reported"),
+    [
+        ("chmod 777 /app", True),
+        ("chmod -R o+w /app", True),
+        ("chmod 1777 /tmp/x", False),
+        ("chmod -w 777", False),  # `-w` is the mode, `777` a file
+        ("mkdir -m 777 /d", True),
+        ("mkdir -m777 /d", True),
+        ("mkdir --mode=a+rwx /d", True),
+        ("mkdir -pm 777 /d", True),
+        ("install -m 0666 f /f", True),
+        ("install -Dm777 f /f", True),
+        ("install -Dm755 f /f", False),
+        ("mkdir -m $MODE /d", False),
+    ],
+)
+def test_ml309_reads_modes_from_the_grammar(body, reported, lint_text):
+    findings = lint_text(f"FROM x\nRUN {body}\n", ["ML309"])
+    assert bool([f for f in findings if f.rule == "ML309"]) is reported
+
+
+def test_credential_tools_in_the_grammar():
+    hf = _commands("FROM x\nRUN huggingface-cli login --token hf_abc --add-to-git-credential\n")[0]
+    assert hf.subcommand == "login" and hf.invocation.values("--token") == ["hf_abc"]
+    auth = _commands("FROM x\nRUN hf auth login --token=hf_abc\n")[0]
+    assert auth.subcommand == "auth login" and auth.invocation.values("--token") == ["hf_abc"]
+    wandb = _commands("FROM x\nRUN wandb login --host https://w.example --relogin KEY\n")[0]
+    assert wandb.subcommand == "login" and wandb.invocation.values("--host") == ["https://w.example"]
+    assert wandb.has_flag("--relogin") and [w.text for w in wandb.invocation.positionals] == ["KEY"]
+    curl = _commands("FROM x\nRUN curl -fsSLu user:pw https://x.example/f\n")[0]
+    assert curl.invocation.values("-u") == ["user:pw"] and curl.has_flag("-L")
+
+
+@pytest.mark.parametrize(
+    ("body", "reported"),
+    [
+        ("curl -u admin:Xk9pQ2vR7z https://x.example/f", True),
+        ("curl --user=admin:Xk9pQ2vR7z https://x.example/f", True),
+        ("curl -fsSLu admin:Xk9pQ2vR7z https://x.example/f", True),  # a cluster: the grammar splits it
+        ("curl -u admin:$PW https://x.example/f", False),
+        ("curl -u admin https://x.example/f", False),
+    ],
+)
+def test_ml304_reads_curl_user_from_the_grammar(body, reported, lint_text):
+    findings = lint_text(f"FROM x\nRUN {body}\n", ["ML304"])
+    assert bool([f for f in findings if f.rule == "ML304"]) is reported

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from ..model import Instruction, ShellCommand, Span, Word
-from ..text import expand
+from ..variables import expand_word
 from .env import env_flag
 from .git import FULL_SHA, git_clone_pinned
 from .urls import redact, url_host, url_path_segments, url_words
@@ -181,8 +181,8 @@ def _cli_download(instruction: Instruction, command: ShellCommand) -> ModelDownl
     option = invocation.option("--revision")
     pinned: bool | None = False
     if option is not None and option.value is not None:
-        revision, resolved = expand(option.value.text, dict(instruction.scope))
-        pinned = bool(FULL_SHA.fullmatch(revision)) if resolved else None
+        revision = expand_word(option.value.text, instruction.scope)
+        pinned = bool(FULL_SHA.fullmatch(revision)) if revision is not None else None
     return ModelDownload(command.span, f"`{command.name} download {repo}`", pinned, "add `--revision <commit sha>`")
 
 

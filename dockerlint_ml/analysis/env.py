@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..model import Stage, Word
-from ..text import expand
+from ..variables import expand
 
 #: the words on/off parsers (pip's ``strtobool``, git-lfs, npm/conda config) read as "off"
 OFF_WORDS = frozenset({"0", "false", "no", "off"})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import Instruction, ShellCommand, Word
-from ..text import expand
+from ..model import Instruction, ShellCommand, Word, memo
+from ..variables import expand_word
 
 #: a full (40-hex) commit sha as git prints it: what a download pinned to a commit names
 FULL_SHA = re.compile(r"[0-9a-f]{40}")
@@ -33,9 +33,10 @@ def is_pinned_ref(word: Word | None, scope: dict[str, str | None] | None = None)
         return False
     text = word.text
     if word.has_expansion:
-        text, resolved = expand(word.text, scope or {})
-        if not resolved or "$" in text:  # `ARG REF=v${VERSION}` with VERSION unknown keeps `${VERSION}`
+        expanded = expand_word(word.text, scope or {})
+        if expanded is None or "$" in expanded:  # `ARG REF=v${VERSION}` with VERSION unknown keeps `${VERSION}`
             return None
+        text = expanded
     text = text.removeprefix("refs/tags/")
     if text.lower() in _MOVING_REFS or text.startswith("refs/heads/"):
         return False
@@ -63,14 +64,13 @@ def git_clone_pinned(instruction: Instruction, clone: ShellCommand) -> bool | No
     return False
 
 
-_CHECKOUTS: list = [None, {}, []]  # the last RUN's commands, their positions, the suffix unions
-
-
 def _later_checkouts(instruction: Instruction, clone: ShellCommand, scope: dict) -> frozenset[bool | None]:
     """What the ``git checkout/switch/reset/fetch`` refs after ``clone`` in the same RUN pin (True, False,
-    None per ref), as a set. Computed once per RUN from the end, so a RUN of thousands of clones stays linear."""
-    commands = instruction.commands
-    if _CHECKOUTS[0] is not commands:
+    None per ref), as a set. Computed once per RUN from the end and cached on the instruction, so a RUN of
+    thousands of clones stays linear. ``scope`` is the instruction's own scope (as a dict)."""
+
+    def suffixes() -> list[frozenset[bool | None]]:
+        commands = instruction.commands
         suffix: list[frozenset[bool | None]] = [frozenset()] * (len(commands) + 1)
         for index in range(len(commands) - 1, -1, -1):
             command = commands[index]
@@ -81,6 +81,7 @@ def _later_checkouts(instruction: Instruction, clone: ShellCommand, scope: dict)
             if command.subcommand == "fetch":
                 refs = refs[1:]  # `git fetch origin <sha>`: the first positional is the remote
             suffix[index] = suffix[index] | {is_pinned_ref(ref, scope) for ref in refs}
-        _CHECKOUTS[:] = [commands, {id(c): i for i, c in enumerate(commands)}, suffix]
-    index = _CHECKOUTS[1].get(id(clone))
-    return frozenset() if index is None else _CHECKOUTS[2][index + 1]
+        return suffix
+
+    index = instruction.position(clone)
+    return frozenset() if index is None else memo(instruction, "git_later_checkouts", suffixes)[index + 1]

@@ -6,7 +6,7 @@ import posixpath
 from collections.abc import Iterable
 
 from ..model import Dockerfile, Instruction, ShellCommand, Stage
-from ..text import expand
+from ..variables import expand
 
 
 def workdir_before(

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from typing import Any
 
-from ..model import Dockerfile, Edit, Finding, Fix, Instruction, ShellCommand, Span, Stage, Word
+from ..model import Dockerfile, Edit, Finding, Fix, Instruction, ShellCommand, Span, Stage, Word, memo
 
 # ---------------------------------------------------------------------------------------------------------
 # Locating things by span
@@ -26,18 +25,13 @@ def contains(outer: Span, inner: Span) -> bool:
     return start <= inner_start and inner_end <= end
 
 
-_INDEX: dict[str, Any] = {}  # per-file lookups, rebuilt when another file's instructions/commands come by
-
-
 def instruction_at(dockerfile: Dockerfile, span: Span, *keywords: str) -> Instruction | None:
     """The instruction whose span contains ``span`` (with one of ``keywords`` if given). Instruction spans
     are ordered and disjoint, so a bisection finds the only candidate (one finding per 200 000 lines must
     not cost a scan of them all)."""
     instructions = dockerfile.instructions
-    if _INDEX.get("instructions") is not instructions:
-        _INDEX["instructions"] = instructions
-        _INDEX["starts"] = [(i.span.line, i.span.column) for i in instructions]
-    position = bisect_right(_INDEX["starts"], (span.line, span.column)) - 1
+    starts = memo(dockerfile, "instruction_starts", lambda: [(i.span.line, i.span.column) for i in instructions])
+    position = bisect_right(starts, (span.line, span.column)) - 1
     if position >= 0:
         instruction = instructions[position]
         if contains(instruction.span, span) and (not keywords or instruction.keyword in keywords):
@@ -54,12 +48,8 @@ def command_at(
     if instruction is None:
         return None
     commands = instruction.commands
-    if _INDEX.get("commands") is not commands:
-        _INDEX["commands"] = commands
-        _INDEX["by_span"] = by_span = {}
-        for command in commands:
-            by_span.setdefault(command.span, []).append(command)
-    exact = next((c for c in _INDEX["by_span"].get(span, ()) if wanted(c)), None)
+    by_span = memo(instruction, "commands_by_span", lambda: _by_span(commands))
+    exact = next((c for c in by_span.get(span, ()) if wanted(c)), None)
     if exact is not None:  # the innermost by definition; findings usually sit on their command
         return instruction, exact
     candidates = [c for c in commands if wanted(c) and contains(c.span, span)]
@@ -70,6 +60,13 @@ def command_at(
         return instruction, innermost
     inside = [c for c in instruction.commands if wanted(c) and contains(span, c.span)]
     return (instruction, inside[0]) if inside else None
+
+
+def _by_span(commands: tuple[ShellCommand, ...]) -> dict[Span, list[ShellCommand]]:
+    by_span: dict[Span, list[ShellCommand]] = {}
+    for command in commands:
+        by_span.setdefault(command.span, []).append(command)
+    return by_span
 
 
 def stage_at(dockerfile: Dockerfile, span: Span) -> Stage | None:

@@ -20,8 +20,8 @@ from ..analysis.commands import os_package_name as os_package_name
 from ..analysis.packages import project_name
 from ..analysis.paths import workdir_before as workdir_before
 from ..images import full_name
-from ..model import ImageRef, Instruction, ShellCommand, Stage, Word
-from ..text import expand
+from ..model import ImageRef, Instruction, ShellCommand, Stage, Word, memo
+from ..variables import expand_word
 from .base import RuleContext
 
 
@@ -62,29 +62,25 @@ def final_user(ctx: RuleContext) -> tuple[Instruction, str | None] | None:
     last = users[-1]
     if not last.arguments:
         return last, None
-    text, resolved = expand(last.arguments[0].text, last.scope)
-    return last, text if resolved else None
+    return last, expand_word(last.arguments[0].text, last.scope)
 
 
 # --- size helpers (ML2xx): later commands, rm targets, requirement names, image tags -------------------
 
 
-_AFTER: dict[tuple[int, Callable[[ShellCommand], bool]], tuple[tuple[ShellCommand, ...], dict[int, int], int]] = {}
-
-
 def any_after(instruction: Instruction, command: ShellCommand, predicate: Callable[[ShellCommand], bool]) -> bool:
     """Whether a command of ``instruction`` after ``command`` satisfies ``predicate``, in one pass per RUN and
-    predicate instead of one per command: a RUN of 50 000 chained installs must not take 50 000² steps."""
+    predicate instead of one per command: a RUN of 50 000 chained installs must not take 50 000² steps. The
+    last match is cached on the instruction, keyed by the predicate (pass a module-level function, not a new
+    lambda per call)."""
     commands = instruction.commands
-    key = (id(commands), predicate)
-    entry = _AFTER.get(key)
-    if entry is None or entry[0] is not commands:
-        if len(_AFTER) >= 64:
-            _AFTER.clear()
-        last = next((i for i in range(len(commands) - 1, -1, -1) if predicate(commands[i])), -1)
-        entry = _AFTER[key] = (commands, {id(c): i for i, c in enumerate(commands)}, last)
-    index = entry[1].get(id(command))
-    return index is not None and index < entry[2]
+    last = memo(
+        instruction,
+        ("any_after", predicate),
+        lambda: next((i for i in range(len(commands) - 1, -1, -1) if predicate(commands[i])), -1),
+    )
+    index = instruction.position(command)
+    return index is not None and index < last
 
 
 def rm_targets(command: ShellCommand) -> tuple[Word, ...]:

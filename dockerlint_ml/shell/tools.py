@@ -126,7 +126,17 @@ SPECS: dict[str, ToolSpec] = {
     ),
     "wandb": ToolSpec(_opts("--host")),
     "python": ToolSpec(_opts("-c -m -W -X"), subcommand=False, clusters=True, stop_after=_opts("-c -m")),
+    # `chmod [OPTION]... MODE FILE...`: the mode is the first positional. A symbolic mode that starts with `-`
+    # (`chmod -w file`, `chmod -R -x dir`) reads as an option here (no clusters: `-rwx` stays one option)
     "chmod": ToolSpec(_opts("--reference"), subcommand=False),
+    # GNU coreutils / BusyBox `mkdir` and `install`: `mkdir -pm 755 DIR`, `install -Dm755 SRC DEST` cluster
+    # (`--context[=CTX]` and `--backup[=CONTROL]` take their value only with `=`, so they are flags otherwise)
+    "mkdir": ToolSpec(_opts("-m --mode"), subcommand=False, clusters=True),
+    "install": ToolSpec(
+        _opts("-m --mode -o --owner -g --group -S --suffix -t --target-directory --strip-program"),
+        subcommand=False,
+        clusters=True,
+    ),
     "rm": ToolSpec(subcommand=False, clusters=True),
     "sudo": ToolSpec(_opts("-u --user -g --group -h --host -p --prompt -C"), subcommand=False, clusters=True),
     "useradd": ToolSpec(

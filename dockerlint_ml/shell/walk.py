@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ..logical_text import LogicalText
 from ..model import Condition, Heredoc, Redirect, ShellCommand, Span, Word
-from ..text import LogicalText
 from .tools import WRAPPERS, parse_invocation, script_index, tool_of, unwrap
 
 MAX_NESTING = 16  # `sh -c` inside `sh -c` ...: deeper scripts are not unwrapped

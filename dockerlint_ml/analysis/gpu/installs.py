@@ -13,7 +13,7 @@ from typing import Any
 
 from ... import knowledge as kb
 from ...model import Condition, Dockerfile, Instruction, ShellCommand, Stage, Word
-from ...text import expand
+from ...variables import expand
 from ..packages import parse_conda_spec, parse_requirement, requirement_lines
 from .copies import _copies_along, context_file_for
 from .locations import _absolute, _env_of_executable, _env_on_path
@@ -32,7 +32,7 @@ class _StageWalker:
         self.build_context = build_context
         self.venvs: set[str] = set()  # environments created so far (python -m venv, uv venv, conda create -p)
         self.venvs_without_pip: set[str] = set()  # `uv venv` without `--seed` makes no pip in the environment
-        self.workdirs = _copies_along(tuple(lineage))[1]
+        self.workdirs = _copies_along(lineage)[1]
         self.branched: list[Install] = []  # installs inside shell conditionals
 
     def run(self) -> None:

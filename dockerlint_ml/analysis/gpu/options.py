@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ...model import ShellCommand, Word
-from ...text import expand
+from ...variables import expand, expand_word
 
 Scope = Mapping[str, "str | None"]
 
@@ -31,8 +31,7 @@ def _env_values(scope: Scope, command: ShellCommand, *names: str) -> list[str]:
 def _expanded(word: Word, scope: Scope) -> str | None:
     if not word.has_expansion:
         return word.text
-    text, resolved = expand(word.text, scope)
-    return text if resolved else None
+    return expand_word(word.text, scope)
 
 
 def _values(command: ShellCommand, scope: Scope, *names: str, keep_unresolved: bool = False) -> list[str]:

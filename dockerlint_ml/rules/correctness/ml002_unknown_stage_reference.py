@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from ...model import Severity, Stage
-from ...text import expand
+from ...variables import expand_word
 from ..base import Problem, Rule, RuleContext
 from ..common import from_image_word
 from ._shared import _flag_value_span
@@ -66,8 +66,8 @@ class UnknownStageReference(Rule):
                         reference, start = match.group(1), match.start(1)
                     else:
                         continue
-                    expanded, resolved = expand(reference, instruction.scope)
-                    if not resolved or not expanded or _is_image_reference(expanded):
+                    expanded = expand_word(reference, instruction.scope)
+                    if not expanded or _is_image_reference(expanded):
                         continue
                     message = self._message(expanded, stage, stages, is_from=False)
                     if message:

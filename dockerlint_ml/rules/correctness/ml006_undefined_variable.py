@@ -9,7 +9,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 
 from ...model import Instruction, Severity, Span, Stage, Word
-from ...text import variables_used
+from ...variables import variables_used
 from ..base import Problem, Rule, RuleContext
 from ._shared import _flag_value_span
 

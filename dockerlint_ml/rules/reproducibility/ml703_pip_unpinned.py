@@ -6,7 +6,7 @@ Reference page: rules/ML703.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -14,7 +14,7 @@ from ...analysis.packages import normalize, parse, requirement_pinned, vcs_witho
 from ...analysis.urls import redact, url_path_segments
 from ...model import Instruction, Severity, ShellCommand, Word
 from ...roles import DEPLOYED
-from ...text import expand
+from ...variables import expand
 from ..base import Problem, Rule, RuleContext
 from ..common import any_after, is_python_install
 from ._shared import _NIGHTLY_NAME, _substitutes
@@ -48,7 +48,7 @@ class _Loose:
     kind: str  # "bare", "floor" (`>=` only), "loose" (`!=`…), "vcs" (no ref)
 
 
-def _nightly_install(command: ShellCommand, scope: dict) -> bool:
+def _nightly_install(command: ShellCommand, scope: Mapping[str, str | None]) -> bool:
     """``--pre`` (or uv's ``--prerelease``) from a nightly index (``download.pytorch.org/whl/nightly/cu124``):
     the install follows a nightly channel on purpose, and a release pin is not the advice to give."""
     invocation = command.invocation
@@ -121,7 +121,7 @@ class PipUnpinned(Rule):
                 continue  # a build-only tool in a builder whose environment is not copied into the image
             if command.has_flag(*_FILE_OPTIONS):
                 continue  # versions live in the file (checked once the build context is known)
-            scope = dict(instruction.scope)
+            scope = instruction.scope
             if any(scope.get(name) for name in _CONSTRAINT_ENV) or _nightly_install(command, scope):
                 continue
             tooling = kb.python_tooling()
@@ -140,7 +140,7 @@ class PipUnpinned(Rule):
                 yield self.problem(loose[0].word, self._message(ctx, loose))
 
     @staticmethod
-    def _loose(instruction: Instruction, command: ShellCommand, scope: dict) -> Iterator[_Loose]:
+    def _loose(instruction: Instruction, command: ShellCommand, scope: Mapping[str, str | None]) -> Iterator[_Loose]:
         invocation = command.invocation
         assert invocation is not None
         # each torchvision/torchaudio release requires one exact torch: next to a pinned torch, they are pinned

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...model import Severity
-from ...text import expand
+from ...variables import expand_word
 from ..base import Problem, Rule, RuleContext
 from ..common import is_apt_install
 from ._shared import _substitutes
@@ -35,9 +35,10 @@ class AptUnpinned(Rule):
                 if _substitutes(word):
                     continue
                 if word.has_expansion:
-                    text, resolved = expand(text, dict(instruction.scope))
-                    if not resolved:
+                    expanded = expand_word(text, instruction.scope)
+                    if expanded is None:
                         continue
+                    text = expanded
                 for package in text.split():
                     if "=" in package or package.endswith(".deb") or package.startswith(("/", ".")):
                         continue

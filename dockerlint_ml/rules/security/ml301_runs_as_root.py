@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from ...model import ImageRef, Severity
 from ...roles import SERVICES
 from ...runtime import startup as container_startup
-from ...text import expand
+from ...variables import expand, expand_word
 from ..base import Problem, Rule, RuleContext
 from ..common import final_user, is_root_user, workdir_before
 
@@ -33,10 +33,11 @@ def _runtime_dirs(ctx: RuleContext) -> list[str]:
         base_workdir = (base.workdir or "/") if base is not None else None
         workdir = workdir_before(ctx.dockerfile, final, workdirs[-1], base_workdir) if final else None
         last = workdirs[-1]
-        text, resolved = expand(last.arguments[0].text, last.scope) if last.arguments else ("", False)
-        path = text if text.startswith("/") else (posixpath.join(workdir, text) if workdir and resolved else "")
-        if resolved and path and path != "/":
-            found.append(posixpath.normpath(path))
+        text = expand_word(last.arguments[0].text, last.scope) if last.arguments else None
+        if text is not None:
+            path = text if text.startswith("/") else (posixpath.join(workdir, text) if workdir else "")
+            if path and path != "/":
+                found.append(posixpath.normpath(path))
     for stage in ctx.lineage(final) if final else []:
         for instruction in stage.of("ENV", "VOLUME"):
             if instruction.keyword == "ENV":
@@ -44,8 +45,8 @@ def _runtime_dirs(ctx: RuleContext) -> list[str]:
             else:
                 values = list(instruction.exec_form or (w.text for w in instruction.arguments))
             for value in values:
-                text, resolved = expand(value.strip("\"'"), instruction.scope)
-                if resolved and text.startswith("/") and text not in found:
+                text = expand_word(value.strip("\"'"), instruction.scope)
+                if text is not None and text.startswith("/") and text not in found:
                     found.append(text)
     return found
 

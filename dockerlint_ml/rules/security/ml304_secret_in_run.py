@@ -34,7 +34,9 @@ SECRET_OPTIONS = frozenset(
     }
 )
 
-#: Tools where `-p VALUE` is a password (elsewhere `-p` is a port, a prefix or `mkdir -p`).
+#: Tools where `-p VALUE` is a password (elsewhere `-p` is a port, a prefix or `mkdir -p`). Read from the words,
+#: not the tool grammar: these tools (docker login, twine upload, mysql ...) have no spec in shell/tools.py, and
+#: only the one option matters here.
 PASSWORD_P_TOOLS = frozenset({"docker", "podman", "buildah", "skopeo", "twine", "helm", "nerdctl", "crane"})
 
 #: `-pVALUE` (attached only) is a password for these.
@@ -60,7 +62,12 @@ def _literal(word: Word | None) -> bool:
 
 
 def _option_values(command: ShellCommand) -> Iterator[tuple[str, Word]]:
-    """``(option, value word)`` for every ``--opt VALUE`` / ``--opt=VALUE`` of any command."""
+    """``(option, value word)`` for every ``--opt VALUE`` / ``--opt=VALUE`` of any command.
+
+    Deliberately not the tool grammar (``command.invocation``): ``SECRET_OPTIONS`` are looked for on *every*
+    command, including tools with no spec in shell/tools.py (``mycli --api-key KEY``) and options a spec does
+    not list as taking a value, so the word after any option counts as its possible value. ``_literal`` then
+    keeps only values that look like credentials, which makes the over-reading harmless."""
     words = command.words
     for index, word in enumerate(words[1:], start=1):
         text = word.text
@@ -123,10 +130,13 @@ class SecretInRun(Rule):
         for option, value in _option_values(command):
             if option in SECRET_OPTIONS and _literal(value):
                 yield value, value.text, f"a literal `{option}`"
-            elif option in ("-u", "--user") and command.name == "curl" and _literal(value):
-                _user, colon, password = value.text.partition(":")
-                if colon and password:
-                    yield value, password, "a literal `curl --user user:password`"
+        if command.name == "curl" and command.invocation is not None:  # curl's grammar: `-u`/`--user` take a value
+            for option in command.invocation.options:
+                if option.name in ("-u", "--user") and _literal(option.value):
+                    assert option.value is not None
+                    _user, colon, password = option.value.text.partition(":")
+                    if colon and password:
+                        yield option.value, password, "a literal `curl --user user:password`"
         name = command.name
         argv = command.argv
         if name in PASSWORD_P_TOOLS:

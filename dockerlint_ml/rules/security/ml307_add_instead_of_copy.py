@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ...analysis.git import is_sha_or_release
 from ...model import Severity
-from ...text import expand
+from ...variables import expand_word
 from ..base import Problem, Rule, RuleContext
 from ..common import copy_source_words
 
@@ -54,8 +54,8 @@ class AddInsteadOfCopy(Rule):
             checksum = instruction.flag("checksum") is not None
             local_reported = False
             for source in copy_source_words(instruction):
-                text, resolved = expand(source.text, instruction.scope)
-                if not resolved:
+                text = expand_word(source.text, instruction.scope)
+                if text is None:
                     continue  # unknown source: cannot tell
                 if _is_git_source(text):
                     ref = text.partition("#")[2].split(":", 1)[0]

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from ...baseimages import known_base
 from ...model import Severity, Stage
-from ...text import expand
+from ...variables import expand_word
 from ..base import Problem, Rule, RuleContext
 from ..common import is_root_user
 
@@ -32,8 +32,7 @@ class SudoInRun(Rule):
             user = self._inherited_user(ctx, stage)
             for instruction in stage.body:
                 if instruction.keyword == "USER" and instruction.arguments:
-                    text, resolved = expand(instruction.arguments[0].text, instruction.scope)
-                    user = text if resolved else None
+                    user = expand_word(instruction.arguments[0].text, instruction.scope)
                     continue
                 if instruction.keyword != "RUN" or (user is not None and is_root_user(user)):
                     continue
@@ -53,8 +52,7 @@ class SudoInRun(Rule):
         for parent in reversed(lineage):
             users = parent.of("USER")
             if users and users[-1].arguments:
-                text, resolved = expand(users[-1].arguments[0].text, users[-1].scope)
-                return text if resolved else None
+                return expand_word(users[-1].arguments[0].text, users[-1].scope)
         root = lineage[0] if lineage else stage
         base = known_base(root.image)
         if base is not None:

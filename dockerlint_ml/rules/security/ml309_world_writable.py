@@ -13,6 +13,8 @@ from ..base import Problem, Rule, RuleContext
 
 # ML309
 
+_DASH_MODE = re.compile(r"-[rwxXst]+")
+
 
 def world_writable_mode(mode: str) -> bool:
     """Whether a chmod mode gives write permission to others (`777`, `0666`, `a+w`, `o+rwx`, `ugo+rwx`).
@@ -62,17 +64,19 @@ class WorldWritable(Rule):
 
     @staticmethod
     def _mode(command: ShellCommand) -> Word | None:
-        words = command.words
+        """The mode word of ``chmod MODE``, ``mkdir -m MODE``, ``install -m MODE`` (tool grammar in shell/tools.py)."""
+        invocation = command.invocation
+        if invocation is None:
+            return None
         if command.name == "chmod":
-            return next(
-                (w for w in words[1:] if not w.text.startswith("-") or re.fullmatch(r"-[rwxXst]+", w.text)), None
-            )
+            mode = invocation.positionals[0] if invocation.positionals else None
+            # `chmod -w file`: a symbolic mode starting with `-` parses as an option; when it comes first it is
+            # the mode (it only removes permissions, so it is never world-writable)
+            dashed = next((o for o in invocation.options if _DASH_MODE.fullmatch(o.name)), None)
+            if dashed is not None and (mode is None or dashed.span < mode.span):
+                return Word(dashed.name, dashed.name, dashed.span)
+            return mode
         if command.name in ("mkdir", "install"):
-            for index, word in enumerate(words[1:], start=1):
-                if word.text in ("-m", "--mode") and index + 1 < len(words):
-                    return words[index + 1]
-                if word.text.startswith("--mode="):
-                    return Word(word.text.partition("=")[2], word.raw, word.span)
-                if word.text.startswith("-m") and len(word.text) > 2 and not word.text.startswith("--"):
-                    return Word(word.text[2:], word.raw, word.span)
+            option = invocation.option("-m", "--mode")
+            return option.value if option is not None else None
         return None

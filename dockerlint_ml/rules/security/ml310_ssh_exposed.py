@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from ...model import Severity, Stage
 from ...roles import SERVICES
-from ...text import expand
+from ...variables import expand_word
 from ..base import Problem, Rule, RuleContext
 from ..common import is_os_package_install, os_package_name
 
@@ -60,8 +60,8 @@ class SshExposed(Rule):
         for stage in ctx.lineage(final):
             for instruction in stage.of("EXPOSE"):
                 for word in instruction.arguments:
-                    port, resolved = expand(word.text, instruction.scope)
-                    if resolved and _exposes_ssh(port):
+                    port = expand_word(word.text, instruction.scope)
+                    if port is not None and _exposes_ssh(port):
                         yield self.problem(
                             word,
                             f"`EXPOSE {word.text}` publishes SSH: do not run sshd in a deployed model container; "

@@ -8,7 +8,7 @@ from ...model import ImageRef, Instruction, ShellCommand, Stage
 from ...roles import SIDE_UI_PORTS
 from ...runtime import Server, Startup, basename, find_server
 from ...runtime import startup as _startup
-from ...text import expand
+from ...variables import expand_word
 from ..base import RuleContext
 from ..common import CONDA_TOOLS, installs_packages, os_package_name
 
@@ -64,9 +64,9 @@ def _root_image(ctx: RuleContext) -> ImageRef | None:
 def _first_exposed_port(ctx: RuleContext) -> int | None:
     for instruction in _lineage_instructions(ctx, "EXPOSE"):
         for word in instruction.arguments:
-            text, resolved = expand(word.text, instruction.scope)
-            number = text.split("/", 1)[0]
-            if resolved and number.isdigit() and int(number) not in SIDE_UI_PORTS:
+            text = expand_word(word.text, instruction.scope)
+            number = text.split("/", 1)[0] if text is not None else ""
+            if number.isdigit() and int(number) not in SIDE_UI_PORTS:
                 return int(number)
     return None
 

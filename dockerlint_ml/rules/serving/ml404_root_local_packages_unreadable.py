@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from ...analysis.paths import root_opened, under_root
 from ...model import Severity
-from ...text import expand
+from ...variables import expand
 from ..base import Problem, Rule, RuleContext
 from ..common import final_user, is_root_user
 from ._shared import _lineage_instructions

@@ -6,9 +6,8 @@ Reference page: rules/ML204.md.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-from ...model import Dockerfile, Finding, Fix, Instruction, Severity, ShellCommand
+from ...model import Dockerfile, Finding, Fix, Instruction, Severity, ShellCommand, memo
 from ..base import Problem, Rule, RuleContext
 from ..common import any_after, is_apt, is_apt_install, removes_path, rm_targets
 from ._shared import APT_LISTS, _apt_lists_cached, apt_spelling, is_apt_update
@@ -46,15 +45,15 @@ def _first_apt_event(instruction: Instruction) -> str | None:
     return None
 
 
-_NEEDED: dict[str, Any] = {}
-
-
 def apt_lists_needed_later(dockerfile: Dockerfile) -> dict[int, Instruction]:
     """For each RUN (by ``id``), the first later RUN of the same stage or of a stage built FROM it that
     installs from the package lists already in the image, with no ``apt-get update`` (or removal) of its own
-    in between: removing the lists in the earlier RUN would break that install. One backward pass per file."""
-    if _NEEDED.get("dockerfile") is dockerfile:
-        return _NEEDED["result"]
+    in between: removing the lists in the earlier RUN would break that install. One backward pass per file,
+    cached on the Dockerfile."""
+    return memo(dockerfile, "apt_lists_needed_later", lambda: _apt_lists_needed_later(dockerfile))
+
+
+def _apt_lists_needed_later(dockerfile: Dockerfile) -> dict[int, Instruction]:
     children: dict[int, list[int]] = {}
     for stage in dockerfile.stages:
         if stage.parent is not None and stage.parent != stage.index:
@@ -75,7 +74,6 @@ def apt_lists_needed_later(dockerfile: Dockerfile) -> dict[int, Instruction]:
             elif event is not None:
                 pending = None
         at_start[stage.index] = pending
-    _NEEDED.update(dockerfile=dockerfile, result=result)
     return result
 
 

@@ -13,7 +13,7 @@ from fnmatch import fnmatchcase
 from ...analysis.env import env_flag
 from ...model import Instruction, Severity, ShellCommand
 from ...shell import SHELLS
-from ...text import expand
+from ...variables import expand_word
 from ..base import Problem, Rule, RuleContext
 from ..common import (
     CONDA_TOOLS,
@@ -104,8 +104,8 @@ def _resolve(text: str, scope: Mapping[str, str | None], cwd: str | None) -> str
     home = _HOME_PREFIX.match(text)
     if home:
         text = "~" + text[home.end() :]
-    expanded, resolved = expand(text, scope)
-    if not resolved or "$" in expanded or "`" in expanded or not expanded:
+    expanded = expand_word(text, scope)
+    if not expanded or "$" in expanded or "`" in expanded:
         return None
     if not expanded.startswith(("/", "~")):
         if cwd is None or expanded.startswith("-"):
@@ -334,8 +334,8 @@ def _record(instruction: Instruction, layers: _Layers) -> None:
         if layers.cwd is not None and layers.cwd.startswith("~"):
             layers.cwd = None
     elif keyword == "USER" and instruction.arguments:
-        user = expand(instruction.arguments[0].text, instruction.scope)
-        name = user[0].partition(":")[0] if user[1] else ""
+        user = expand_word(instruction.arguments[0].text, instruction.scope)
+        name = user.partition(":")[0] if user is not None else ""
         layers.home = "/root" if name in ("root", "0") else (f"/home/{name}" if name and not name.isdigit() else None)
     elif keyword in ("COPY", "ADD"):
         for path, how in _copy_created(instruction, layers.cwd):

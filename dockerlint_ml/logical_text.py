@@ -1,11 +1,10 @@
-"""Text helpers shared by the parser and the shell layer: joined instruction text that still knows where
-every character came from, word splitting with spans, and Docker's variable substitution."""
+"""Logical text shared by the parser and the shell layer: instruction text joined from several physical
+lines that still knows where every character came from, and word splitting with spans."""
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from .model import Span, Word
 
@@ -121,43 +120,3 @@ def split_words(body: LogicalText, offset: int) -> list[Word]:
             index += 1
         words.append(Word("".join(value), text[start:index], body.span(start, index)))
     return words
-
-
-_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
-
-
-def expand(text: str, scope: Mapping[str, str | None]) -> tuple[str, bool]:
-    """Docker's variable substitution. Returns the expanded text and whether every variable was known."""
-    if "$" not in text:
-        return text, True
-    resolved = True
-
-    def substitute(match: re.Match[str]) -> str:
-        nonlocal resolved
-        name = match.group(1) or match.group(4)
-        operator, word = match.group(2), match.group(3) or ""
-        known = name in scope and scope[name] is not None
-        value = scope.get(name) or ""
-        if operator in (":-", "-"):
-            if known and (value or operator == "-"):
-                return value
-            return expand(word, scope)[0]
-        if operator in (":+", "+"):
-            if not known:
-                resolved = False if name not in scope else resolved
-                return ""
-            return word if (value or operator == "+") else ""
-        if not known:
-            resolved = False
-            return match.group(0)
-        return value
-
-    return _VARIABLE.sub(substitute, text), resolved
-
-
-def variables_used(text: str) -> list[tuple[str, int, bool]]:
-    """Each ``$VAR``/``${VAR...}`` in text: name, offset, and whether it carries a default (``${V:-x}``)."""
-    return [
-        (match.group(1) or match.group(4), match.start(), match.group(2) is not None)
-        for match in _VARIABLE.finditer(text)
-    ]

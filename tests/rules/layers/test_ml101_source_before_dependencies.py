@@ -1,19 +1,9 @@
-"""ML1xx: build cache and layer order (ML101, ML102)."""
+"""ML101 source-before-dependencies: detection cases and, for a fixable rule, fix cases."""
 
 from __future__ import annotations
 
-import pytest
-
-from dockerlint_ml.rules.layers import is_manifest
-
-from .conftest import lint, rule_lines
-
-
-def lines(text: str, rule: str) -> list[int]:
-    return rule_lines(lint(text, [rule]), rule)
-
-
-# --- ML101 source-before-dependencies ---------------------------------------------------------------------
+from ...conftest import dd, fixed, lint, rule_lines
+from .helpers import lines
 
 
 def test_ml101_pip_requirements_after_whole_context_copy():
@@ -206,109 +196,6 @@ def test_ml101_json_form_copy():
     assert lines(text, "ML101") == [5]
 
 
-@pytest.mark.parametrize(
-    ("path", "manifest"),
-    [
-        ("requirements.txt", True),
-        ("requirements-dev.txt", True),
-        ("./requirements/prod.txt", True),
-        ("requirements*.txt", True),
-        ("package*.json", True),
-        ("*.lock", True),
-        ("environment-gpu.yml", True),
-        (".", False),
-        ("./", False),
-        ("src/", False),
-        ("app.py", False),
-        ("*.py", False),
-        ("models/", False),
-    ],
-)
-def test_is_manifest(path, manifest):
-    assert is_manifest(path) is manifest
-
-
-# --- ML102 apt-update-alone -------------------------------------------------------------------------------
-
-
-def test_ml102_update_alone_then_install():
-    text = """
-        FROM ubuntu:22.04
-        RUN apt-get update
-        RUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
-        """
-    findings = lint(text, ["ML102"])
-    assert [(f.span.line, f.span.column, f.span.end_column) for f in findings] == [(2, 5, 19)]
-    assert "line 3" in findings[0].message
-
-
-def test_ml102_update_with_install_in_same_run_is_fine():
-    text = """
-        FROM nvidia/cuda:12.1.1-runtime-ubuntu22.04
-        RUN apt-get update \\
-            # keep the image small
-            && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \\
-                python3-pip \\
-            && rm -rf /var/lib/apt/lists/*
-        RUN <<EOF
-        apt update
-        apt install -y git
-        EOF
-        RUN apt-get -qq update && xargs -a packages.txt apt-get install -y
-        """
-    assert lines(text, "ML102") == []
-
-
-def test_ml102_update_after_add_apt_repository():
-    text = """
-        FROM ubuntu:22.04
-        RUN add-apt-repository -y ppa:deadsnakes/ppa && apt-get -qq update
-        RUN apt-get install -y python3.11
-        """
-    assert lines(text, "ML102") == [2]
-
-
-def test_ml102_update_and_upgrade():
-    # an upgrade uses the index itself; it is reported only when a later RUN installs from the stale index
-    alone = """
-        FROM ubuntu:22.04
-        RUN apt-get update && apt-get upgrade -y && rm -rf /var/lib/apt/lists/*
-        """
-    followed = """
-        FROM ubuntu:22.04 AS base
-        RUN apt-get update && apt-get dist-upgrade -y
-        FROM base
-        RUN apt-get install -y curl
-        """
-    refreshed = """
-        FROM ubuntu:22.04
-        RUN apt-get update && apt-get upgrade -y
-        RUN apt-get update && apt-get install -y curl
-        """
-    assert lines(alone, "ML102") == []
-    assert lines(followed, "ML102") == [2]
-    assert lines(refreshed, "ML102") == []
-
-
-def test_ml102_update_with_no_later_install_still_reported():
-    text = """
-        FROM debian:bookworm-slim
-        run --mount=type=cache,target=/var/lib/apt apt update
-        """
-    assert lines(text, "ML102") == [2]
-
-
-def test_ml102_scripts_and_helpers_may_install():
-    text = """
-        FROM bitnami/minideb:bookworm
-        RUN apt-get update && ./install-deps.sh
-        RUN apt-get update && bash scripts/setup.sh
-        RUN apt-get update && install_packages curl
-        RUN apt-get update && sh -c "apt-get install -y git"
-        """
-    assert lines(text, "ML102") == []
-
-
 def test_ml101_names_the_manifest_the_source_copy_brings():
     findings = lint(
         """
@@ -349,3 +236,35 @@ def test_ml101_names_the_last_source_copy():
     )
     assert "`COPY server server` (line 4)" in findings[0].message
     assert "uv sync --no-install-project` before" not in findings[0].message
+
+
+def test_ml101_fix_requirements_copied_and_install_moved_before_the_source():
+    text = """
+        FROM python:3.11-slim
+        WORKDIR /app
+        COPY --chown=app:app . /app
+        RUN pip install --no-cache-dir -r requirements/prod.txt -c constraints.txt
+        CMD ["python", "-m", "app"]
+    """
+    assert fixed(text, ["ML101"], unsafe=True) == dd(
+        """
+        FROM python:3.11-slim
+        WORKDIR /app
+        COPY --chown=app:app requirements/prod.txt /app/requirements/
+        COPY --chown=app:app constraints.txt /app/
+        RUN pip install --no-cache-dir -r requirements/prod.txt -c constraints.txt
+        COPY --chown=app:app . /app
+        CMD ["python", "-m", "app"]
+        """
+    )
+
+
+def test_ml101_fix_source_before_dependencies_declines_when_unsure():
+    text = """
+        FROM python:3.11-slim
+        COPY . .
+        ENV PIP_INDEX_URL=https://mirror.example/simple
+        RUN pip install --no-cache-dir -r requirements.txt
+        RUN pip install --no-cache-dir -r "$REQS"
+    """
+    assert fixed(text, ["ML101"], unsafe=True) == dd(text)

@@ -1,0 +1,211 @@
+"""ML703 pip-unpinned: detection cases and, for a fixable rule, fix cases."""
+
+from __future__ import annotations
+
+from ...conftest import lint, rule_lines
+from .helpers import _findings, _lines
+
+
+def test_ml703_one_finding_per_install_command():
+    text = """
+        FROM python:3.11-slim
+        RUN pip install --no-cache-dir --upgrade pip setuptools wheel && \\
+            # the serving stack
+            pip install --no-cache-dir torch transformers==4.41.2 "fastapi>=0.110" \\
+                --index-url https://download.pytorch.org/whl/cpu && \\
+            python3 -m pip install -U 'numpy<2' scikit-learn
+        RUN uv pip install --system polars
+        """
+    findings = _findings(text, "ML703")
+    assert [(f.span.line, f.span.column) for f in findings] == [(4, 32), (6, 41), (7, 29)]
+    assert "2 packages" in findings[0].message
+    assert "`torch`, `fastapi>=0.110` (no upper bound)" in findings[0].message
+    assert "`scikit-learn` is installed without a version" in findings[1].message
+
+
+def test_ml703_unquoted_specifier_is_a_redirect():
+    findings = _findings("FROM python:3.11-slim\nRUN pip install numpy>=1.2 scipy==1.13.1\n", "ML703")
+    assert [(f.span.line, f.span.column) for f in findings] == [(2, 17)]
+    assert "shell redirect" in findings[0].message
+
+
+def test_ml703_not_checked():
+    text = """
+        FROM python:3.11-slim AS build
+        ARG TORCH_VERSION=2.3.1
+        ARG EXTRA
+        RUN pip install -r requirements.txt torch
+        RUN pip install -c constraints.txt torch transformers
+        RUN pip install --no-cache-dir -e . && pip install .[serve]
+        RUN pip install torch==${TORCH_VERSION} $EXTRA $(cat extra.txt)
+        RUN --mount=type=cache,target=/root/.cache/pip pip wheel --wheel-dir /wheels torch
+        FROM python:3.11-slim
+        ENV PIP_CONSTRAINT=/constraints.txt
+        COPY --from=build /wheels /wheels
+        RUN pip install --no-index --find-links /wheels torch
+        """
+    assert _lines(text, "ML703") == []
+
+
+def test_ml703_resolved_arg_and_heredoc():
+    text = """
+        FROM python:3.11-slim
+        ARG PKG=torch
+        RUN pip install $PKG
+        RUN <<EOF
+        set -e
+        pip install --no-cache-dir onnxruntime
+        EOF
+        """
+    assert _lines(text, "ML703") == [3, 6]
+
+
+def test_ml703_torch_companions_follow_a_pinned_torch():
+    # every torchvision/torchaudio release requires one exact torch, so a pinned torch pins them too
+    text = """
+        FROM python:3.11-slim
+        ARG TORCH_VERSION=2.5.1
+        RUN pip install --no-cache-dir "torch==${TORCH_VERSION}" torchvision torchaudio \\
+                --index-url https://download.pytorch.org/whl/cu124
+        RUN uv pip install --system torch==${TORCH_VERSION}+cpu torchvision
+        RUN pip install --no-cache-dir torch torchvision
+        RUN pip install --no-cache-dir torch>=2.4 torchaudio
+        """
+    findings = _findings(text, "ML703")
+    assert rule_lines(findings, "ML703") == [6, 7]
+    # unpinned together, they are one matched set: one piece of advice, from one release
+    assert "pin the set together, from one release (`torch==X.Y.Z torchvision==A.B.C`)" in findings[0].message
+    assert "`torch`" in findings[1].message and "`torchaudio`" in findings[1].message
+
+
+def test_ml703_ignore_packages_option():
+    text = "FROM python:3.11-slim\nRUN pip install -U pip torch==2.3.1\n"
+    assert _lines(text, "ML703") == []
+    assert _lines(text, "ML703", rule_options={"ML703": {"ignore-packages": []}}) == [2]
+
+
+def test_ml703_build_tooling_is_exempt():
+    text = "FROM python:3.11-slim\nRUN pip install -U pip setuptools wheel packaging Setuptools_SCM==8.1.0\n"
+    assert _lines(text, "ML703") == []
+
+
+def test_ml703_option_values_are_not_packages():
+    text = """
+        FROM python:3.11-slim
+        RUN uv pip install --system --index-strategy unsafe-best-match --resolution lowest --prerelease allow \\
+                --link-mode copy --torch-backend cu124 -P numpy requests==2.32.3
+        RUN pip install --progress-bar off --upgrade-strategy eager --root-user-action ignore --timeout 60 \\
+                --exists-action w --retries 5 --report report.json numpy==2.1.3
+        """
+    assert _lines(text, "ML703") == []
+
+
+def test_ml703_keeps_extras_in_the_advice():
+    findings = _findings('FROM python:3.11-slim\nRUN pip install "jax[cuda12]" "tensorflow[and-cuda]"\n', "ML703")
+    assert len(findings) == 1
+    message = findings[0].message
+    assert "`jax[cuda12]==X.Y.Z`" in message and "`tensorflow[and-cuda]==X.Y.Z`" in message
+    single = _findings('FROM python:3.11-slim\nRUN pip install "jax[cuda12]"\n', "ML703")[0].message
+    assert "pin it (`jax[cuda12]==X.Y.Z`)" in single
+
+
+def test_ml703_nightlies_float_by_design():
+    text = """
+        FROM python:3.11-slim
+        RUN pip install --pre torch torchvision --index-url https://download.pytorch.org/whl/nightly/cu124
+        RUN pip install torchserve-nightly tf-nightly-gpu
+        RUN pip install torch --index-url https://download.pytorch.org/whl/nightly/cu124
+        RUN uv pip install --system --prerelease allow torch --index-url https://download.pytorch.org/whl/nightly/cpu
+        RUN uv pip install --system --prerelease disallow torch --index-url https://download.pytorch.org/whl/nightly/cpu
+        """
+    assert _lines(text, "ML703") == [4, 6]
+
+
+def test_ml703_floor_settled_by_a_project_install_in_the_same_run():
+    text = """
+        FROM python:3.11-slim
+        COPY . /app
+        RUN pip install "huggingface_hub>=1.5" && uv pip install --system -e /app
+        RUN pip install "huggingface_hub>=1.5" kernels && pip install /app
+        RUN pip install "huggingface_hub>=1.5"
+        RUN pip install /app
+        """
+    findings = _findings(text, "ML703")
+    assert rule_lines(findings, "ML703") == [4, 5]
+    assert "`kernels` is installed without a version" in findings[0].message
+
+
+def test_ml703_only_stages_the_shipped_image_needs():
+    text = """
+        FROM python:3.11-slim AS docs
+        RUN pip install sphinx
+        FROM python:3.11-slim AS build
+        RUN pip install --target /deps requests
+        FROM python:3.11-slim
+        COPY --from=build /deps /deps
+        """
+    assert _lines(text, "ML703") == [4]
+
+
+def test_ml703_variable_in_the_name():
+    text = """
+        FROM python:3.11-slim
+        ARG SPEC
+        RUN if [ "$(uname -m)" = "x86_64" ]; then TF_POSTFIX="-cpu"; else TF_POSTFIX=""; fi && \\
+            pip install "tensorflow${TF_POSTFIX}"
+        RUN PIN="==2.5.1" && pip install "torch${PIN}"
+        RUN pip install "torch${SPEC}"
+        """
+    findings = _findings(text, "ML703")
+    assert rule_lines(findings, "ML703") == [4]  # the word's line (the RUN starts on line 3)
+    assert "`tensorflow${TF_POSTFIX}`" in findings[0].message
+
+
+def test_ml703_pip_spelled_with_variables():
+    text = """
+        FROM python:3.11-slim
+        ARG PYTHON_VERSION=3.11
+        RUN python$PYTHON_VERSION -m pip install torchserve
+        RUN "$VENV/bin/pip" install requests && "${CONDA_DIR}/envs/${env_name}/bin/pip" install httpx
+        RUN ${PYTHON} -m pip install fastapi
+        """
+    assert _lines(text, "ML703") == [3, 4, 4, 5]
+
+
+def test_ml703_builder_install_that_does_not_reach_the_image_is_silent():
+    # `uv venv` seeds no pip: the plain `pip` of the builder installs into the system Python, which the final
+    # stage does not copy (only the venv); with `python -m venv` pip lives in the venv, so tomli ships
+    template = """
+        FROM python:3.12-slim AS builder
+        ENV VIRTUAL_ENV=/prod_venv
+        RUN {make_venv} /prod_venv
+        ENV PATH="/prod_venv/bin:$PATH"
+        RUN pip install --no-cache-dir tomli && python licenses.py > /third_party.txt
+
+        FROM python:3.12-slim
+        COPY --from=builder /prod_venv /prod_venv
+        COPY --from=builder /third_party.txt /third_party.txt
+        CMD ["python", "-m", "app"]
+        """
+    assert rule_lines(lint(template.format(make_venv="uv venv"), ["ML703"]), "ML703") == []
+    assert rule_lines(lint(template.format(make_venv="python -m venv"), ["ML703"]), "ML703") == [5]
+    assert rule_lines(lint(template.format(make_venv="uv venv --seed"), ["ML703"]), "ML703") == [5]
+
+
+def test_ml703_tooling_is_not_reported_but_runtime_packages_are():
+    text = """
+        FROM python:3.12-slim
+        RUN pip install --no-cache-dir pytest ipython sphinx
+        RUN pip install --no-cache-dir pytest requests
+        """
+    findings = [f for f in lint(text, ["ML703"]) if f.rule == "ML703"]
+    assert [f.span.line for f in findings] == [3]
+    assert "`requests`" in findings[0].message and "pytest" not in findings[0].message
+
+
+def test_ml703_same_packages_in_both_branches_is_one_finding():
+    text = """
+        FROM python:3.12-slim
+        RUN if [ -n "$CI" ]; then pip install --no-cache-dir genai-perf; else pip install genai-perf; fi
+        """
+    assert _lines(text, "ML703") == [2]

@@ -1,0 +1,62 @@
+"""ML202 devel-image-in-final-stage: detection cases and, for a fixable rule, fix cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from ...conftest import lint
+from .helpers import SERVICE_CMD, lines
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["nvidia/cuda:12.1.0-devel-ubuntu22.04", "nvidia/cuda:12.1.0-cudnn8-devel-ubuntu22.04",
+     "nvidia/cuda:11.8.0-cudnn8-devel-ubi8", "pytorch/pytorch:2.3.1-cuda12.1-cudnn8-devel",
+     "nvcr.io/nvidia/cuda:12.4.1-devel-ubuntu22.04", "nvcr.io/nvidia/cuda-dl-base:24.05-cuda12.4-devel-ubuntu22.04",
+     "tensorflow/tensorflow:devel-gpu", "docker.io/nvidia/cuda:12.2.0-devel-rockylinux8"],
+)  # fmt: skip
+def test_ml202_devel_images(image):
+    assert lines(f'FROM {image}\nCMD ["python3"]\n', "ML202", service=True) == [1]
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["nvidia/cuda:12.1.0-runtime-ubuntu22.04", "nvidia/cuda:12.1.0-cudnn8-runtime-ubuntu22.04",
+     "nvidia/cuda:12.1.0-base-ubuntu22.04", "pytorch/pytorch:2.3.1-cuda12.1-cudnn8-runtime",
+     "nvcr.io/nvidia/pytorch:24.01-py3", "nvcr.io/nvidia/tritonserver:24.01-py3", "python:3.11-slim",
+     "acme/cuda:12.1.0-devel-ubuntu22.04", "nvidia/cuda:12.1.0-develop", "ubuntu:22.04"],
+)  # fmt: skip
+def test_ml202_runtime_and_other_images_are_silent(image):
+    assert lines(f"FROM {image}\n", "ML202", service=True) == []
+
+
+def test_ml202_message_names_the_runtime_tag():
+    message = lint("FROM nvidia/cuda:12.1.0-cudnn8-devel-ubuntu22.04\n" + SERVICE_CMD, ["ML202"])[0].message
+    assert "`nvidia/cuda:12.1.0-cudnn8-runtime-ubuntu22.04`" in message
+    message = lint("FROM pytorch/pytorch:2.3.1-cuda12.1-cudnn8-devel\n" + SERVICE_CMD, ["ML202"])[0].message
+    assert "`pytorch/pytorch:2.3.1-cuda12.1-cudnn8-runtime`" in message
+
+
+def test_ml202_devel_builder_stage_is_fine():
+    text = """
+        ARG CUDA=12.1.0
+        FROM nvidia/cuda:${CUDA}-cudnn8-devel-ubuntu22.04 AS build
+        RUN nvcc --version
+
+        FROM nvidia/cuda:${CUDA}-cudnn8-runtime-ubuntu22.04
+        COPY --from=build /usr/local/bin/app /usr/local/bin/app
+        """
+    assert lines(text, "ML202", service=True) == []
+
+
+def test_ml202_arg_substituted_devel_and_lineage():
+    text = """
+        ARG CUDA=12.1.0
+        FROM nvidia/cuda:${CUDA}-cudnn8-devel-ubuntu22.04 AS base
+        RUN apt-get update
+
+        FROM base
+        COPY . /app
+        """
+    assert lines(text, "ML202", service=True) == [2]
+    assert lines("ARG FLAVOR\nFROM nvidia/cuda:12.1.0-${FLAVOR}-ubuntu22.04\n", "ML202", service=True) == []

@@ -1,0 +1,77 @@
+"""ML208 os-package-cache-kept: detection cases and, for a fixable rule, fix cases."""
+
+from __future__ import annotations
+
+from ...conftest import dd, fixed
+from .helpers import lines
+
+
+def test_ml208_apk():
+    text = """
+        FROM alpine:3.20
+        RUN apk add python3
+        RUN apk --no-cache add py3-pip
+        RUN apk add --no-cache curl
+        RUN apk update && apk add git && rm -rf /var/cache/apk/*
+        RUN apk add -U bash
+        """
+    assert lines(text, "ML208") == [2, 6]
+
+
+def test_ml208_apk_cache_mount():
+    text = "FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add python3\n"
+    assert lines(text, "ML208") == []
+
+
+def test_ml208_rpm_family():
+    text = """
+        FROM rockylinux:9
+        RUN yum install -y python3 && yum clean all
+        RUN dnf install -y git && dnf clean all
+        RUN dnf install -y gcc
+        RUN microdnf install -y python3.11 && microdnf clean all
+        RUN microdnf install -y tar
+        RUN yum -y install which \\
+            && rm -rf /var/cache/yum
+        RUN dnf install -y make && dnf clean metadata
+        RUN dnf clean all && dnf install -y zip
+        """
+    assert lines(text, "ML208") == [4, 6, 9, 10]
+
+
+def test_ml208_zypper():
+    text = """
+        FROM opensuse/leap:15.5
+        RUN zypper --non-interactive install python311 && zypper clean -a
+        RUN zypper in -y git && zypper clean --all
+        RUN zypper install -y curl && zypper clean
+        RUN zypper install -y tar && zypper cc -a
+        """
+    assert lines(text, "ML208") == [4]
+
+
+def test_ml208_builder_stage_is_fine():
+    text = """
+        FROM alpine:3.20 AS build
+        RUN apk add build-base
+        FROM alpine:3.20
+        COPY --from=build /out /out
+        """
+    assert lines(text, "ML208") == []
+
+
+def test_ml208_fix_os_package_caches():
+    text = """
+        FROM alpine:3.19
+        RUN apk --update add curl bash
+        RUN dnf install -y gcc && dnf install -y make
+        RUN zypper --non-interactive install -y git
+    """
+    assert fixed(text, ["ML208"]) == dd(
+        """
+        FROM alpine:3.19
+        RUN apk --update add --no-cache curl bash
+        RUN dnf install -y gcc && dnf install -y make && dnf clean all
+        RUN zypper --non-interactive install -y git && zypper clean --all
+        """
+    )
