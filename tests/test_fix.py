@@ -38,7 +38,7 @@ UNSAFE_RULES = tuple(rule.id for rule in builtin_rules() if rule.fix_safety == "
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Safe fixes, exact output
+# Fixes of several rules, fix helpers (per-rule fix cases: tests/rules/<family>/test_mlNNN_*.py)
 
 
 def test_apt_chain_across_continuations_and_comments():
@@ -70,10 +70,6 @@ def test_plain_words():
     assert not plain_words('echo "$HOME"')
     assert not plain_words("a|b")
     assert not plain_words("'unterminated")
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Unsafe fixes
 
 
 # ---------------------------------------------------------------------------------------------------------
