@@ -36,3 +36,11 @@ def parse_image_ref(text: str, resolved: bool = True) -> ImageRef:
 def full_name(image: ImageRef) -> str:
     """``registry/repository`` (or just the repository for Docker Hub), for matching against image families."""
     return f"{image.registry}/{image.repository}" if image.registry else image.repository
+
+
+def is_alpine(image: ImageRef | None) -> bool:
+    """An Alpine (musl, busybox) image: `alpine`, or a tag with an `alpine…` component (`3.12-alpine3.19`)."""
+    if image is None:
+        return False
+    tokens = image.tag.lower().split("-") if image.tag else []
+    return image.name == "alpine" or any(token.startswith("alpine") for token in tokens)

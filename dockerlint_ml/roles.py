@@ -175,7 +175,8 @@ def _startup_argvs(start: Startup) -> Iterable[tuple[Instruction | ShellCommand,
             yield instruction, instruction.exec_form
 
 
-def _exposed_ports(lineage: Sequence[Stage]) -> list[tuple[Instruction, int | None]]:
+def exposed_ports(lineage: Sequence[Stage]) -> list[tuple[Instruction, int | None]]:
+    """Every EXPOSEd port of the image built from ``lineage`` with its instruction (None: a variable hides it)."""
     ports: list[tuple[Instruction, int | None]] = []
     for stage in lineage:
         for instruction in stage.of("EXPOSE"):
@@ -220,7 +221,7 @@ def infer_role(
         return Role(base_role[0], f"base image `{base_role[1]}` (a {base_role[0]} image)")
     if start.instructions:
         program = start.instructions[-1]
-        served = [(i, p) for i, p in _exposed_ports(lineage) if p is None or p not in SIDE_UI_PORTS]
+        served = [(i, p) for i, p in exposed_ports(lineage) if p is None or p not in SIDE_UI_PORTS]
         prints_help = any(arg in ("--help", "-h", "--version") for _, argv in start.argvs() for arg in argv)
         if served and not prints_help:
             expose = served[0][0]

@@ -8,7 +8,8 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable, Iterator
 
-from ...model import ImageRef, Severity
+from ...images import is_alpine
+from ...model import Severity
 from ...roles import SERVICES
 from ...runtime import startup as container_startup
 from ...variables import expand, expand_word
@@ -79,13 +80,6 @@ def _paths_under_root(ctx: RuleContext) -> list[str]:
     return found
 
 
-def _is_alpine(image: ImageRef | None) -> bool:
-    """Alpine has busybox `adduser`, no `useradd`."""
-    if image is None:
-        return False
-    return image.name == "alpine" or "alpine" in (image.tag or "").split("-") or (image.tag or "").startswith("alpine")
-
-
 def _free_uid(taken: Iterable[int]) -> int:
     uid, used = 1000, set(taken)
     while uid in used:
@@ -151,7 +145,8 @@ class RunsAsRoot(Rule):
         taken = dict(base.uids) if base is not None else {}
         uid = _free_uid(taken)
         note = f" (uid 1000 is `{taken[1000]}` in `{base.key}`)" if base is not None and 1000 in taken else ""
-        create = f"adduser -D -u {uid} app" if _is_alpine(image) else f"useradd --create-home --uid {uid} app"
+        # alpine's busybox has `adduser`, no `useradd`
+        create = f"adduser -D -u {uid} app" if is_alpine(image) else f"useradd --create-home --uid {uid} app"
         advice = f"create an unprivileged user and switch to it before CMD, e.g. `RUN {create}` then `USER app`{note}"
         dirs = _runtime_dirs(ctx)
         under_root = _paths_under_root(ctx)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...model import ImageRef, Instruction, ShellCommand, Stage
-from ...roles import SIDE_UI_PORTS
+from ...roles import SIDE_UI_PORTS, exposed_ports
 from ...runtime import Server, Startup, basename, find_server
 from ...runtime import startup as _startup
-from ...variables import expand_word
 from ..base import RuleContext
 from ..common import CONDA_TOOLS, installs_packages, os_package_name
 
@@ -43,9 +42,9 @@ def serving_evidence(ctx: RuleContext, start: Startup | None = None) -> Serving 
         found = find_server(argv)
         if found:
             return Serving(at, f"`{found[0]}` on line {at.span.line} starts a server", found[1])
-    port = _first_exposed_port(ctx)
-    if port is not None:
-        expose = next(i for i in _lineage_instructions(ctx, "EXPOSE") if str(port) in i.args)
+    served = _first_served_port(ctx)
+    if served is not None:
+        expose = served[0]
         return Serving(expose, f"`EXPOSE {expose.args}` on line {expose.line}", None)
     return None
 
@@ -61,14 +60,17 @@ def _root_image(ctx: RuleContext) -> ImageRef | None:
     return image if image is not None and image.resolved else None
 
 
-def _first_exposed_port(ctx: RuleContext) -> int | None:
-    for instruction in _lineage_instructions(ctx, "EXPOSE"):
-        for word in instruction.arguments:
-            text = expand_word(word.text, instruction.scope)
-            number = text.split("/", 1)[0] if text is not None else ""
-            if number.isdigit() and int(number) not in SIDE_UI_PORTS:
-                return int(number)
+def _first_served_port(ctx: RuleContext) -> tuple[Instruction, int] | None:
+    """The first EXPOSEd port that is not a side UI (Jupyter, Dask, Spark, TensorBoard, Ray, SSH), with its EXPOSE."""
+    for instruction, port in exposed_ports(_lineage(ctx)):
+        if port is not None and port not in SIDE_UI_PORTS:
+            return instruction, port
     return None
+
+
+def _first_exposed_port(ctx: RuleContext) -> int | None:
+    found = _first_served_port(ctx)
+    return found[1] if found else None
 
 
 def _tool_provided(ctx: RuleContext, tool: str) -> bool:

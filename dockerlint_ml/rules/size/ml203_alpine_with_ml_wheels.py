@@ -7,18 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...model import ImageRef, Severity, ShellCommand
+from ...images import is_alpine
+from ...model import Severity, ShellCommand
 from ..base import Problem, Rule, RuleContext
-from ..common import is_python_install, requirement_name, tag_tokens
+from ..common import is_python_install, requirement_name
 from ._shared import _base_image
 
 # ML203 alpine-with-ml-wheels
 
 _PUBLIC_INDEXES = ("https://pypi.org/", "https://download.pytorch.org/", "https://files.pythonhosted.org/")
-
-
-def _is_alpine(image: ImageRef) -> bool:
-    return image.name == "alpine" or any(token.startswith("alpine") for token in tag_tokens(image.tag))
 
 
 def _may_use_own_wheels(command: ShellCommand) -> bool:
@@ -45,7 +42,7 @@ class AlpineWithMlWheels(Rule):
                 continue
             stage = ctx.stage_of(instruction)
             found = _base_image(ctx, stage) if stage is not None else None
-            if found is None or not _is_alpine(found[1]):
+            if found is None or not is_alpine(found[1]):
                 continue
             assert command.invocation is not None
             from ... import knowledge as kb  # only on alpine bases: keeps the TOML off other files' path
