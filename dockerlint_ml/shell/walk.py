@@ -9,7 +9,6 @@ records the script it ran (:attr:`ShellCommand.script`) and the script's command
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -27,21 +26,38 @@ _parser: Any = None
 
 
 def _tree_sitter_parser() -> Any:
-    """Built on first use; importing the compiled binding directly skips importlib.resources (~8 ms)."""
+    """Built on first use."""
     global _parser
     if _parser is None:
         from tree_sitter import Language, Parser
 
-        try:
-            from tree_sitter_bash import _binding
-
-            language = _binding.language()
-        except ImportError:  # pragma: no cover - layout of other tree-sitter-bash releases
-            import tree_sitter_bash
-
-            language = tree_sitter_bash.language()
-        _parser = Parser(Language(language))
+        _parser = Parser(Language(_bash_language()))
     return _parser
+
+
+def _bash_language() -> Any:
+    """tree-sitter-bash's compiled grammar, loaded from its extension module without importing the package:
+    the package's ``__init__`` imports importlib.resources, and with it tempfile, random and shutil (~5 ms)."""
+    try:
+        from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader
+        from importlib.util import find_spec, module_from_spec, spec_from_file_location
+        from os import path
+
+        package = find_spec("tree_sitter_bash")  # finds it on sys.path without running it
+        for directory in package.submodule_search_locations if package else ():
+            for suffix in EXTENSION_SUFFIXES:
+                location = path.join(directory, f"_binding{suffix}")
+                if path.isfile(location):
+                    name = "tree_sitter_bash._binding"
+                    spec = spec_from_file_location(name, location, loader=ExtensionFileLoader(name, location))
+                    module = module_from_spec(spec)
+                    spec.loader.exec_module(module)
+                    return module.language()
+    except (ImportError, OSError, AttributeError):  # pragma: no cover - another layout: import it normally
+        pass
+    import tree_sitter_bash  # pragma: no cover
+
+    return tree_sitter_bash.language()  # pragma: no cover
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -420,7 +436,8 @@ def _exec_words(body: LogicalText, offset: int) -> list[Word]:
     text = body.text
     words: list[Word] = []
     index = text.find("[", offset) + 1
-    decoder = json.decoder
+    from json import decoder  # only exec-form instructions need it
+
     while 0 < index < len(text):
         char = text[index]
         if char == '"':

@@ -5,7 +5,6 @@ Reference page: rules/ML002.md.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 
@@ -27,7 +26,9 @@ def _similar_stage(name: str, stages: list[Stage]) -> Stage | None:
     names = {stage.name.lower(): stage for stage in stages if stage.name}
     if len(name) < 4:
         return None
-    close = difflib.get_close_matches(name.lower(), list(names), n=1, cutoff=0.8)
+    from difflib import get_close_matches  # only when a reference is unknown
+
+    close = get_close_matches(name.lower(), list(names), n=1, cutoff=0.8)
     return names[close[0]] if close else None
 
 
