@@ -177,12 +177,23 @@ def _list_rules(rules: Sequence, settings: Settings, output_format: str) -> str:
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix/--diff, also apply fixes that may change behaviour.")
 @click.option("--list-rules", is_flag=True, help="List all rules and exit.")
 @click.option("--explain", metavar="ID", help="Print a rule's reference page and exit.")
+@click.option(
+    "--import-hadolint", metavar="FILE", help="Print the [tool.mllint] TOML equivalent to a .hadolint.yaml and exit."
+)
 @click.option("--facts", "show_facts", is_flag=True, help="Print what was inferred per stage (CUDA, Python, ...).")
 @click.option(
     "--context",
     "context_dir",
     type=click.Path(file_okay=False),
     help="Build context directory rules may read (requirements files); default: the Dockerfile's directory.",
+)
+@click.option(
+    "--lsp",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, _param, value: _serve_lsp(ctx) if value else None,
+    help="Run as a language server on stdin/stdout (for editors); configuration is found per document.",
 )
 @click.version_option(__version__, "--version", prog_name="mllint", message="%(prog)s %(version)s")
 def command(
@@ -215,6 +226,7 @@ def command(
     explain: str | None,
     show_facts: bool = False,
     context_dir: str | None = None,
+    import_hadolint: str | None = None,
 ) -> int:
     """Lint Dockerfiles that package machine-learning models.
 
@@ -225,6 +237,13 @@ def command(
     Exit codes: 0 no findings at or above --fail-on; 1 findings; 2 usage or config error, or an input
     that could not be read.
     """
+    if import_hadolint:  # needs no config: it writes one
+        from .migrate.hadolint_config import HadolintConfigError, convert_file
+
+        try:
+            return _emit(convert_file(import_hadolint), output)
+        except HadolintConfigError as error:
+            raise UsageProblem(f"--import-hadolint: {error}") from None
     settings, rules = _load_settings(config, isolated, plugins)
     settings = _merge(
         settings,
@@ -278,13 +297,31 @@ def command(
     return EXIT_FINDINGS if fails(findings, settings.fail_on) else EXIT_OK
 
 
+def _serve_lsp(ctx: click.Context) -> None:
+    """``mllint --lsp``: pygls is imported here only, never on the plain lint path."""
+    try:
+        from .lsp.server import serve
+    except ImportError as error:
+        raise UsageProblem(f"--lsp needs pygls and lsprotocol ({error}): pip install 'dockerlint-ml'") from None
+    serve()
+    ctx.exit(EXIT_OK)
+
+
 def _build_context(path: str, context_dir: str | None) -> object:
-    """The build context rules may read: --context, else the Dockerfile's directory (none for stdin)."""
+    """The build context rules may read: --context, else what a Compose/Bake file naming the Dockerfile says,
+    else the Dockerfile's directory (none for stdin). ``.choice`` tells where it came from and its targets."""
+    from .buildfiles import ContextChoice, choose_context
     from .context import BuildContext
 
-    if context_dir:
-        return BuildContext(context_dir)
-    return None if path == "-" else BuildContext(os.path.dirname(os.path.abspath(path)))
+    if path == "-":
+        if not context_dir:
+            return None
+        choice = ContextChoice(os.path.realpath(context_dir), "--context")
+    else:
+        choice = choose_context(path, context_dir)
+    context = BuildContext(choice.directory)
+    context.choice = choice
+    return context
 
 
 def _facts_report(
@@ -298,10 +335,11 @@ def _facts_report(
     """``mllint --facts``: the inferred facts per stage, as text or JSON."""
     import json
 
+    from .buildfiles import targets_for
     from .facts import dockerfile_facts
     from .files import collect, read
     from .parse import InputError, parse_bytes
-    from .report.facts import facts_as_dict, render_text
+    from .report.facts import context_walk_facts, facts_as_dict, render_text
     from .rules.base import RuleContext
     from .settings import all_targets
 
@@ -316,9 +354,11 @@ def _facts_report(
             _error(f"{item.path}: {error}")
             failed = True
             continue
-        for target in all_targets(settings):
+        build_context = _build_context(item.path, context_dir)
+        stage_names = {stage.name for stage in dockerfile.stages if stage.name}
+        for target in targets_for(all_targets(settings), build_context, stage_names):
             ctx = RuleContext(dockerfile, target, settings.rule_options, role_patterns=settings.roles)
-            facts = dockerfile_facts(dockerfile, _build_context(item.path, context_dir), ctx.shipped_indexes)
+            facts = dockerfile_facts(dockerfile, build_context, ctx.shipped_indexes)
             document = facts_as_dict(dockerfile, facts)
             role = ctx.role
             document["image"] = {
@@ -327,13 +367,34 @@ def _facts_report(
                 "role_signal": role.signal,
                 "base_image": ctx.base_image.key if ctx.base_image else None,
             }
+            document["context"] = _context_fact(build_context)
+            document["context_walk"] = context_walk_facts(build_context, item.path)  # ML8xx: ignore file, walk
             documents.append(document)
     if output_format == "json":
         report = json.dumps(documents, indent=2) + "\n"
     else:
-        report = "".join(_with_image_line(render_text(document), document["image"]) for document in documents)
+        report = "".join(
+            _with_context_line(_with_image_line(render_text(document), document["image"]), document["context"])
+            for document in documents
+        )
     _emit(report, output)
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _context_fact(build_context: object) -> dict | None:
+    """The build context used and where the choice came from (``--context``, a Compose service, ...)."""
+    choice = getattr(build_context, "choice", None)
+    if choice is None:
+        return None
+    return {"directory": choice.directory, "origin": choice.origin}
+
+
+def _with_context_line(text: str, context: dict | None) -> str:
+    """The facts text with the build context (and where it came from) under the path line."""
+    if context is None:
+        return text
+    head, _, rest = text.partition("\n")
+    return f"{head}\n  context: {context['directory']} ({context['origin']})\n{rest}"
 
 
 def _with_image_line(text: str, image: dict) -> str:

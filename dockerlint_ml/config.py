@@ -85,6 +85,7 @@ def validate(path: Path, section: dict[str, Any], known_rules: dict[str, Any]) -
         per_file_ignores: dict[str, list[str]] = Field(default={}, alias="per-file-ignores")
         plugins: bool = False
         warn_unused_ignores: bool = Field(default=False, alias="warn-unused-ignores")
+        hadolint_pragmas: bool = Field(default=True, alias="hadolint-pragmas")
         rules: dict[str, dict[str, Any]] = {}
 
     try:
@@ -140,6 +141,7 @@ def validate(path: Path, section: dict[str, Any], known_rules: dict[str, Any]) -
         },
         plugins=model.plugins,
         warn_unused_ignores=model.warn_unused_ignores,
+        hadolint_pragmas=model.hadolint_pragmas,
         rule_options=rule_options,
         source=str(path),
     )

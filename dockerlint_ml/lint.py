@@ -8,11 +8,12 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
+from .buildfiles import targets_for
 from .model import Dockerfile, Finding
 from .parse import InputError, parse_bytes
 from .results import FileResult, fails
 from .rules.base import Rule, RuleContext
-from .settings import Settings, all_targets, ignored_for_path, is_enabled
+from .settings import Settings, all_targets, governing, ignored_for_path, is_enabled, policy_configured
 from .suppress import apply_suppressions
 
 __all__ = ["FileResult", "Linter", "fails"]
@@ -21,7 +22,13 @@ __all__ = ["FileResult", "Linter", "fails"]
 class Linter:
     def __init__(self, settings: Settings, rule_classes: Sequence[type[Rule]]) -> None:
         self.settings = settings
-        self.rules = [cls() for cls in rule_classes if is_enabled(cls.id, cls.enabled_by_default, settings)]
+        # a locked rule is selected by the config files alone; a policy rule runs only when its key is set
+        self.rules = [
+            cls()
+            for cls in rule_classes
+            if is_enabled(cls.id, cls.enabled_by_default, governing(cls.id, settings))
+            and policy_configured(cls, settings)
+        ]
         self.fixable_rules = frozenset(rule.id for rule in self.rules if rule.fixable)
 
     def lint_bytes(self, data: bytes, path: str, build_context: Any = None) -> FileResult:
@@ -35,7 +42,8 @@ class Linter:
 
     def lint_dockerfile(self, dockerfile: Dockerfile, build_context: Any = None) -> FileResult:
         settings = self.settings
-        targets = all_targets(settings)
+        # the configured targets, else those a Compose/Bake file builds from this Dockerfile
+        targets = targets_for(all_targets(settings), build_context, {s.name for s in dockerfile.stages if s.name})
         for target in targets:
             if target and dockerfile.stages and dockerfile.stage_named(target) is None:
                 names = ", ".join(s.name for s in dockerfile.stages if s.name) or "none"
@@ -47,13 +55,25 @@ class Linter:
         crash: str | None = None
         images: list[tuple[str | None, str, str]] = []
         for target in targets:
-            ctx = RuleContext(dockerfile, target, settings.rule_options, build_context, settings.roles)
+            ctx = RuleContext(
+                dockerfile, target, settings.rule_options, build_context, settings.roles, policy=settings.policy
+            )
             crash = self._run_rules(ctx, rules, stage_starts, findings) or crash
             label = ctx.final_stage.label if ctx.final_stage else None
             images.append((label, ctx.role.role, ctx.role.signal))
-        findings = apply_suppressions(dockerfile, findings, settings.warn_unused_ignores, settings.severity)
-        minimum = settings.min_severity.rank
-        unique = {(f.rule, f.span, f.message): f for f in findings if f.severity.rank >= minimum}
+        findings = apply_suppressions(
+            dockerfile,
+            findings,
+            settings.warn_unused_ignores,
+            settings.severity,
+            settings.hadolint_pragmas,
+            locked=settings.locked,
+        )
+        unique = {
+            (f.rule, f.span, f.message): f
+            for f in findings
+            if f.severity.rank >= governing(f.rule, settings).min_severity.rank
+        }
         ordered = sorted(unique.values(), key=lambda f: f.sort_key)
         return FileResult(
             dockerfile.path, ordered, error=crash, dockerfile=dockerfile, lines=dockerfile.lines, images=tuple(images)
@@ -75,7 +95,7 @@ class Linter:
                 crash = crash or f"internal error in rule {rule.id} ({type(error).__name__}: {error}); please report it"
                 continue
             for problem in problems:
-                severity = settings.severity.get(rule.id) or problem.severity or rule.severity
+                severity = governing(rule.id, settings).severity.get(rule.id) or problem.severity or rule.severity
                 position = bisect_right(stage_starts, problem.span.line) - 1
                 stage = dockerfile.stages[position].label if position >= 0 else None
                 findings.append(
@@ -88,6 +108,14 @@ class Linter:
                         span=problem.span,
                         stage=stage,
                         fix=problem.fix,
+                        policy=_policy_source(settings, problem.policy_key),
                     )
                 )
         return crash
+
+
+def _policy_source(settings: Settings, key: str | None) -> tuple[str, str] | None:
+    """(the config file, the key) of the policy a finding enforces, for JSON and SARIF."""
+    if key is None or settings.policy is None or key not in settings.policy.sources:
+        return None
+    return settings.policy.sources[key], key

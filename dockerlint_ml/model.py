@@ -54,6 +54,8 @@ class Fix:
     description: str
     edits: tuple[Edit, ...]
     safe: bool = True
+    #: new files the fix creates beside the Dockerfile's edits: (absolute path, text); never overwrites one
+    files: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +245,9 @@ class Instruction:
     commands: tuple[ShellCommand, ...] = ()
     onbuild: Instruction | None = None
     key_values: tuple[tuple[str, str | None, Word], ...] = ()
+    #: blank physical lines (1-based) that a `\` continuation skipped before more of the instruction came:
+    #: Docker deprecates them (BuildKit's NoEmptyContinuation); heredoc bodies are not continuations
+    empty_continuation_lines: tuple[int, ...] = ()
 
     @property
     def line(self) -> int:
@@ -340,6 +345,8 @@ class Finding:
     span: Span
     stage: str | None = None
     fix: Fix | None = field(default=None, compare=False)
+    #: for a policy rule (ML9xx): (the config file, the policy key) the finding enforces
+    policy: tuple[str, str] | None = field(default=None, compare=False)
 
     @property
     def sort_key(self) -> tuple:

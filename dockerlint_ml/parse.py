@@ -88,6 +88,7 @@ class _RawInstruction:
     start: int
     end: int
     content_lines: list[int]
+    empty_lines: list[int] = field(default_factory=list)  # blank lines the continuation skipped
     heredocs: list[tuple[str, bool, bool, int, int, bool]] = field(default_factory=list)
     # (name, strip_tabs, quoted, body_start, terminator_line, terminated)
 
@@ -115,13 +116,18 @@ def _scan(lines: list[str], escape: str) -> tuple[list[_RawInstruction], list[tu
             continue
         raw = _RawInstruction(start=index, end=index, content_lines=[index])
         current = lines[index]
+        blanks: list[int] = []  # kept only when more of the instruction follows (not at the end of the file)
         while _continues(current, escape) and index + 1 < count:
             index += 1
             following = lines[index].strip()
             if not following or following.startswith("#"):
                 if following:
                     comments.append((index + 1, following))
+                else:
+                    blanks.append(index)
                 continue
+            raw.empty_lines.extend(blanks)
+            blanks.clear()
             raw.content_lines.append(index)
             current = lines[index]
         raw.end = index
@@ -496,6 +502,7 @@ class _Builder:
             commands=commands,
             onbuild=onbuild,
             key_values=_pairs(keyword, args, arguments),
+            empty_continuation_lines=tuple(line + 1 for line in raw.empty_lines),
         )
 
     def _heredoc(self, entry: tuple[str, bool, bool, int, int, bool]) -> Heredoc:

@@ -28,8 +28,16 @@ class Settings:
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     plugins: bool = False
     warn_unused_ignores: bool = False
+    #: honour `# hadolint ignore=` pragmas for the mapped ML rules (`hadolint-pragmas = false` turns it off)
+    hadolint_pragmas: bool = True
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     source: str | None = None  # the config file these came from, for messages
+    #: the organisation policy (``analysis.policy.Policy``) the ML9xx rules read; None when no config sets one
+    policy: Any = None
+    #: rule IDs/prefixes only a config file may silence or downgrade (``locked = ["ML3", "ML9"]``) -> the file
+    locked: dict[str, str] = field(default_factory=dict)
+    #: the settings as the config files left them, before command-line overrides: locked rules follow these
+    config_only: Settings | None = None
 
 
 def all_targets(settings: Settings) -> tuple[str | None, ...]:
@@ -66,3 +74,22 @@ def is_enabled(rule_id: str, enabled_by_default: bool, settings: Settings) -> bo
     if selected < 0 or ignored >= selected:
         return False
     return enabled_by_default or rule_id in settings.select or rule_id in settings.extend_select
+
+
+def locked_by(rule_id: str, settings: Settings) -> str | None:
+    """The config file that locked ``rule_id`` (``locked = ["ML9"]``), else None."""
+    return next((source for code, source in settings.locked.items() if rule_id.startswith(code)), None)
+
+
+def governing(rule_id: str, settings: Settings) -> Settings:
+    """The settings that decide a rule's selection, severity and visibility: for a locked rule, the config
+    files' alone (the command line's `--ignore`, `--select`, `--severity`, `--min-severity` do not touch it)."""
+    if settings.config_only is not None and settings.locked and locked_by(rule_id, settings):
+        return settings.config_only
+    return settings
+
+
+def policy_configured(rule: Any, settings: Settings) -> bool:
+    """Whether a policy rule (one with ``policy_keys``) has a configured key; True for every other rule."""
+    keys = getattr(rule, "policy_keys", ())
+    return not keys or (settings.policy is not None and any(settings.policy.configured(key) for key in keys))

@@ -40,6 +40,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "knowledge",
                 "facts",
                 "analysis",
+                "dockerignore",
             }
         ),
     ),
@@ -51,10 +52,11 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
         "engine",
         frozenset(
             {"lint", "results", "batch", "suppress", "settings", "config", "registry", "files", "context", "fix"}
+            | {"migrate"}  # hadolint's codes for suppress.py, `--import-hadolint` for the CLI
         ),
     ),
     # `pages` (the rule pages) is read only by the CLI and the SARIF reporter
-    ("report/cli", frozenset({"report", "cli", "__main__", "pages"})),
+    ("report/cli", frozenset({"report", "cli", "__main__", "pages", "lsp"})),  # lsp: `mllint --lsp`
 )
 
 

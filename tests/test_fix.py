@@ -120,8 +120,8 @@ def test_every_fixer_is_a_known_rule():
     ids = {rule.id for rule in builtin_rules()}
     assert set(FIXERS) <= ids
     assert set(FIXERS) == set(SAFE_RULES) | set(UNSAFE_RULES)  # every fixable rule states its fix's safety
-    assert set(SAFE_RULES) == {"ML204", "ML205", "ML206", "ML207", "ML208", "ML403"}
-    assert set(UNSAFE_RULES) == {"ML101", "ML102", "ML405"}
+    assert set(SAFE_RULES) == {"ML007", "ML204", "ML205", "ML206", "ML207", "ML208", "ML211", "ML403"}
+    assert set(UNSAFE_RULES) == {"ML101", "ML102", "ML405", "ML801"}
 
 
 def test_fix_safety_is_declared_exactly_by_the_rules_with_a_fix():

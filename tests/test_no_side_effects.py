@@ -24,6 +24,7 @@ _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 _FORBIDDEN_EVENTS = ("subprocess.Popen", "os.system", "os.exec", "os.spawn", "os.posix_spawn", "os.fork")
 _FORBIDDEN_EVENTS += ("socket.connect", "socket.getaddrinfo", "urllib.Request", "ctypes.dlopen")
 _recording: list[tuple[str, str]] | None = None
+_scanned: list[str] = []
 
 
 def _audit(event: str, args: tuple) -> None:
@@ -36,6 +37,8 @@ def _audit(event: str, args: tuple) -> None:
             _recording.append(("write", os.fsdecode(path) if isinstance(path, (str, bytes)) else repr(path)))
     elif event.startswith(_FORBIDDEN_EVENTS):
         _recording.append((event, repr(args)[:200]))
+    elif event in ("os.scandir", "os.listdir") and args:  # directory reads (the build-context walk)
+        _scanned.append(os.fsdecode(args[0]) if isinstance(args[0], (str, bytes)) else repr(args[0]))
 
 
 sys.addaudithook(_audit)  # hooks cannot be removed; it records only while `_recording` is a list
@@ -133,3 +136,33 @@ def test_the_sandbox_notices(sandbox):
         socket.create_connection(("example.com", 80))
     with pytest.raises(Forbidden):
         os.system("true")
+
+
+def test_context_walk_stays_inside_and_writes_nothing(capsys, sandbox):
+    """ML8xx walk a build context: with a symlink to `/` in it, an excluded data directory and a `.env`,
+    every directory listed is inside the context and nothing is written (the ML801 fix is only a diff)."""
+    directory, _ = sandbox
+    context = directory / "ctx"
+    (context / "data").mkdir(parents=True)
+    (context / "data" / "x.parquet").write_bytes(b"0" * 10)
+    (context / ".env").write_text("A=1\n")
+    (context / "app.py").write_text("")
+    os.symlink("/", context / "slash")
+    dockerfile = directory / "ctx.Dockerfile"
+    dockerfile.write_text("FROM python:3.11-slim\nCOPY data/ /data/\nCOPY . .\n")
+    before = sorted(p.name for p in context.iterdir())
+    global _recording
+    _recording = []
+    _scanned.clear()
+    for args in (("--diff", "--unsafe-fixes"), ("--facts",), ()):
+        code = mllint(capsys, "--isolated", "--select", "ML8", *args, "--context", str(context), str(dockerfile))
+        assert code in (0, 1)
+    assert _recording == []
+    assert sorted(p.name for p in context.iterdir()) == before
+    _recording = None
+    (context / ".dockerignore").write_text("data\n")
+    _recording = []
+    assert mllint(capsys, "--isolated", "--select", "ML8", "--context", str(context), str(dockerfile)) == 1
+    assert _recording == []
+    root = os.path.realpath(context)
+    assert _scanned and all(os.path.realpath(p).startswith(root) for p in _scanned), _scanned

@@ -8,12 +8,15 @@ not), `## Fix`, `## Options`. Examples are ```dockerfile fenced blocks.
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
 from dockerlint_ml.registry import builtin_rules
 
-from .conftest import ROOT, lint
+from .conftest import ROOT
+from .conftest import lint as lint_text
 
 PAGES = ROOT / "rules"
 REQUIRED_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix", "## Options")
@@ -41,15 +44,54 @@ def test_page_exists_with_all_sections(rule):
     assert rule.severity.value in page.split("## What it does")[0]
 
 
+def _context_of(section: str, block: str) -> str | None:
+    """The ```context block just before ``block`` (build-context rules, ML8xx): one file per line, ``path``,
+    ``path  5G`` (a sparse file of that size) or ``path = text`` (``\\n`` for line breaks)."""
+    found = re.search(r"```context\n(.*?)```\s*```dockerfile\n" + re.escape(block) + "```", section, re.DOTALL)
+    return found.group(1) if found else None
+
+
+def _lint_in(tmp: Path, spec: str | None, block: str, rule_id: str) -> list:
+    """Lint ``block`` as ``tmp/Dockerfile`` with ``tmp`` (built from ``spec``) as its build context."""
+    from dockerlint_ml.context import BuildContext
+    from dockerlint_ml.lint import Linter
+    from dockerlint_ml.settings import Settings
+
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for line in (spec or "").splitlines():
+        path, _, text = (part.strip() for part in line.partition(" = "))
+        path, _, size = path.partition("  ")
+        if not path:
+            continue
+        target = tmp / path.strip()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(text.replace("\\n", "\n").encode())
+            if size.strip():
+                handle.truncate(int(float(size.strip()[:-1]) * units[size.strip()[-1]]))
+    (tmp / "Dockerfile").write_text(block, encoding="utf-8")
+    linter = Linter(Settings(select=(rule_id,), extend_select=(rule_id,)), builtin_rules())
+    return linter.lint_bytes(block.encode(), str(tmp / "Dockerfile"), BuildContext(tmp)).findings
+
+
 @pytest.mark.parametrize("rule", [r for r in RULES if r.id not in ENGINE_RULES], ids=lambda rule: rule.id)
-def test_page_examples(rule):
+def test_page_examples(rule, tmp_path):
     sections = _sections((PAGES / f"{rule.id}.md").read_text(encoding="utf-8"))
     failing, passing = _blocks(sections["## Example"]), _blocks(sections["## Use instead"])
     assert failing and passing, f"{rule.id}.md needs a failing and a passing ```dockerfile example"
+
+    def lint(block: str, select: list[str], dedent: bool, section: str) -> list:
+        if rule.family() != "context":
+            return lint_text(block, select, dedent=dedent)
+        return _lint_in(tmp_path / "ctx", _context_of(sections[section], block), block, rule.id)
+
     for block in failing:
-        assert rule.id in {f.rule for f in lint(block, [rule.id], dedent=False)}, f"{rule.id} did not fire on:\n{block}"
+        fired = {f.rule for f in lint(block, [rule.id], False, "## Example")}
+        assert rule.id in fired, f"{rule.id} did not fire on:\n{block}"
     for block in passing:
-        fired = [f for f in lint(block, [rule.id], dedent=False) if f.rule == rule.id]
+        fired = [f for f in lint(block, [rule.id], False, "## Use instead") if f.rule == rule.id]
         assert not fired, f"{rule.id} fired on its passing example:\n{block}\n{fired}"
 
 

@@ -10,6 +10,8 @@ import sys
 from .conftest import ROOT
 
 HEAVY = ("pydantic", "sarif_om", "jsonschema", "importlib.metadata", "attr", "multiprocessing")
+#: the language server (`mllint --lsp` only): pygls and what it pulls in
+LSP = ("pygls", "lsprotocol", "cattrs", "attrs", "asyncio")
 PROBE = """
 import json, sys
 from dockerlint_ml.cli import main
@@ -42,6 +44,7 @@ def test_text_path_stays_lean(tmp_path):
     assert "dockerlint_ml.rules.size" in modules  # the probe really linted
     assert heavy(modules) == set()
     assert "dockerlint_ml.report.sarif" not in modules
+    assert {name for name in modules if name.split(".")[0] in LSP or name.startswith("dockerlint_ml.lsp")} == set()
 
 
 def test_sarif_path_imports_sarif_om_only_there(tmp_path):

@@ -33,6 +33,7 @@ FAMILIES = {
     "5": ("gpu", "gpu"),
     "6": ("artifacts", "artifacts"),
     "7": ("reproducibility", "reproducibility"),
+    "8": ("context", "context"),
 }
 ALIASES = {"cache": "layers", "repro": "reproducibility"}
 SEVERITIES = ("error", "warning", "info")

@@ -1,7 +1,8 @@
 """Regenerate the README's generated tables; ``--check`` exits 1 when one is stale (tests/test_readme.py).
 
 * the rule table (``<!-- rules-table:start -->``): ``mllint --list-rules --format markdown``;
-* the autofix table (``<!-- autofix-table:start -->``): every fixable rule's ``fix_title`` and ``fix_safety``.
+* the autofix table (``<!-- autofix-table:start -->``): every fixable rule's ``fix_title`` and ``fix_safety``;
+* the hadolint table (``<!-- hadolint-table:start -->``, when present): ``migrate/hadolint.py``'s DL→ML map.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 RULES_MARKERS = ("<!-- rules-table:start -->", "<!-- rules-table:end -->")
 AUTOFIX_MARKERS = ("<!-- autofix-table:start -->", "<!-- autofix-table:end -->")
+HADOLINT_MARKERS = ("<!-- hadolint-table:start -->", "<!-- hadolint-table:end -->")
 SAFETY_ORDER = {"safe": 0, "sometimes": 1, "unsafe": 2}
 
 
@@ -48,6 +50,10 @@ def replace_between(text: str, markers: tuple[str, str], content: str) -> str:
 
 def regenerated(readme: str) -> str:
     readme = replace_between(readme, RULES_MARKERS, rules_table())
+    if HADOLINT_MARKERS[0] in readme:
+        from dockerlint_ml.migrate.hadolint import markdown_table
+
+        readme = replace_between(readme, HADOLINT_MARKERS, markdown_table())
     return replace_between(readme, AUTOFIX_MARKERS, autofix_table())
 
 

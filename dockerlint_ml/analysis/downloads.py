@@ -186,6 +186,60 @@ def _cli_download(instruction: Instruction, command: ShellCommand) -> ModelDownl
     return ModelDownload(command.span, f"`{command.name} download {repo}`", pinned, "add `--revision <commit sha>`")
 
 
+_MOVING_REVISIONS = frozenset({"master", "main", "latest"})
+
+
+def _framework_cli_download(instruction: Instruction, command: ShellCommand) -> ModelDownload | None:
+    """Framework CLIs that fetch weights: ``python -m paddle_serving_app.package --get_model lac``, ``python -m
+    spacy download en_core_web_sm``, ``ollama pull llama3``, ``modelscope download --model Qwen/Qwen2-7B``."""
+    name = command.name.rsplit("/", 1)[-1]
+    argv = [word.text for word in command.words]
+    if command.tool == "python" and command.invocation is not None:
+        module = command.invocation.option("-m")
+        rest = [word.text for word in command.invocation.positionals]
+        if module is None or module.value is None:
+            return None
+        if module.value.text == "paddle_serving_app.package" and "--get_model" in rest:
+            index = rest.index("--get_model") + 1
+            model = rest[index] if index < len(rest) else "..."
+            return ModelDownload(command.span, f"`python -m paddle_serving_app.package --get_model {model}`", None)
+        if module.value.text == "spacy" and rest[:1] == ["download"] and len(rest) > 1:
+            model = rest[1]
+            # `en_core_web_sm-3.7.1 --direct` names a release; a bare name gets the newest compatible one
+            pinned = bool(re.search(r"-\d+\.\d+", model)) and "--direct" in rest
+            return ModelDownload(
+                command.span,
+                f"`python -m spacy download {model}`",
+                pinned,
+                f"name the release (`spacy download {model.split('-', 1)[0]}-X.Y.Z --direct`) or pin the model "
+                "package in the requirements",
+            )
+        return None
+    if name == "ollama" and len(argv) > 2 and argv[1] == "pull":
+        return ModelDownload(command.span, f"`ollama pull {argv[2]}`", None)
+    if name == "modelscope" and len(argv) > 1 and argv[1] == "download":
+        model = next((a.split("=", 1)[1] for a in argv if a.startswith("--model=")), None)
+        if model is None and "--model" in argv[:-1]:
+            model = argv[argv.index("--model") + 1]
+        if model is None:
+            positionals = [a for a in argv[2:] if not a.startswith("-")]
+            model = positionals[0] if positionals else "..."
+        revision: str | None = None
+        for index, arg in enumerate(argv):
+            if arg.startswith("--revision="):
+                revision = arg.split("=", 1)[1]
+            elif arg == "--revision" and index + 1 < len(argv):
+                revision = argv[index + 1]
+        pinned: bool | None = False
+        if revision is not None:
+            value = expand_word(revision, instruction.scope)
+            pinned = None if value is None else value.lower() not in _MOVING_REVISIONS
+        return ModelDownload(
+            command.span, f"`modelscope download {model}`", pinned, "add `--revision <tag or commit>`"
+        )
+    return None
+
+
 def _lfs_skipped(instruction: Instruction, command: ShellCommand) -> bool:
     values = dict(command.assignments)
     value = values.get("GIT_LFS_SKIP_SMUDGE", instruction.scope.get("GIT_LFS_SKIP_SMUDGE"))
@@ -203,6 +257,8 @@ def model_downloads(instruction: Instruction) -> list[ModelDownload]:
         tool, sub = command.tool, command.subcommand
         if tool in ("huggingface-cli", "hf") and sub == "download":
             found.append(_cli_download(instruction, command))
+        elif (framework := _framework_cli_download(instruction, command)) is not None:
+            found.append(framework)
         elif tool == "python" and command.invocation is not None:
             option = command.invocation.option("-c")
             if option is not None and option.value is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..model import Dockerfile, Finding, Fix, Severity
@@ -192,6 +192,40 @@ def _split(text: str) -> list[str]:
 # Files: what `mllint --fix` / `--diff` do
 
 
+def _create_files(run: FixRun, result: FileResult, unsafe: bool, write: bool) -> FileResult:
+    """Fixes that create a file (ML801's starter `.dockerignore`): with ``write``, create each file that does
+    not exist yet (never overwriting: ``open(..., "x")``) and drop the finding it repairs; otherwise add a diff
+    from ``/dev/null``. A file another finding of this run already created is skipped."""
+    kept = []
+    for finding in result.findings:
+        fix = finding.fix
+        if fix is None or not fix.files or not applicable(fix, unsafe):
+            kept.append(finding)
+            continue
+        done = False
+        for path, text in fix.files:
+            if path in run.created:
+                continue
+            if not write:
+                run.diff += unified_diff(path, "", text).replace(f"--- {path}", "--- /dev/null", 1)
+                run.created.add(path)
+                done = True
+                continue
+            try:
+                with open(path, "x", encoding="utf-8") as handle:
+                    handle.write(text)
+            except OSError:
+                continue  # it exists (or cannot be written): never overwrite
+            run.created.add(path)
+            done = True
+        if done:
+            run.applied += 1
+            run.changed += 1
+        else:
+            kept.append(finding)
+    return replace(result, findings=kept) if len(kept) != len(result.findings) else result
+
+
 @dataclass
 class FixRun:
     results: list
@@ -199,6 +233,7 @@ class FixRun:
     applied: int = 0
     changed: int = 0
     stdin_text: str | None = None  # the fixed standard input, printed instead of written
+    created: set[str] = field(default_factory=set)  # files fixes created (or would create, for --diff)
 
 
 def fix_paths(
@@ -231,6 +266,7 @@ def fix_paths(
             run.results.append(FileResult(item.path, error=str(error)))
             continue
         new_text, result, applied = fix_source(data, shown, linter, unsafe, build_context(item.path))
+        result = _create_files(run, result, unsafe, write)
         run.results.append(result)
         if new_text is None:
             continue

@@ -411,6 +411,29 @@ def ngc_release(tag: str | None, container: str | None = None) -> NgcRelease | N
     return rows[0] if rows else None
 
 
+@dataclass(frozen=True)
+class DevelImage:
+    """A devel (build) flavor of a CUDA/framework image (``images.toml`` ``[[devel_image]]``, ML202)."""
+
+    token: str  # the tag token that marks it: "devel", "dev"
+    runtime_token: str | None  # the runtime tag's token in its place ("" = drop it); None: not known
+    runtime_image: str  # another repository to run on ("" = none known)
+
+
+def devel_image(repository: str, tag: str | None) -> DevelImage | None:
+    """The devel flavor ``repository:tag`` is, or None (a runtime image, or not a known image family)."""
+    tokens = tag.lower().split("-") if tag else []
+    for row in load("images").get("devel_image", []):
+        if not any(fnmatchcase(repository.lower(), glob) for glob in _globs(row["repository"])):
+            continue
+        token = next((t for t in tokens if t in row["tokens"]), None)
+        if token is None:
+            return None
+        runtime = row.get("runtime_token")
+        return DevelImage(token, runtime, row.get("runtime_image", ""))
+    return None
+
+
 def cuda_eol_major_max() -> int | None:
     """CUDA majors up to this one are end-of-life images (``images.toml`` ``[nvidia_cuda_eol]``)."""
     table = load("images").get("nvidia_cuda_eol")

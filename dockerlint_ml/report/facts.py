@@ -92,8 +92,33 @@ def facts_as_dict(dockerfile: Dockerfile, facts: list[StageFacts]) -> dict[str, 
     return {"path": dockerfile.path, "stages": stages}
 
 
+def context_walk_facts(build_context: Any, dockerfile_path: str) -> dict[str, Any] | None:
+    """What the ML8xx rules saw of the build context: its directory, the ignore file used, entries walked and
+    whether the walk stopped early (None without a context; ``walked`` None when it cannot be read)."""
+    if build_context is None or not hasattr(build_context, "walk"):
+        return None
+    path = None if dockerfile_path == "-" else dockerfile_path
+    ignore = build_context.ignore_file(path)
+    walk = build_context.walk(path)
+    return {
+        "directory": str(build_context.root),
+        "ignore_file": ignore.label if ignore else None,
+        "walked": walk.walked if walk else None,
+        "partial": bool(walk and walk.partial),
+    }
+
+
+def _walk_line(walk: dict[str, Any] | None) -> list[str]:
+    if not walk:
+        return []
+    ignore = walk["ignore_file"] or "no .dockerignore"
+    seen = "unreadable" if walk["walked"] is None else f"{walk['walked']:,} entries walked"
+    partial = " (partial: stopped at the entry/time limit)" if walk["partial"] else ""
+    return [f"  walk:    {walk['directory']}, {ignore}, {seen}{partial}"]
+
+
 def render_text(data: dict[str, Any]) -> str:
-    lines = [f"{data['path']}:"]
+    lines = [f"{data['path']}:", *_walk_line(data.get("context_walk"))]
     for stage in data["stages"]:
         name = f" {stage['name']}" if stage["name"] else ""
         shipped = "shipped" if stage["shipped"] else "not shipped"

@@ -18,12 +18,12 @@ import sarif_om as om
 
 from .. import __version__
 from ..model import Severity
-from ..pages import page_text, summary_paragraph
+from ..pages import PROJECT_URL, page_text, rule_url, summary_paragraph
 from ..results import FileResult
 from ..rules.base import Rule
 from .common import fingerprinted, relative_uri
 
-INFORMATION_URI = "https://github.com/dockerlint-ml/dockerlint-ml"
+INFORMATION_URI = PROJECT_URL
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS = 5000
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -66,7 +66,7 @@ def _rule_descriptor(rule: type[Rule]) -> om.ReportingDescriptor:
         short_description=om.MultiformatMessageString(text=rule.summary),
         full_description=om.MultiformatMessageString(text=(summary_paragraph(page) or rule.summary)[:1000]),
         help=om.MultiformatMessageString(text=page or rule.summary, markdown=page or rule.summary),
-        help_uri=f"{INFORMATION_URI}/blob/main/rules/{rule.id}.md",
+        help_uri=rule_url(rule.id),
         default_configuration=om.ReportingConfiguration(level=LEVELS[rule.severity]),
         properties=properties,
     )

@@ -27,6 +27,8 @@ FAMILIES = {
     "5": "gpu",
     "6": "artifacts",
     "7": "reproducibility",
+    "8": "context",
+    "9": "policy",
 }
 
 
@@ -38,6 +40,8 @@ class Problem:
     message: str
     severity: Severity | None = None
     fix: Fix | None = None
+    #: for a policy rule (ML9xx): the policy key broken (the engine adds the file that set it to the finding)
+    policy_key: str | None = None
 
 
 def span_of(node: Instruction | ShellCommand | Word | Span) -> Span:
@@ -64,6 +68,8 @@ class Rule:
     options: ClassVar[Mapping[str, Any]] = {}
     #: the image roles (roles.py) the rule applies to; None: every role
     roles: ClassVar[frozenset[str] | None] = None
+    #: a policy rule (ML9xx) runs only when a config's policy sets one of these keys (``allowed-registries``)
+    policy_keys: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -90,8 +96,9 @@ class Rule:
         *,
         severity: Severity | None = None,
         fix: Fix | None = None,
+        policy_key: str | None = None,
     ) -> Problem:
-        return Problem(span_of(at), message, severity, fix)
+        return Problem(span_of(at), message, severity, fix, policy_key)
 
 
 @dataclass
@@ -104,6 +111,8 @@ class RuleContext:
     build_context: Any = None
     #: config `roles`: path glob -> role
     role_patterns: Mapping[str, str] = field(default_factory=dict)
+    #: the organisation policy (``analysis.policy.Policy``) the ML9xx rules read; None without one
+    policy: Any = None
 
     def options(self, rule: type[Rule] | Rule) -> dict[str, Any]:
         merged = dict(rule.options)

@@ -143,3 +143,13 @@ def copy_source_words(instruction: Instruction) -> list[Word]:
         else:
             words = [Word(text, text, instruction.span) for text in instruction.exec_form]
     return [word for word in words[:-1] if not word.text.startswith("<<")]
+
+
+def context_sources(instruction: Instruction) -> list[Word]:
+    """The build-context sources of a COPY/ADD (see :func:`copy_source_words`): none for ``--from``, heredocs, URLs
+    and git sources, nor for an invalid JSON form."""
+    if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from") or instruction.heredocs:
+        return []
+    if instruction.exec_form is None and instruction.args.startswith("["):
+        return []  # JSON-looking but not valid JSON: unknown
+    return [w for w in copy_source_words(instruction) if "://" not in w.text and not w.text.startswith("git@")]

@@ -118,7 +118,21 @@ SPECS: dict[str, ToolSpec] = {
         clusters=True,
         two_word=frozenset({"lfs"}),
     ),
-    "npm": ToolSpec(_opts("--prefix -w --workspace --registry --cache")),
+    "npm": ToolSpec(_opts("--prefix -w --workspace --registry --cache --loglevel --userconfig --location")),
+    # `go install [build flags] pkg@version`: single-dash long flags, no clusters
+    "go": ToolSpec(
+        _opts("-o -tags -ldflags -gcflags -asmflags -mod -modfile -overlay -pkgdir -p -toolexec -buildmode -pgo -C")
+    ),
+    "cargo": ToolSpec(
+        _opts(
+            "--version --vers --git --branch --tag --rev --path --root --index --registry -F --features -j --jobs "
+            "--target --target-dir --profile --bin --example --config -Z --color"
+        )
+    ),
+    # `gem install NAME -v 1.2`; `-g/--file` reads a gem dependencies file
+    "gem": ToolSpec(
+        _opts("-v --version -i --install-dir -n --bindir --platform -s --source -P --trust-policy --document -g --file")
+    ),
     "poetry": ToolSpec(_opts("--only --with --without -E --extras --directory -C")),
     "pipenv": ToolSpec(_opts("--python")),
     "huggingface-cli": ToolSpec(
@@ -129,6 +143,8 @@ SPECS: dict[str, ToolSpec] = {
     # `chmod [OPTION]... MODE FILE...`: the mode is the first positional. A symbolic mode that starts with `-`
     # (`chmod -w file`, `chmod -R -x dir`) reads as an option here (no clusters: `-rwx` stays one option)
     "chmod": ToolSpec(_opts("--reference"), subcommand=False),
+    # `chown [OPTION]... OWNER[:GROUP] FILE...` (GNU/BusyBox: `-Rh` clusters; `--from`/`--reference` take `=VALUE`)
+    "chown": ToolSpec(subcommand=False, clusters=True),
     # GNU coreutils / BusyBox `mkdir` and `install`: `mkdir -pm 755 DIR`, `install -Dm755 SRC DEST` cluster
     # (`--context[=CTX]` and `--backup[=CONTROL]` take their value only with `=`, so they are flags otherwise)
     "mkdir": ToolSpec(_opts("-m --mode"), subcommand=False, clusters=True),
@@ -138,6 +154,14 @@ SPECS: dict[str, ToolSpec] = {
         clusters=True,
     ),
     "rm": ToolSpec(subcommand=False, clusters=True),
+    # GNU tar's short and long options that take a value (`tar -xzf FILE -C DIR`); the old style `tar xzf FILE`
+    # leaves `xzf` as the first positional
+    "tar": ToolSpec(
+        _opts("-f --file -C --directory -T --files-from -X --exclude-from -I --use-compress-program -b -H --format"),
+        subcommand=False,
+        clusters=True,
+    ),
+    "unzip": ToolSpec(_opts("-d -P"), subcommand=False, clusters=True),
     "sudo": ToolSpec(_opts("-u --user -g --group -h --host -p --prompt -C"), subcommand=False, clusters=True),
     "useradd": ToolSpec(
         _opts(

@@ -14,6 +14,7 @@ from typing import Any
 from ... import knowledge as kb
 from ...model import Condition, Dockerfile, Instruction, ShellCommand, Stage, Word
 from ...variables import expand
+from ..manifests import manifest_install
 from ..packages import parse_conda_spec, parse_requirement, requirement_lines
 from .copies import _copies_along, context_file_for
 from .locations import _absolute, _env_of_executable, _env_on_path
@@ -81,6 +82,7 @@ class _StageWalker:
             self._conda(step)
         elif opaque:
             self.facts.opaque.append(f"{tool} {sub} (line {command.span.line})")
+            self._manifest(step, None)
         elif tool == "uv" and command.invocation is not None:
             self._uv_python(step)
         if tool == "python" and any(w.text == "setup.py" for w in command.words[1:2]):
@@ -300,9 +302,46 @@ class _StageWalker:
             self._requirement(step, word, text, context, None)
         if invocation.has_flag("-e", "--editable"):
             self.facts.opaque.append(f"editable install (line {command.span.line})")
+        self._manifest(step, context)
         for option in invocation.options:
             if option.name in ("-r", "--requirement") and option.value is not None:
                 self._requirements_file(step, option.value, context)
+
+    def _manifest(self, step: _Step, context: _PipContext | None) -> None:
+        """The framework builds a project install brings: from the lock the command follows (``uv sync`` with
+        uv.lock, ``poetry install`` with poetry.lock), else the pyproject's own requirements (with the index
+        ``[tool.uv.sources]`` gives a package, for uv)."""
+        found = manifest_install(self.lineage, step.instruction, step.command, self.build_context)
+        if found is None or found.project is None:
+            return
+        tool = step.command.tool or "pip"
+        if found.lock is not None:
+            entries: dict[str, list] = {}
+            for package in found.locked:
+                entries.setdefault(package.key, []).append(package)
+            for key, same in entries.items():
+                if len(same) != 1:
+                    continue  # several builds (per platform or extra): which one installs is not told here
+                version, _, local = same[0].version.partition("+")
+                urls = (same[0].source,) if same[0].source else ()
+                install = Install(
+                    key, f"{key}=={same[0].version}", tool, step.stage.index, step.instruction, step.command,
+                    step.command, version=version or None, local=local or None, via=found.lock, index_urls=urls,
+                    branches=step.branches,
+                )  # fmt: skip
+                resolved = _resolve(install, None)
+                if resolved.build is not None or resolved.cuda is not None:
+                    # the lock names the exact wheel: the variant is chosen, not PyPI's default by omission
+                    self._add(step, _set(resolved, plain_pypi=False))
+            return
+        if tool == "poetry" or found.command.startswith("conda"):
+            return
+        base = context or _PipContext(_Indexes([], [], []), None, None, None)
+        for dependency in found.project.dependencies:
+            index = found.project.uv_index_of.get(dependency.key) if tool == "uv" else None
+            indexes = _Indexes([index], [], []) if index else base.indexes
+            at = found.at if isinstance(found.at, Word) else step.command.words[0]
+            self._requirement(step, at, dependency.text, replace(base, indexes=indexes), found.manifest)
 
     def _requirement(self, step: _Step, word: Word, text: str, context: _PipContext, via: str | None) -> None:
         parsed = parse_requirement(text)

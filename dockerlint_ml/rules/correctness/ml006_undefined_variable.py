@@ -11,32 +11,10 @@ from collections.abc import Iterator
 from ...model import Instruction, Severity, Span, Stage, Word
 from ...variables import variables_used
 from ..base import Problem, Rule, RuleContext
+from ._shared import BUILTIN_ARGS as BUILTIN_ARGS  # re-exported: the package names it
 from ._shared import _flag_value_span
 
 # ML006
-
-#: Docker's predefined ARGs: usable without an ARG line (platform ARGs in FROM lines; proxies everywhere).
-BUILTIN_ARGS = frozenset(
-    {
-        "TARGETPLATFORM",
-        "TARGETOS",
-        "TARGETARCH",
-        "TARGETVARIANT",
-        "BUILDPLATFORM",
-        "BUILDOS",
-        "BUILDARCH",
-        "BUILDVARIANT",
-        "TARGETSTAGE",
-        "BUILDKIT_SYNTAX",
-        "BUILDKIT_INLINE_CACHE",
-        "BUILDKIT_MULTI_PLATFORM",
-        "BUILDKIT_SANDBOX_HOSTNAME",
-        "BUILDKIT_CONTEXT_KEEP_GIT_DIR",
-        "SOURCE_DATE_EPOCH",
-    }
-    | {f"{name}_PROXY" for name in ("HTTP", "HTTPS", "FTP", "NO", "ALL")}
-    | {f"{name}_proxy" for name in ("http", "https", "ftp", "no", "all")}
-)
 
 #: Instructions whose arguments Docker expands (RUN, CMD, ENTRYPOINT, HEALTHCHECK and SHELL are left to the
 #: shell at build or run time; ONBUILD runs in another build, with another scope).

@@ -5,6 +5,7 @@ Reference page: rules/ML501.md.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,14 @@ def _mismatch_advice(install: Install, system: Cuda) -> str:
         variants = [v for v in release.cuda_variants if v.split(".")[0] == str(system.major)] if release else []
         if variants:
             label = _label(variants[-1])
-            return f"{other} or the {label} build (`--index-url https://download.pytorch.org/whl/{label}`)"
+            url = f"https://download.pytorch.org/whl/{label}"
+            lock = posixpath.basename(install.via or "")
+            if lock in ("uv.lock", "poetry.lock"):
+                # the lock decides the wheel: the index is changed in pyproject.toml, then the project re-locked
+                tool = lock.split(".")[0]
+                table = "[[tool.uv.index]]" if tool == "uv" else "[[tool.poetry.source]]"
+                return f"{other} or lock the {label} build (point torch's `{table}` at {url}, then `{tool} lock`)"
+            return f"{other} or the {label} build (`--index-url {url}`)"
     if install.package in ("tensorflow", "tensorflow-gpu"):
         fitting = [r.tensorflow for r in kb.tensorflow_releases() if r.cuda.split(".")[0] == str(system.major)]
         if fitting:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ...model import Instruction, Word
-from ..common import copy_source_words
+from ...model import Instruction
+from ..common import context_sources as context_sources  # moved to common: ML8xx uses it too
 
 # Source copies (shared by the layer-order rules)
 
@@ -37,16 +37,6 @@ def is_manifest(path: str) -> bool:
             _MANIFEST_EXTENSIONS
         )
     return len(parts) > 1 and parts[-2] in ("requirements", "reqs") and name.endswith((".txt", ".in"))
-
-
-def context_sources(instruction: Instruction) -> list[Word]:
-    """The build-context sources of a COPY/ADD (see :func:`copy_source_words`): none for ``--from``, heredocs, URLs
-    and git sources, nor for an invalid JSON form."""
-    if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from") or instruction.heredocs:
-        return []
-    if instruction.exec_form is None and instruction.args.startswith("["):
-        return []  # JSON-looking but not valid JSON: unknown
-    return [w for w in copy_source_words(instruction) if "://" not in w.text and not w.text.startswith("git@")]
 
 
 def is_source_copy(instruction: Instruction) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
+from ...analysis.manifests import Dependency, ManifestInstall, manifest_install
 from ...analysis.packages import normalize, parse, requirement_pinned, vcs_without_ref
 from ...analysis.urls import redact, url_path_segments
 from ...model import Instruction, Severity, ShellCommand, Word
@@ -115,6 +116,11 @@ class PipUnpinned(Rule):
         for instruction, command in ctx.commands():
             if instruction.stage_index not in needed:
                 continue  # a stage the build of the shipped image never runs or copies from
+            manifest = _manifest(ctx, instruction, command)
+            if manifest is not None:  # `pip install .`, `uv sync`, `conda env create -f`: the file's dependencies
+                unpinned = [d for d in manifest.unpinned if d.key not in ignored and d.key not in kb.python_tooling()]
+                if unpinned and manifest.at is not None and reaches_image(ctx, instruction, command):
+                    yield self.problem(manifest.at, _manifest_message(manifest, unpinned))
             if not is_python_install(command) or command.invocation is None:
                 continue
             if not reaches_image(ctx, instruction, command):
@@ -236,6 +242,39 @@ class PipUnpinned(Rule):
 
 
 _TORCH_ORDER = {"torch": 0, "torchvision": 1, "torchaudio": 2}
+
+
+def _manifest(ctx: RuleContext, instruction: Instruction, command: ShellCommand) -> ManifestInstall | None:
+    stage = ctx.stage_of(instruction)
+    if stage is None or ctx.build_context is None:
+        return None
+    return manifest_install(ctx.lineage(stage), instruction, command, ctx.build_context)
+
+
+#: what makes the install reproducible, per command (pip ignores lock files: it needs pins or constraints)
+_MANIFEST_ADVICE = {
+    "uv sync": "commit a lock (`uv lock`), COPY `uv.lock` beside it and run `uv sync --locked`",
+    "poetry install": "commit a lock (`poetry lock`) and COPY `poetry.lock` beside it",
+}
+
+
+def _manifest_message(manifest: ManifestInstall, unpinned: list[Dependency]) -> str:
+    names = ", ".join(f"`{d.name}`" for d in unpinned[:4]) + (", …" if len(unpinned) > 4 else "")
+    count = f"{len(unpinned)} dependenc{'y' if len(unpinned) == 1 else 'ies'}"
+    tool = manifest.command.split(" ")[0]
+    if manifest.command in _MANIFEST_ADVICE:
+        advice = _MANIFEST_ADVICE[manifest.command]
+    elif tool in ("conda", "mamba", "micromamba"):
+        advice = f"pin each in {manifest.manifest} (`{unpinned[0].name}=X.Y`) or install from a conda-lock file"
+    else:
+        advice = (
+            f"give each a version in {manifest.manifest} (`{unpinned[0].name}~=X.Y`) or install with a constraints "
+            "file (`-c constraints.txt`); pip does not read lock files"
+        )
+    return (
+        f"`{manifest.command}` installs {manifest.manifest}, which lists {count} without a version ({names}), so "
+        f"each build may get different releases: {advice}"
+    )
 
 
 def _describe(item: _Loose) -> str:

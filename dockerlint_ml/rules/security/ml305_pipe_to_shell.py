@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...model import Severity, ShellCommand
+from ...analysis.fetched import downloads_to_stdout
+from ...model import Severity, ShellCommand, Span, Word
 from ...shell import SHELLS
 from ..base import Problem, Rule, RuleContext
 
@@ -29,19 +30,6 @@ def _inline_letters(name: str) -> str:
     if name == "php":
         return "r"
     return "c"  # shells
-
-
-def _downloads_to_stdout(command: ShellCommand) -> bool:
-    invocation = command.invocation
-    if invocation is None or not invocation.positionals:
-        return False
-    if command.tool == "curl":
-        if invocation.has_flag("-O", "--remote-name", "--remote-name-all"):
-            return False
-        return all(value == "-" for value in invocation.values("-o", "--output"))
-    if command.tool == "wget":
-        return "-" in invocation.values("-O", "--output-document")
-    return False
 
 
 def _runs_stdin(command: ShellCommand) -> bool:
@@ -67,7 +55,16 @@ def _runs_stdin(command: ShellCommand) -> bool:
     return True
 
 
-_SUBSTITUTED_DOWNLOAD = re.compile(r"^[\"']?(?:\$\(|<\()\s*(?:curl|wget)\b")
+def _inside(inner: Span, outer: Span) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and (inner.end_line, inner.end_column) <= (
+        outer.end_line,
+        outer.end_column,
+    )
+
+
+def _substitutes_download(word: Word, downloads: list[ShellCommand]) -> bool:
+    """``"$(curl …)"`` / ``<(curl …)``: the word is a substitution that runs a download to stdout."""
+    return word.raw.lstrip("\"'").startswith(("$(", "<(")) and any(_inside(d.span, word.span) for d in downloads)
 
 #: Installers with a pinned, verifiable alternative: URL fragment -> advice.
 _PINNED_INSTALLERS = (
@@ -109,7 +106,7 @@ class PipeToShell(Rule):
             for command in commands:
                 pipelines.setdefault(command.pipeline, []).append(command)
             for download in commands:
-                if not _downloads_to_stdout(download):
+                if not downloads_to_stdout(download):
                     continue
                 runner = next(
                     (c for c in pipelines[download.pipeline] if c.pipe_index > download.pipe_index and _runs_stdin(c)),
@@ -121,9 +118,10 @@ class PipeToShell(Rule):
                         f"`{download.name} … | {runner.name}` runs whatever the server returns, unverified: "
                         + _pinned_alternative(download),
                     )
-            for command in commands:
+            downloads = [c for c in commands if downloads_to_stdout(c)]
+            for command in commands if downloads else ():
                 if INTERPRETERS.fullmatch(command.name) and any(
-                    _SUBSTITUTED_DOWNLOAD.match(w.raw) for w in command.words[1:]
+                    _substitutes_download(w, downloads) for w in command.words[1:]
                 ):
                     yield self.problem(
                         command,

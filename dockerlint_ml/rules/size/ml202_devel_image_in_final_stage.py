@@ -6,25 +6,33 @@ Reference page: rules/ML202.md.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ...images import full_name
 from ...model import ImageRef, Severity
 from ...roles import SERVICES
 from ..base import Problem, Rule, RuleContext
-from ..common import from_image_word, tag_tokens
+from ..common import from_image_word
 from ._shared import _base_image, _without_tag
 
-# ML202 devel-image-in-final-stage
+if TYPE_CHECKING:
+    from ...knowledge import DevelImage
 
-_RUNTIME_VARIANTS = ("nvidia/cuda", "nvcr.io/nvidia/cuda", "pytorch/pytorch")
+# ML202 devel-image-in-final-stage: which images are devel flavors is knowledge (images.toml [[devel_image]])
 
 
-def _is_devel_image(image: ImageRef) -> bool:
-    name = full_name(image)
-    framework = name in ("nvidia/cuda", "pytorch/pytorch", "tensorflow/tensorflow") or name.startswith(
-        "nvcr.io/nvidia/"
-    )
-    return framework and "devel" in tag_tokens(image.tag)
+def _runtime_reference(image: ImageRef, devel: DevelImage) -> str | None:
+    """The runtime image to name in the advice: ``nvidia/cuda:12.1.0-runtime-ubuntu22.04`` for
+    ``…-devel-ubuntu22.04``, ``tensorflow/tensorflow:2.15.0-gpu`` for ``2.15.0-devel-gpu``; None when unknown."""
+    if devel.runtime_image:
+        return devel.runtime_image
+    if devel.runtime_token is None or not image.tag:
+        return None
+    tokens = [devel.runtime_token if t.lower() == devel.token else t for t in image.tag.split("-")]
+    tag = "-".join(t for t in tokens if t) or "latest"
+    if tag in ("gpu",):  # `devel-gpu` -> `latest-gpu`
+        tag = f"latest-{tag}"
+    return f"{_without_tag(image)}:{tag}"
 
 
 class DevelImageInFinalStage(Rule):
@@ -38,18 +46,20 @@ class DevelImageInFinalStage(Rule):
     roles = SERVICES  # a training or base image may need nvcc at run time (JIT-compiled ops)
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        from ... import knowledge as kb
+
         final = ctx.final_stage
         found = _base_image(ctx, final) if final is not None else None
-        if found is None or not _is_devel_image(found[1]):
+        if found is None:
             return
         root, image = found
-        if full_name(image) in _RUNTIME_VARIANTS and image.tag:
-            tag = "-".join("runtime" if t == "devel" else t for t in image.tag.split("-"))
-            run_on = f"`{_without_tag(image)}:{tag}`"
-        else:
-            run_on = "the matching runtime (non-devel) image"
+        devel = kb.devel_image(full_name(image), image.tag)
+        if devel is None:
+            return
+        runtime = _runtime_reference(image, devel)
+        run_on = f"`{runtime}`" if runtime else "the matching runtime (non-devel) image"
         yield self.problem(
             from_image_word(root),
-            f"`{image.raw}` is a devel image: the CUDA compiler, headers and static libraries (several GB) ship "
+            f"`{image.raw}` is a devel image: the compiler, headers and static libraries (several GB) ship "
             f"to production: build in a devel stage and run on {run_on}, copying only the results",
         )

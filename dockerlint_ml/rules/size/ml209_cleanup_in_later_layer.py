@@ -5,7 +5,6 @@ Reference page: rules/ML209.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -18,7 +17,6 @@ from ..base import Problem, Rule, RuleContext
 from ..common import (
     CONDA_TOOLS,
     RPM_TOOLS,
-    copy_source_words,
     has_cache_mount,
     is_apt_install,
     is_conda_install,
@@ -29,10 +27,14 @@ from ..common import (
 )
 from ._shared import (
     _CONDA_CACHE,
+    _GLOB,
     APT_LISTS,
     PIP_CACHE_DIRS,
     _apt_lists_cached,
     _conda_cache_mount,
+    _copy_created,
+    _fetched,
+    _resolve,
     apt_spelling,
     is_apt_update,
 )
@@ -40,10 +42,6 @@ from ._shared import (
 # ML209 cleanup-in-later-layer
 
 _NEUTRAL = frozenset({"set", "true", ":"})
-
-_GLOB = re.compile(r"[*?\[]")
-
-_HOME_PREFIX = re.compile(r"^(?:~|\$HOME|\$\{HOME\})(?=/|$)")
 
 #: what a cleanup subcommand empties: (tool, subcommand or first positional) -> paths
 _CLEANED_BY = {
@@ -84,34 +82,6 @@ def _transparent(command: ShellCommand, wrappers: set[str | None]) -> bool:
     if command.script is not None:
         return command.name in SHELLS
     return command.name in wrappers
-
-
-def _normalize(path: str) -> str:
-    path = re.sub(r"/+", "/", path)
-    parts: list[str] = []
-    for part in path.split("/"):
-        if part == "..":
-            if parts and parts[-1] not in ("", "~"):
-                parts.pop()
-        elif part != ".":
-            parts.append(part)
-    joined = "/".join(parts)
-    return joined.rstrip("/") or ("/" if path.startswith("/") else joined)
-
-
-def _resolve(text: str, scope: Mapping[str, str | None], cwd: str | None) -> str | None:
-    """An absolute (or ``~/``-relative) path for a word, variables expanded; None when it cannot be told."""
-    home = _HOME_PREFIX.match(text)
-    if home:
-        text = "~" + text[home.end() :]
-    expanded = expand_word(text, scope)
-    if not expanded or "$" in expanded or "`" in expanded:
-        return None
-    if not expanded.startswith(("/", "~")):
-        if cwd is None or expanded.startswith("-"):
-            return None
-        expanded = cwd + "/" + expanded
-    return _normalize(expanded)
 
 
 @dataclass(frozen=True)
@@ -182,29 +152,11 @@ def _pip_cache_kept(instruction: Instruction, command: ShellCommand) -> bool:
 def _created_by(instruction: Instruction, command: ShellCommand, cwd: str | None) -> list[tuple[str, str]]:
     """(path, how) for what ``command`` demonstrably leaves in the layer."""
     tool, sub, invocation = command.tool, command.subcommand, command.invocation
-    scope = instruction.scope
     if invocation is None:
         return []
-    if tool in ("curl", "wget"):
-        option = "-o" if tool == "curl" else "-O"
-        outputs = invocation.values(option, "--output" if tool == "curl" else "--output-document")
-        if outputs:
-            return [(p, f"{tool} download") for o in outputs if o != "-" and (p := _resolve(o, scope, cwd))]
-        remote = invocation.has_flag("-O", "--remote-name") if tool == "curl" else not invocation.has_flag("-O")
-        directory = invocation.values("--output-dir" if tool == "curl" else "-P", "--directory-prefix")
-        base = _resolve(directory[-1], scope, cwd) if directory else cwd
-        if not remote or base is None:
-            return []
-        names = [w.text.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] for w in invocation.positionals]
-        return [(f"{base}/{name}", f"{tool} download") for name in names if name and "$" not in name]
-    if tool == "git" and sub == "clone" and invocation.positionals:
-        words = invocation.positionals
-        if len(words) >= 2:
-            path = _resolve(words[1].text, scope, cwd)
-        else:
-            name = words[0].text.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
-            path = _resolve(name, scope, cwd) if name and "$" not in name and ":" not in name else None
-        return [(path, "git clone")] if path else []
+    fetched = _fetched(instruction, command, cwd)
+    if fetched:
+        return fetched
     if is_apt_update(command) and not _apt_lists_cached(instruction):
         return [(APT_LISTS, f"{apt_spelling(command)} update")]
     if is_apt_install(command) and not has_cache_mount(instruction, "/var/cache/apt"):
@@ -246,30 +198,6 @@ def _covers(target: str, path: str) -> bool:
     return bool(_GLOB.search(target)) and (
         fnmatchcase(path, target) or any(fnmatchcase(path[:i], target) for i, c in enumerate(path) if c == "/")
     )
-
-
-def _copy_created(instruction: Instruction, cwd: str | None) -> list[tuple[str, str]]:
-    sources = copy_source_words(instruction)
-    if not instruction.arguments or not sources:
-        return []
-    dest_word = instruction.arguments[-1]
-    dest_text = instruction.exec_form[-1] if instruction.exec_form else dest_word.text
-    dest = _resolve(dest_text, instruction.scope, cwd)
-    if dest is None:
-        return []
-    how = instruction.keyword
-    if dest_text.endswith("/") or len(sources) > 1:
-        named = [
-            f"{dest.rstrip('/')}/{word.text.rstrip('/').rsplit('/', 1)[-1]}"
-            for word in sources
-            if not word.text.endswith("/")
-            and not _GLOB.search(word.text)
-            and "$" not in word.text
-            and word.text.rstrip("/").rsplit("/", 1)[-1] not in ("", ".", "..")
-            and "://" not in word.text
-        ]
-        return [(path, how) for path in named] or []
-    return [(dest, how)]
 
 
 class CleanupInLaterLayer(Rule):

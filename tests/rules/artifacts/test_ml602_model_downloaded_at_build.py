@@ -50,3 +50,35 @@ def test_ml602_message_redacts_url_credentials():
     text = "FROM python:3.11-slim\nRUN curl -fsSLo m.pt https://me:s3cretFAKE@models.example.com/m/model.pt\n"
     (finding,) = _findings(text, "ML602")
     assert "s3cretFAKE" not in finding.message and "https://***@models.example.com" in finding.message
+
+
+def test_ml602_framework_download_clis():
+    # the real-world case: kserve's paddleserving sample fetches its model with paddle_serving_app
+    text = """
+        FROM python:3.11-slim
+        RUN python -m paddle_serving_app.package --get_model lac && tar -xzvf lac.tar.gz
+        RUN python -m spacy download en_core_web_sm
+        RUN python -m spacy download en_core_web_sm-3.7.1 --direct
+        RUN ollama serve & sleep 5 && ollama pull llama3:8b
+        RUN modelscope download --model Qwen/Qwen2-7B-Instruct --local_dir /models
+        RUN modelscope download --model=Qwen/Qwen2-7B-Instruct --revision v1.0.0
+        RUN modelscope download --model Qwen/Qwen2-7B-Instruct --revision master
+        """
+    findings = _findings(text, "ML602")
+    assert rule_lines(findings, "ML602") == [2, 3, 4, 5, 6, 7, 8]
+    unpinned = [f.span.line for f in findings if "not pinned" in f.message]
+    assert unpinned == [3, 6, 8]
+    assert "`spacy download en_core_web_sm-X.Y.Z --direct`" in findings[1].message
+    assert "`ollama pull llama3:8b`" in findings[3].message
+
+
+def test_ml602_framework_clis_that_download_nothing():
+    text = """
+        FROM python:3.11-slim
+        RUN python -m paddle_serving_app.package --list_model
+        RUN python -m spacy info && python -m spacy validate
+        RUN ollama list && ollama --version
+        RUN modelscope login --token x
+        RUN pip download spacy==3.7.4 -d /wheels
+        """
+    assert _findings(text, "ML602") == []

@@ -136,3 +136,20 @@ def test_ml701_silent_on_images_the_pipeline_builds():
 def test_ml701_nightly_repository_floats_by_design():
     assert _lines("FROM pytorch/torchserve-nightly:latest-gpu\n", "ML701") == []
     assert _lines("FROM pytorch/torchserve:latest-gpu\n", "ML701") == [1]
+
+
+def test_ml701_moving_tag_from_an_arg_points_at_the_arg():
+    text = """
+        ARG BASE_IMAGE=pytorch/torchserve:latest-gpu
+        ARG CHANNEL=2.1-nightly
+        FROM $BASE_IMAGE AS server
+        FROM tensorflow/serving:${CHANNEL}
+        COPY --from=server /x /x
+        """
+    findings = _findings(text, "ML701")
+    assert [(f.span.line, f.span.column) for f in findings] == [(1, 5), (2, 5)]
+    assert "uses `:latest-gpu`" in findings[0].message
+    assert "`--build-arg BASE_IMAGE=...` overrides" in findings[0].message
+    assert "uses `:2.1-nightly`" in findings[1].message and "`--build-arg CHANNEL=...` overrides" in findings[1].message
+    # components only: `latest`/`nightly` inside a word (`latestfix`, `nightlyish`) is a version tag
+    assert _lines("FROM org/app:1.0-latestfix\n", "ML701") == []

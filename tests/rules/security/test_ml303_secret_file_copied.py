@@ -37,3 +37,30 @@ def test_ml303_oracle_wallet_even_behind_a_glob():
     assert secret_file_kind("cwallet.ss[o]") == "`cwallet.ss[o]`"
     assert secret_file_kind("cwallet.sso") is not None
     assert secret_file_kind("tnsnames.ora") is None
+
+
+def test_ml303_bracket_globs_stand_for_their_names():
+    # the real-world case (jupyter/docker-stacks recipe): `COPY cwallet.ss[o] ./` copies the Oracle wallet
+    findings = lint(
+        """
+        FROM python:3.12-slim
+        COPY cwallet.ss[o] ./
+        COPY cwallet.sso ewallet.p12 /x/
+        COPY id_[rd]sa /root/.ssh/
+        COPY .ss[h]/config /root/.ssh/config
+        COPY tnsnames.or[a] sqlnet.ora /opt/oracle/network/admin/
+        COPY requirement[s].txt .env[.]example x[!a].txt ./
+        """,
+        ["ML303"],
+    )
+    assert [(f.span.line, f.span.column) for f in findings] == [(2, 6), (3, 6), (3, 18), (4, 6), (5, 6)]
+    assert "`cwallet.ss[o]`" in findings[0].message
+
+
+def test_ml303_bracket_expansion_is_bounded():
+    from dockerlint_ml.analysis.secret_files import expand_brackets
+
+    assert expand_brackets("id_[rd]sa") == ["id_rsa", "id_dsa"]
+    assert expand_brackets("[a-c]x") == ["ax", "bx", "cx"]
+    assert expand_brackets("[a-z][a-z]") == ["[a-z][a-z]"]  # too many: left as written (and matches nothing)
+    assert expand_brackets("plain") == ["plain"]

@@ -60,3 +60,32 @@ def test_ml202_arg_substituted_devel_and_lineage():
         """
     assert lines(text, "ML202", service=True) == [2]
     assert lines("ARG FLAVOR\nFROM nvidia/cuda:12.1.0-${FLAVOR}-ubuntu22.04\n", "ML202", service=True) == []
+
+
+def test_ml202_framework_devel_images_beyond_nvidia():
+    # the real-world case: kserve's paddleserving sample serves from Paddle Serving's devel image
+    assert lines("FROM registry.baidubce.com/paddlepaddle/serving:0.5.0-devel\n", "ML202", service=True) == [1]
+    assert lines("FROM paddlepaddle/paddle:2.6.1-gpu-cuda12.0-cudnn8.9-trt8.6-dev\n", "ML202", service=True) == [1]
+    assert lines("FROM paddlepaddle/paddle:latest-dev\n", "ML202", service=True) == [1]
+    assert lines("FROM tensorflow/tensorflow:2.15.0-devel-gpu\n", "ML202", service=True) == [1]
+    assert lines("FROM intel/oneapi-basekit:2024.0.1-devel-ubuntu22.04\n", "ML202", service=True) == [1]
+    message = lint("FROM tensorflow/tensorflow:2.15.0-devel-gpu\n" + SERVICE_CMD, ["ML202"])[0].message
+    assert "`tensorflow/tensorflow:2.15.0-gpu`" in message
+    message = lint("FROM tensorflow/tensorflow:devel-gpu\n" + SERVICE_CMD, ["ML202"])[0].message
+    assert "`tensorflow/tensorflow:latest-gpu`" in message
+    message = lint("FROM intel/oneapi-basekit:2024.0.1-devel-ubuntu22.04\n" + SERVICE_CMD, ["ML202"])[0].message
+    assert "`intel/oneapi-runtime`" in message
+    message = lint("FROM paddlepaddle/paddle:latest-dev\n" + SERVICE_CMD, ["ML202"])[0].message
+    assert "the matching runtime (non-devel) image" in message
+
+
+def test_ml202_framework_release_images_stay_silent():
+    for image in (
+        "paddlepaddle/paddle:2.6.1-gpu-cuda12.0-cudnn8.9-trt8.6",
+        "paddlepaddle/serving:0.9.0-cuda11.2-cudnn8-runtime",
+        "tensorflow/tensorflow:2.15.0-gpu",
+        "intel/oneapi-runtime:2024.0.1-ubuntu22.04",
+        "myorg/devel:1.0",  # `devel` in the name of an unknown image says nothing
+        "someone/paddle:2.6-dev",
+    ):
+        assert lines(f"FROM {image}\n", "ML202", service=True) == [], image

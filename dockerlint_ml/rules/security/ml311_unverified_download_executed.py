@@ -1,0 +1,69 @@
+"""ML311 unverified-download-executed: a downloaded file is run or installed with no checksum or signature check.
+
+Reference page: rules/ML311.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...analysis.fetched import fetched_uses
+from ...analysis.urls import redact
+from ...model import Severity
+from ..base import Problem, Rule, RuleContext
+
+# ML311
+
+
+class UnverifiedDownloadExecuted(Rule):
+    """A file fetched with curl/wget (``-o``/``-O``/default name) or ``ADD URL`` that the same stage runs
+    (``sh x.sh``, ``python get-pip.py``, ``./installer``), installs (``dpkg -i``, ``rpm -i``,
+    ``apt-get install ./x.deb``, ``alien``, ``pip install ./x.whl``), extracts into ``/usr``, or makes
+    executable, followed through ``mv``/``cp``/``install``, with no ``sha256sum``/``gpg --verify``/
+    ``ADD --checksum`` in between. Each download is reported once, at its first use."""
+
+    id = "ML311"
+    name = "unverified-download-executed"
+    severity = Severity.WARNING
+    summary = "a downloaded file is run or installed without a checksum or signature check"
+    tags = ("security", "supply-chain")
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        for stage in ctx.dockerfile.stages:
+            reported: set[int] = set()
+            for use in fetched_uses(ctx.dockerfile, stage):
+                fetched = use.fetched
+                if use.verified or id(fetched) in reported:
+                    continue
+                reported.add(id(fetched))
+                name = fetched.name
+                origin = "`ADD`" if fetched.source is None else f"`{fetched.source.name}`"
+                if fetched.instruction is not use.instruction:
+                    origin += f" on line {fetched.instruction.line}"
+                check = f'`echo "<sha256>  {name}" | sha256sum -c -`'
+                if fetched.source is None:
+                    advice = "add `--checksum=sha256:<sha256>` to the ADD (BuildKit then checks it)"
+                elif not fetched.paths:  # piped straight into tar: never a file
+                    advice = f"download it to a file, check it with {check}, then extract it"
+                else:
+                    advice = f"verify it right after the download: {check} (or its signature with `gpg --verify`)"
+                command = use.command
+                if command is None:
+                    what = "is made executable by `ADD --chmod`"
+                elif use.how == "runs":
+                    runner = command.name.rsplit("/", 1)[-1]
+                    names = {path.rsplit("/", 1)[-1] for path in fetched.paths}
+                    if runner not in names:
+                        what = f"is run by `{runner}`"
+                    else:  # run directly, perhaps after a rename
+                        what = "is run" if runner == name else f"is run (as `{runner}`)"
+                elif use.how == "makes executable":
+                    what = f"is made executable (`{command.name}`) for the image to run"
+                else:
+                    what = f"{use.how.replace('extracts', 'is extracted', 1).replace('installs', 'is installed', 1)}"
+                    what += f" by `{command.name}`"
+                yield self.problem(
+                    use.command if use.command is not None else use.instruction,
+                    f"`{name}` (downloaded by {origin} from `{redact(fetched.url)}`) {what} with no checksum or "
+                    f"signature check: {advice}",
+                )

@@ -1,0 +1,94 @@
+"""ML317 download-pipe-unchecked: a download piped into another command in a shell without ``pipefail``.
+
+Reference page: rules/ML317.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...analysis.fetched import downloads_to_stdout
+from ...images import is_alpine
+from ...model import Instruction, Severity, ShellCommand, Stage
+from ..base import Problem, Rule, RuleContext
+from .ml305_pipe_to_shell import INTERPRETERS
+
+# ML317
+
+
+def _sets_pipefail(words: tuple[str, ...]) -> bool:
+    """``-o pipefail`` among a shell's or ``set``'s words (``set -euxo pipefail``, ``bash -o pipefail -c``)."""
+    return any(word == "pipefail" and index > 0 and words[index - 1].startswith("-") and words[index - 1].endswith("o")
+               for index, word in enumerate(words))  # fmt: skip
+
+
+def _shell_pipefail(ctx: RuleContext, stage: Stage, instruction: Instruction) -> bool:
+    """Whether the ``SHELL`` in effect at ``instruction`` (stage and FROM ancestors) sets pipefail."""
+    shell: tuple[str, ...] = ()
+    for member in ctx.lineage(stage):
+        for candidate in member.body:
+            if candidate is instruction:
+                return _sets_pipefail(shell)
+            if candidate.keyword == "SHELL" and candidate.exec_form is not None:
+                shell = candidate.exec_form
+    return _sets_pipefail(shell)
+
+
+def _pipefail_before(instruction: Instruction, command: ShellCommand) -> bool:
+    """``set -o pipefail`` earlier in the RUN (or in the ``sh -c`` script), or ``bash -o pipefail -c``."""
+    commands = instruction.commands
+    index = instruction.position(command) or 0
+    for earlier in commands[:index]:
+        if earlier.name == "set" and earlier.nested_in == command.nested_in and _sets_pipefail(earlier.argv):
+            return True
+    parent = command.nested_in
+    while parent is not None:
+        if _sets_pipefail(commands[parent].argv):
+            return True
+        parent = commands[parent].nested_in
+    return False
+
+
+class DownloadPipeUnchecked(Rule):
+    """``wget -O- … | tar -x``, ``curl … | gunzip`` in a RUN whose shell does not set ``pipefail``: the RUN's
+    status is the last command's, so a failed download is noticed only if that command happens to fail on
+    what it got. A pipe into a shell or interpreter is ML305's (its fix removes the pipe): not reported here."""
+
+    id = "ML317"
+    name = "download-pipe-unchecked"
+    severity = Severity.WARNING
+    summary = "a download is piped into another command in a shell without pipefail"
+    tags = ("security", "correctness")
+
+    def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        for stage in ctx.dockerfile.stages:
+            for instruction in stage.body:
+                if instruction.keyword != "RUN" or instruction.exec_form is not None:
+                    continue
+                commands = instruction.commands
+                downloads = [c for c in commands if c.pipe_index < c.pipe_length - 1 and downloads_to_stdout(c)]
+                if not downloads or _shell_pipefail(ctx, stage, instruction):
+                    continue
+                for download in downloads:
+                    rest = [
+                        c for c in commands if c.pipeline == download.pipeline and c.pipe_index > download.pipe_index
+                    ]
+                    if not rest or any(INTERPRETERS.fullmatch(c.name) for c in rest):
+                        continue  # `curl … | sh` is ML305's
+                    if _pipefail_before(instruction, download):
+                        continue
+                    last = max(rest, key=lambda c: c.pipe_index)
+                    yield self.problem(
+                        download.span.cover(last.span),
+                        f"`{download.name} … | {last.name}` without `pipefail`: the RUN's status is `{last.name}`'s, "
+                        f"so a failed download is caught only if `{last.name}` fails on what it received; "
+                        + self._advice(ctx, stage),
+                    )
+
+    @staticmethod
+    def _advice(ctx: RuleContext, stage: Stage) -> str:
+        image = ctx.lineage(stage)[0].image
+        if is_alpine(image):  # busybox ash has pipefail; alpine has no bash by default
+            return "start the RUN with `set -o pipefail &&`"
+        # dash (Debian/Ubuntu's /bin/sh) before 0.5.12 rejects `set -o pipefail`: switch the shell to bash
+        return 'add `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN'

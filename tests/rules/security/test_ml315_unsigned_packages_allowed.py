@@ -1,0 +1,42 @@
+"""ML315 unsigned-packages-allowed: detection and near-misses."""
+
+from __future__ import annotations
+
+from ...conftest import lint, rule_lines
+
+
+def test_ml315_fires():
+    findings = lint(
+        """
+        FROM ubuntu:22.04
+        RUN apt-get update && apt-get install -y --allow-unauthenticated foo
+        RUN apt-get install -y --force-yes foo
+        RUN echo "deb [trusted=yes] http://repo.x/ubuntu jammy main" > /etc/apt/sources.list.d/x.list
+        RUN apk add --allow-untrusted /tmp/x.apk
+        RUN yum install -y --nogpgcheck foo
+        RUN dnf install -y --setopt=gpgcheck=0 foo
+        RUN printf '[x]\\nbaseurl=https://x\\ngpgcheck=0\\n' > /etc/yum.repos.d/x.repo
+        RUN rpm -ivh --nosignature x.rpm
+        RUN dnf config-manager --setopt=sslverify=false --save
+        RUN apt-get -o APT::Get::AllowUnauthenticated=true install foo
+        RUN sudo apt-get install -y --allow-unauthenticated foo
+        """,
+        ["ML315"],
+    )
+    assert rule_lines(findings, "ML315") == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+    assert "TLS" in findings[8].message and "signature is not checked" in findings[0].message
+
+
+def test_ml315_near_misses():
+    findings = lint(
+        """
+        FROM ubuntu:22.04
+        RUN echo "deb [signed-by=/usr/share/keyrings/x.gpg] https://repo.x/ubuntu jammy main" > /etc/apt/x.list
+        RUN printf '[x]\\nbaseurl=https://x\\ngpgcheck=1\\n' > /etc/yum.repos.d/x.repo
+        RUN apt-get install -y --no-install-recommends foo
+        RUN rpm -K x.rpm && rpm -ivh x.rpm
+        RUN echo "trusted=yes is bad" > /tmp/notes
+        """,
+        ["ML315"],
+    )
+    assert rule_lines(findings, "ML315") == []

@@ -1,0 +1,43 @@
+"""ML317 download-pipe-unchecked: detection and near-misses."""
+
+from __future__ import annotations
+
+from ...conftest import lint, rule_lines
+
+
+def test_ml317_fires():
+    findings = lint(
+        """
+        FROM ubuntu:22.04
+        RUN wget -qO- https://x.org/a.tar | tar -x -C /models
+        RUN curl -fsSL https://x.org/a.gz | gunzip > /opt/a
+        RUN curl -fsSL https://x.org/key.asc | gpg --dearmor | tee /usr/share/keyrings/x.gpg > /dev/null
+        RUN set -e; wget -qO- https://x.org/a.tgz | tar -xz
+        FROM alpine:3.19
+        RUN wget -qO- https://x.org/a.tgz | tar -xz -C /opt
+        """,
+        ["ML317"],
+    )
+    assert rule_lines(findings, "ML317") == [2, 3, 4, 5, 7]
+    assert 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]' in findings[0].message
+    assert "set -o pipefail &&" in findings[-1].message  # alpine: busybox ash
+
+
+def test_ml317_near_misses():
+    findings = lint(
+        """
+        FROM ubuntu:22.04 AS a
+        RUN set -euxo pipefail; wget -qO- https://x.org/a.tgz | tar -xz -C /opt
+        RUN set -o pipefail && curl -fsSL https://x.org/a.gz | gunzip > /opt/a
+        RUN curl -fsSL https://x.org/i.sh | bash
+        RUN bash -o pipefail -c "curl -fsSL https://x.org/a.tgz | tar -xz"
+        RUN curl -fsSL -o /tmp/a.tgz https://x.org/a.tgz && tar -xzf /tmp/a.tgz | cat
+        RUN wget -q https://x.org/a.tgz | cat
+        SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+        RUN wget -qO- https://x.org/a.tgz | tar -xz -C /opt
+        FROM a
+        RUN curl -fsSL https://x.org/a.gz | gunzip > /opt/b
+        """,
+        ["ML317"],
+    )
+    assert rule_lines(findings, "ML317") == []
