@@ -160,6 +160,17 @@ class BuildContext:
             return None
         return "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
 
+    def size(self, relative_path: str) -> int | None:
+        """The apparent size of a regular file of the context (lstat), None if absent, not a file or outside."""
+        cleaned = go_clean(relative_path.replace("\\", "/").lstrip("/"))
+        if cleaned.startswith("..") or "\0" in cleaned:
+            return None
+        try:
+            info = os.lstat(self.root / cleaned)
+        except (OSError, ValueError):
+            return None
+        return info.st_size if stat.S_ISREG(info.st_mode) else None
+
     def glob(self, pattern: str, limit: int = 10_000) -> list[str] | None:
         """The context paths a COPY source glob matches (Go ``filepath.Match`` per path component, as BuildKit
         does), whatever `.dockerignore` says; None when the pattern is malformed or the search exceeds

@@ -379,3 +379,11 @@ def test_credential_tools_in_the_grammar():
 def test_ml304_reads_curl_user_from_the_grammar(body, reported, lint_text):
     findings = lint_text(f"FROM x\nRUN {body}\n", ["ML304"])
     assert bool([f for f in findings if f.rule == "ML304"]) is reported
+
+
+def test_an_expansion_followed_by_a_dash_after_a_slash_stays_one_word():
+    """tree-sitter-bash splits `v$S/sccache-v$S-x86_64.tar.gz` after the second `$`; bash sees one word."""
+    (curl, tar) = _commands("FROM x\nRUN curl -fsSL https://x/v$S/sccache-v$S-x86_64.tar.gz | tar -xz\n")
+    assert [word.text for word in curl.words] == ["curl", "-fsSL", "https://x/v$S/sccache-v$S-x86_64.tar.gz"]
+    assert curl.words[2].raw == curl.words[2].text and curl.words[2].span.end_column == 55
+    assert [word.text for word in tar.words] == ["tar", "-xz"]

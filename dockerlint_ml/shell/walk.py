@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ..lazy_re import lazy
 from ..logical_text import LogicalText
 from ..model import Condition, Heredoc, Redirect, ShellCommand, Span, Word
 from .tools import WRAPPERS, parse_invocation, script_index, tool_of, unwrap
@@ -37,21 +38,21 @@ def _tree_sitter_parser() -> Any:
 
 def _bash_language() -> Any:
     """tree-sitter-bash's compiled grammar, loaded from its extension module without importing the package:
-    the package's ``__init__`` imports importlib.resources, and with it tempfile, random and shutil (~5 ms)."""
+    the package's ``__init__`` imports importlib.resources, and with it tempfile, random and shutil (~5 ms).
+    Only ``importlib.machinery`` (loaded with the interpreter), not ``importlib.util`` (~1 ms more)."""
     try:
-        from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader
-        from importlib.util import find_spec, module_from_spec, spec_from_file_location
+        from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader, ModuleSpec, PathFinder
         from os import path
 
-        package = find_spec("tree_sitter_bash")  # finds it on sys.path without running it
-        for directory in package.submodule_search_locations if package else ():
+        package = PathFinder.find_spec("tree_sitter_bash")  # finds it on sys.path without running it
+        for directory in package.submodule_search_locations or () if package else ():
             for suffix in EXTENSION_SUFFIXES:
                 location = path.join(directory, f"_binding{suffix}")
                 if path.isfile(location):
                     name = "tree_sitter_bash._binding"
-                    spec = spec_from_file_location(name, location, loader=ExtensionFileLoader(name, location))
-                    module = module_from_spec(spec)
-                    spec.loader.exec_module(module)
+                    loader = ExtensionFileLoader(name, location)
+                    module = loader.create_module(ModuleSpec(name, loader, origin=location))
+                    loader.exec_module(module)
                     return module.language()
     except (ImportError, OSError, AttributeError):  # pragma: no cover - another layout: import it normally
         pass
@@ -92,10 +93,23 @@ def _unquote(node: Any, source: bytes) -> str:
     return raw
 
 
+def _touching_joined(nodes: list[Any]) -> list[list[Any]]:
+    """Arguments grouped into the words bash sees: nodes with no byte between them are one word. tree-sitter-bash
+    ends a concatenation at a ``$`` that follows an expansion (``v$S/x-v$S-linux.tar.gz`` parses as
+    ``v$S/x-v$`` and ``S-linux.tar.gz``)."""
+    groups: list[list[Any]] = []
+    for node in nodes:
+        if groups and groups[-1][-1].end_byte == node.start_byte:
+            groups[-1].append(node)
+        else:
+            groups.append([node])
+    return groups
+
+
 Ancestors = tuple[Any, "Ancestors"] | None
 Conditions = tuple[Condition, ...]
 
-_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_VARIABLE = lazy(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _inside(conditions: Conditions, condition: Condition) -> Conditions:
@@ -143,6 +157,13 @@ class _Walker:
     def word(self, node: Any) -> Word:
         raw = self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
         return Word(_unquote(node, self.source), raw, self.span(node))
+
+    def joined_word(self, nodes: list[Any]) -> Word:
+        """One word from argument nodes with nothing between them (see :func:`_touching_joined`)."""
+        first, last = nodes[0], nodes[-1]
+        raw = self.source[first.start_byte : last.end_byte].decode("utf-8", "replace")
+        text = "".join(_unquote(node, self.source) for node in nodes)
+        return Word(text, raw, self.text.span(self.char(first.start_byte), self.char(last.end_byte)))
 
     def walk(self, root: Any) -> None:
         # Iterative, and parents are carried along as a linked list `(node, (parent, (...)))`: tree-sitter's
@@ -321,8 +342,8 @@ class _Walker:
         if name_node is None:
             return set()
         words = [self.word(name_node.named_children[0] if name_node.named_children else name_node)]
-        argument_nodes = node.children_by_field_name("argument")
-        words.extend(self.word(child) for child in argument_nodes)
+        argument_nodes = _touching_joined(node.children_by_field_name("argument"))
+        words.extend(self.word(group[0]) if len(group) == 1 else self.joined_word(group) for group in argument_nodes)
         assignments = tuple(
             (self.word(child).text.partition("=")[0], self.word(child).text.partition("=")[2])
             for child in node.children
@@ -346,7 +367,7 @@ class _Walker:
         self._emit(words, span, pipeline, pipe_index, pipe_length, tuple(redirects), assignments, None, conditions)
         return {
             (child.start_byte, child.end_byte)
-            for child, word in zip(argument_nodes, words[1:], strict=False)  # words may end with redirect extras
+            for (child, *_), word in zip(argument_nodes, words[1:], strict=False)  # may end with redirect extras
             if any(word is script for script in self.scripts)
         }
 
@@ -457,7 +478,7 @@ def _command_from_argv(words: list[Word], span: Span) -> list[ShellCommand]:
     return walker.commands
 
 
-_SHELL_SCRIPT_PREFIX = re.compile(r"^\s*(?:(?:/usr)?/bin/)?(?:sh|bash|dash|ash)?(?:\s+-[a-z]+)*\s*$")
+_SHELL_SCRIPT_PREFIX = lazy(r"^\s*(?:(?:/usr)?/bin/)?(?:sh|bash|dash|ash)?(?:\s+-[a-z]+)*\s*$")
 
 
 def commands_for(

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from ...analysis.downloads import is_model_file
 from ...analysis.paths import workdir_before
 from ...model import Dockerfile, Edit, Finding, Fix, Instruction, Severity, ShellCommand, Span, Stage
 from ..base import Problem, Rule, RuleContext
@@ -31,6 +32,8 @@ class _Added:
     instruction: Instruction
     how: str
     pattern: str | None = None
+    #: the build-context path a COPY/ADD took a single entry from (None for `--from` and RUN-made files)
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,14 +80,15 @@ def _copy_added(instruction: Instruction, cwd: str | None) -> list[_Added]:
         if "$" in text or "://" in text:
             continue
         name = text.rstrip("/").rsplit("/", 1)[-1]
+        source = None if instruction.flag("from") is not None else text
         if _GLOB.search(name):
             added.append(_Added(dest, "contents", instruction, instruction.keyword, name))
         elif text.endswith("/") or name in ("", ".", ".."):
-            added.append(_Added(dest, "contents", instruction, instruction.keyword))  # a directory's contents
+            # a directory's contents
+            added.append(_Added(dest, "contents", instruction, instruction.keyword, source=source))
         else:
-            added.append(
-                _Added(posixpath.join(dest, name) if into else dest, "entry", instruction, instruction.keyword)
-            )
+            path = posixpath.join(dest, name) if into else dest
+            added.append(_Added(path, "entry", instruction, instruction.keyword, source=source))
     return added
 
 
@@ -108,6 +112,45 @@ def _touches(change: _Change, target: str, added: _Added) -> bool:
         # without -R only the named file changes: count it when it is one (a chmod, or a name with an extension)
         return change.tool == "chmod" or "." in posixpath.basename(path)
     return False
+
+
+_LARGE_FILE_BYTES = 1024 * 1024
+_ARCHIVE_SUFFIXES = (".tar", ".tgz", ".zip", ".gz", ".bz2", ".xz", ".zst", ".whl", ".deb", ".rpm", ".so", ".jar")
+
+
+def _costly(ctx: RuleContext, change: _Change, target: str, added: _Added) -> bool:
+    """Whether storing what ``change`` rewrites at ``target`` again can cost something worth a warning. A
+    recursive change, or one of a directory or a RUN-made file, can be gigabytes; one file named from the build
+    context (`chmod +x entrypoint.sh`, a config) costs a few KB: it counts only when it is model weights or an
+    archive, or at least 1 MiB in the build context (a directory named without ``-R`` changes only its own
+    entry)."""
+    if change.recursive or added.how not in ("COPY", "ADD"):
+        return True
+    name = posixpath.basename(target).lower()
+    if is_model_file(name) or name.endswith(_ARCHIVE_SUFFIXES):
+        return True
+    if _GLOB.search(name):
+        return name in ("*", ".*")  # `chmod +x /app/*.sh` rewrites scripts; `chown app /models/*` everything
+    source = _context_path(target, added)
+    context = ctx.build_context
+    kind = context.kind(source) if source is not None and context is not None and hasattr(context, "kind") else None
+    if kind is None:  # not in a readable context: without -R, a directory's own entry is all that changes
+        return False
+    if kind == "dir":
+        return True
+    size = context.size(source) if kind == "file" and hasattr(context, "size") else None
+    return size is not None and size >= _LARGE_FILE_BYTES
+
+
+def _context_path(target: str, added: _Added) -> str | None:
+    """Where in the build context the file at ``target`` came from (None for `--from` and unknown sources)."""
+    if added.source is None:
+        return None
+    if target == added.path:
+        return added.source
+    if added.kind == "contents" and _under(target, added.path):
+        return posixpath.join(added.source, target[len(added.path.rstrip("/")) + 1 :])
+    return None
 
 
 def _already_set(change: _Change, added: _Added) -> bool:
@@ -150,7 +193,10 @@ class PermissionChangeCopies(Rule):
             if change is None:
                 continue
             touched = [
-                a for a in added for t in change.targets if _touches(change, t, a) and not _already_set(change, a)
+                a
+                for a in added
+                for t in change.targets
+                if _touches(change, t, a) and not _already_set(change, a) and _costly(ctx, change, t, a)
             ]
             if not touched:
                 continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...conftest import fixed, lint, rule_lines
+from ...conftest import fixed, lint, linter, rule_lines
 
 SLIM = "FROM python:3.11-slim\n"
 
@@ -50,9 +50,23 @@ def test_ml211_files_a_run_downloaded():
     assert _lines(clone) == [3]
 
 
-def test_ml211_advice_for_one_file_of_a_bulk_copy_and_a_user_created_later():
-    bulk = _messages(SLIM + "WORKDIR /app\nCOPY . .\nRUN chmod +x scripts/start.sh\n")
+def _context_messages(tmp_path, text: str) -> list[str]:
+    from dockerlint_ml.context import BuildContext
+
+    result = linter(["ML211"]).lint_bytes(text.encode(), str(tmp_path / "Dockerfile"), BuildContext(tmp_path))
+    return [finding.message for finding in result.findings if finding.rule == "ML211"]
+
+
+def test_ml211_advice_for_one_file_of_a_bulk_copy_and_a_user_created_later(tmp_path):
+    (tmp_path / "tools").mkdir()
+    with open(tmp_path / "tools" / "convert", "wb") as handle:
+        handle.truncate(3 * 1024 * 1024)  # a 3 MiB binary: storing it twice costs 3 MiB
+    (tmp_path / "tools" / "start").write_text("#!/bin/sh\nexec python -m app\n")
+    bulk = _context_messages(tmp_path, SLIM + "WORKDIR /app\nCOPY . .\nRUN chmod +x tools/convert\n")
     assert len(bulk) == 1 and "git update-index --chmod=+x" in bulk[0] and "COPY --chmod=755" in bulk[0]
+    assert _context_messages(tmp_path, SLIM + "WORKDIR /app\nCOPY . .\nRUN chmod +x tools/start\n") == []
+    weights = _messages(SLIM + "WORKDIR /app\nCOPY . .\nRUN chmod 644 models/model.safetensors\n")
+    assert len(weights) == 1 and "its own `COPY --chmod=644`" in weights[0]
     later = _messages(SLIM + "COPY models /models\nRUN useradd -m app && chown -R app /models\n")
     assert "create the user before it" in later[0] and "line 3 creates it" in later[0]
 
@@ -80,28 +94,31 @@ def test_ml211_near_misses():
         "RUN chmod 644 /tmp/x.tgz\n",
         # another directory
         SLIM + "COPY app /srv/app\nRUN chown -R app /srv/data\n",
+        # one small file (a script, a config): stored twice, it costs a few KB
+        SLIM + "COPY entrypoint.sh /usr/local/bin/entrypoint.sh\nRUN chmod +x /usr/local/bin/entrypoint.sh\n",
+        SLIM + "WORKDIR /app\nCOPY . .\nRUN chmod +x scripts/start.sh\n",
+        SLIM + "COPY config.yaml /etc/app/config.yaml\nRUN chown app:app /etc/app/config.yaml\n",
+        SLIM + "COPY scripts/ /opt/scripts/\nRUN chmod +x /opt/scripts/*.sh\n",
+        SLIM + "COPY fix-permissions /usr/local/bin/fix-permissions\nRUN chmod a+rx /usr/local/bin/fix-permissions\n",
     ]
     for text in near_misses:
         assert _lines(text) == [], text
 
 
 def test_ml211_fix_folds_a_single_file_chmod_safely():
-    text = (
-        SLIM
-        + 'COPY entrypoint.sh /usr/local/bin/entrypoint.sh\nRUN chmod 755 /usr/local/bin/entrypoint.sh\nCMD ["x"]\n'
-    )
+    text = SLIM + 'COPY model.onnx /models/model.onnx\nRUN chmod 644 /models/model.onnx\nCMD ["x"]\n'
     assert fixed(text, ["ML211"], dedent=False) == (
-        SLIM + 'COPY --chmod=755 entrypoint.sh /usr/local/bin/entrypoint.sh\nCMD ["x"]\n'
+        SLIM + 'COPY --chmod=644 model.onnx /models/model.onnx\nCMD ["x"]\n'
     )
-    last_line = SLIM + "COPY run.sh /run.sh\nRUN chown app:app /run.sh"
-    assert fixed(last_line, ["ML211"], dedent=False) == SLIM + "COPY --chown=app:app run.sh /run.sh"
+    last_line = SLIM + "COPY model.gguf /model.gguf\nRUN chown app:app /model.gguf"
+    assert fixed(last_line, ["ML211"], dedent=False) == SLIM + "COPY --chown=app:app model.gguf /model.gguf"
 
 
 def test_ml211_fix_is_unsafe_for_directories_and_absent_for_symbolic_modes_or_other_commands():
     directory = SLIM + "COPY models/ /models/\nRUN chown -R app /models\n"
     assert fixed(directory, ["ML211"], dedent=False) == directory
     assert fixed(directory, ["ML211"], dedent=False, unsafe=True) == SLIM + "COPY --chown=app models/ /models/\n"
-    symbolic = SLIM + "COPY run.sh /run.sh\nRUN chmod +x /run.sh\n"
+    symbolic = SLIM + "COPY server.tar.gz /server.tar.gz\nRUN chmod +x /server.tar.gz\n"
     assert fixed(symbolic, ["ML211"], dedent=False, unsafe=True) == symbolic
-    more = SLIM + "COPY run.sh /run.sh\nRUN chmod 755 /run.sh && echo done\n"
+    more = SLIM + "COPY model.pt /model.pt\nRUN chmod 644 /model.pt && echo done\n"
     assert fixed(more, ["ML211"], dedent=False, unsafe=True) == more
