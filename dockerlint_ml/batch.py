@@ -9,7 +9,6 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import Any
 
 from .files import Input, read
@@ -63,7 +62,7 @@ def lint_input(
             stdin_name if item.path == "-" else item.path,
             error=f"gave up after {timeout:g} s (a pathological file?); raise the limit with --timeout",
         )
-    return replace(result, dockerfile=None)
+    return result.replace(dockerfile=None)
 
 
 def _lint_with_fixes(linter: Linter, item: Input, build_context: ContextFactory, stdin_name: str) -> FileResult:

@@ -57,6 +57,10 @@ def _load_settings(config: str | None, isolated: bool, plugins: bool) -> tuple[S
 
 
 def _merge(settings: Settings, **cli: object) -> Settings:
+    if settings.locked:  # locked rules follow the config files alone: keep what they said
+        from dataclasses import replace
+
+        settings.config_only = replace(settings, severity=dict(settings.severity))
     if cli["select"]:
         settings.select = cli["select"]  # type: ignore[assignment]
     settings.extend_select += cli["extend_select"]  # type: ignore[operator]
@@ -76,7 +80,12 @@ def _merge(settings: Settings, **cli: object) -> Settings:
 
 
 def _list_rules(rules: Sequence, settings: Settings, output_format: str) -> str:
-    from .settings import is_enabled
+    from .settings import governing, is_enabled, policy_configured
+
+    def policy(rule: type) -> dict | None:
+        """For a policy rule (ML9xx): its policy keys and whether a config sets one (it runs only then)."""
+        keys = getattr(rule, "policy_keys", ())
+        return {"keys": list(keys), "configured": policy_configured(rule, settings)} if keys else None
 
     rows = [
         {
@@ -84,7 +93,9 @@ def _list_rules(rules: Sequence, settings: Settings, output_format: str) -> str:
             "name": rule.name,
             "severity": rule.severity.value,
             "family": rule.family(),
-            "enabled": is_enabled(rule.id, rule.enabled_by_default, settings),
+            "enabled": is_enabled(rule.id, rule.enabled_by_default, governing(rule.id, settings))
+            and policy_configured(rule, settings),
+            "policy": policy(rule),
             "fixable": rule.fixable,
             "roles": sorted(rule.roles) if rule.roles is not None else None,
             "summary": rule.summary,
@@ -99,6 +110,8 @@ def _list_rules(rules: Sequence, settings: Settings, output_format: str) -> str:
         lines = ["| ID | name | severity | fix | image roles | what it flags |", "|---|---|---|---|---|---|"]
         for row in rows:
             default = "" if row["enabled"] else " (off by default)"
+            if row["policy"] is not None:
+                default = " (policy)" if row["policy"]["configured"] else " (policy, not configured)"
             fix = "yes" if row["fixable"] else ""
             roles = ", ".join(row["roles"]) if row["roles"] is not None else "all"
             lines.append(
@@ -111,9 +124,15 @@ def _list_rules(rules: Sequence, settings: Settings, output_format: str) -> str:
         f"{row['id']}  {row['name']:<{width}}  {row['severity']:<7}  {'on ' if row['enabled'] else 'off'}"
         f"  {'fix' if row['fixable'] else '   '}  {row['summary']}"
         + (f" [roles: {', '.join(row['roles'])}]" if row["roles"] is not None else "")
+        + (_policy_note(row["policy"]) if row["policy"] is not None else "")
         for row in rows
     ]
     return "\n".join(lines) + "\n"
+
+
+def _policy_note(policy: dict) -> str:
+    state = "configured" if policy["configured"] else "not configured: off"
+    return f" [policy: {', '.join(policy['keys'])}; {state}]"
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})

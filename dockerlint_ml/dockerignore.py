@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+
+from .records import Record
 
 #: characters a regexp treats specially but Go's filepath.Match does not (moby's ``shouldEscape``)
 _ESCAPE = frozenset(".+()|{}$")
@@ -114,15 +115,31 @@ def valid_go_pattern(pattern: str) -> bool:
     return True
 
 
-@dataclass
-class Pattern:
+class Pattern(Record):
     """One cleaned pattern; compiled on first use like moby's (exact, prefix, suffix or regexp match)."""
 
+    _fields = ("text", "exclusion", "dirs", "kind", "regex")
     text: str
     exclusion: bool
     dirs: tuple[str, ...]
-    kind: str = ""
-    regex: re.Pattern[str] | None = field(default=None, repr=False)
+    kind: str
+    regex: re.Pattern[str] | None
+
+    def __init__(
+        self,
+        text: str,
+        exclusion: bool,
+        dirs: tuple[str, ...],
+        kind: str = "",
+        regex: re.Pattern[str] | None = None,
+    ) -> None:
+        self.text = text
+        self.exclusion = exclusion
+        self.dirs = dirs
+        self.kind = kind
+        self.regex = regex
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
 
     def _compile(self) -> None:
         out, kind, text = "", "exact", self.text

@@ -7,9 +7,11 @@ import os
 import re
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-DOCKERFILE_NAME = re.compile(r"^(?:dockerfile(?:[._-].*)?|.+\.dockerfile|containerfile(?:[._-].*)?)$", re.IGNORECASE)
+from .lazy_re import lazy
+from .records import Frozen, setfield
+
+DOCKERFILE_NAME = lazy(r"^(?:dockerfile(?:[._-].*)?|.+\.dockerfile|containerfile(?:[._-].*)?)$", re.IGNORECASE)
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__", ".mypy_cache",
      ".ruff_cache", ".pytest_cache", "site-packages", ".eggs", "build", "dist"}
@@ -21,12 +23,17 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tpl", ".tmpl", ".template", ".mustache", ".erb")
 
 
-@dataclass(frozen=True)
-class Input:
+class Input(Frozen):
     """One thing to lint: a path to read, or an error to report for it."""
 
+    _fields = ("path", "error")
+    __slots__ = _fields
     path: str
-    error: str | None = None
+    error: str | None
+
+    def __init__(self, path: str, error: str | None = None) -> None:
+        setfield(self, "path", path)
+        setfield(self, "error", error)
 
 
 def is_dockerfile_name(name: str) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 
 from .buildfiles import targets_for
 from .model import Dockerfile, Finding
-from .parse import InputError, parse_bytes
+from .parse import InputError, ParseCache, parse_bytes
 from .results import FileResult, fails
 from .rules.base import Rule, RuleContext
 from .settings import Settings, all_targets, governing, ignored_for_path, is_enabled, policy_configured
@@ -31,9 +31,12 @@ class Linter:
         ]
         self.fixable_rules = frozenset(rule.id for rule in self.rules if rule.fixable)
 
-    def lint_bytes(self, data: bytes, path: str, build_context: Any = None) -> FileResult:
+    def lint_bytes(
+        self, data: bytes, path: str, build_context: Any = None, parse_cache: ParseCache | None = None
+    ) -> FileResult:
+        """``parse_cache``: instructions parsed before, reused (the language server keeps one per document)."""
         try:
-            dockerfile = parse_bytes(data, path)
+            dockerfile = parse_bytes(data, path, parse_cache)
         except InputError as error:
             return FileResult(path, error=str(error))
         except RecursionError:

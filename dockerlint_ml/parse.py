@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Hashable, Iterator, Mapping, MutableMapping
 
 from .images import parse_image_ref
 from .logical_text import LogicalText, split_words
@@ -81,16 +80,26 @@ def decode(data: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
-@dataclass
 class _RawInstruction:
-    """One instruction as found by the line scanner (0-based line indexes)."""
+    """One instruction as found by the line scanner (0-based line indexes). A plain class, not a dataclass:
+    creating one of those costs start-up time (records.py)."""
 
-    start: int
-    end: int
-    content_lines: list[int]
-    empty_lines: list[int] = field(default_factory=list)  # blank lines the continuation skipped
-    heredocs: list[tuple[str, bool, bool, int, int, bool]] = field(default_factory=list)
-    # (name, strip_tabs, quoted, body_start, terminator_line, terminated)
+    __slots__ = ("content_lines", "empty_lines", "end", "heredocs", "start")
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        content_lines: list[int],
+        empty_lines: list[int] | None = None,
+        heredocs: list[tuple[str, bool, bool, int, int, bool]] | None = None,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.content_lines = content_lines
+        self.empty_lines = [] if empty_lines is None else empty_lines  # blank lines the continuation skipped
+        # (name, strip_tabs, quoted, body_start, terminator_line, terminated)
+        self.heredocs = [] if heredocs is None else heredocs
 
     @property
     def last_line(self) -> int:
@@ -270,13 +279,20 @@ class _History:
         self.assignments.setdefault(name, []).append((self.position, value))
 
 
-@dataclass
 class _StageState:
     """Variables in scope while walking one stage; ENV names are kept apart because children inherit them."""
 
-    variables: dict[str, str | None] = field(default_factory=dict)
-    env_names: set[str] = field(default_factory=set)
-    history: _History = field(default_factory=lambda: _History({}))
+    __slots__ = ("env_names", "history", "variables")
+
+    def __init__(
+        self,
+        variables: dict[str, str | None] | None = None,
+        env_names: set[str] | None = None,
+        history: _History | None = None,
+    ) -> None:
+        self.variables = {} if variables is None else variables
+        self.env_names = set() if env_names is None else env_names
+        self.history = _History({}) if history is None else history
 
     def assign(self, name: str, value: str | None) -> None:
         self.variables[name] = value
@@ -291,9 +307,17 @@ class _StageState:
         return dict(self.variables), set(self.env_names)
 
 
+#: instructions parsed before (with the syntax problems found in them), keyed by their physical lines, where
+#: they start and the escape character: all an instruction is parsed from but the variables in scope. The
+#: language server keeps one per document, so an edit re-parses (tree-sitter included) only the instructions
+#: it touched. The key has the line numbers, so the spans of a reused instruction are exact.
+ParseCache = MutableMapping[Hashable, tuple[Instruction, tuple[SyntaxProblem, ...]]]
+
+
 class _Builder:
-    def __init__(self, path: str, text: str) -> None:
+    def __init__(self, path: str, text: str, cache: ParseCache | None = None) -> None:
         self.path = path
+        self.cache = cache
         self.text = text
         self.lines = text.split("\n")
         if self.lines and self.lines[-1] == "":
@@ -321,7 +345,10 @@ class _Builder:
         for raw in raws:
             keyword = self.lines[raw.start].split(None, 1)[0].upper()
             scope = pending[2].history.view() if pending and keyword != "FROM" else global_history.view()
-            instruction = self._instruction(raw, scope)
+            # its stage (a FROM starts the next): a reused instruction is then copied once, not twice
+            starts = keyword == "FROM"
+            stage = len(stages) + (pending is not None and starts) if pending is not None or starts else None
+            instruction = self._instruction(raw, scope, stage)
             if instruction.keyword == "FROM":
                 close_stage()
                 details, state = self._start_stage(instruction, stages, stage_envs, global_args)
@@ -420,7 +447,25 @@ class _Builder:
                 state.assign(name, expand(value, before)[0] if value else value)
                 state.env_names.add(name)
 
-    def _instruction(self, raw: _RawInstruction, scope: Mapping[str, str | None]) -> Instruction:
+    def _instruction(self, raw: _RawInstruction, scope: Mapping[str, str | None], stage: int | None) -> Instruction:
+        """The instruction of ``raw``: parsed, or a copy of the one ``self.cache`` has for the same lines (in
+        ``stage``; a parsed one gets its stage later, as a wrong guess would)."""
+        cache = self.cache
+        if cache is None:
+            return self._parse_instruction(raw, scope)
+        key = (raw.start, self.escape, tuple(self.lines[raw.start : raw.last_line + 1]))
+        hit = cache.get(key)
+        if hit is None:
+            before = len(self.problems)
+            instruction = self._parse_instruction(raw, scope)
+            cache[key] = (instruction, tuple(self.problems[before:]))
+            return instruction
+        instruction, problems = hit
+        self.problems.extend(problems)
+        onbuild = None if instruction.onbuild is None else instruction.onbuild.replace(scope=scope)
+        return instruction.replace(scope=scope, onbuild=onbuild, stage_index=stage)  # a copy: memos start empty
+
+    def _parse_instruction(self, raw: _RawInstruction, scope: Mapping[str, str | None]) -> Instruction:
         body = LogicalText.from_lines(self.lines, raw.content_lines, self.escape)
         keyword_match = re.match(r"\s*(\S+)", body.text)
         assert keyword_match is not None  # the scanner only yields non-blank lines
@@ -540,22 +585,23 @@ def _expand_default(value: str | None, scope: Mapping[str, str | None]) -> str |
 def _with_stage(instruction: Instruction, stage_index: int | None) -> Instruction:
     if instruction.stage_index == stage_index:
         return instruction
-    return replace(instruction, stage_index=stage_index)
+    return instruction.replace(stage_index=stage_index)
 
 
-def parse_text(text: str, path: str = "Dockerfile") -> Dockerfile:
-    """Parse already-decoded text (line endings are normalized here)."""
+def parse_text(text: str, path: str = "Dockerfile", cache: ParseCache | None = None) -> Dockerfile:
+    """Parse already-decoded text (line endings are normalized here); ``cache``: see :data:`ParseCache` (the
+    CLI passes none)."""
     newline = "\r\n" if "\r\n" in text else "\n"
     normalized = text.replace("\r\n", "\n").replace("\r", "\n")
-    dockerfile = _Builder(path, normalized).build()
+    dockerfile = _Builder(path, normalized, cache).build()
     if newline != "\n":
-        dockerfile = replace(dockerfile, newline=newline)
+        dockerfile = dockerfile.replace(newline=newline)
     return dockerfile
 
 
-def parse_bytes(data: bytes, path: str = "Dockerfile") -> Dockerfile:
+def parse_bytes(data: bytes, path: str = "Dockerfile", cache: ParseCache | None = None) -> Dockerfile:
     """Decode and parse; raises :class:`InputError` for input that is not a text Dockerfile."""
-    return parse_text(decode(data), path)
+    return parse_text(decode(data), path, cache)
 
 
 def _pairs(keyword: str, args: str, words: tuple[Word, ...]) -> tuple[tuple[str, str | None, Word], ...]:

@@ -3,7 +3,7 @@ from the entry-point group ``dockerlint_ml.rules`` and are looked up only when p
 
 from __future__ import annotations
 
-from .rules import artifacts, context, correctness, gpu, layers, reproducibility, security, serving, size
+from .rules import artifacts, context, correctness, gpu, layers, policy, reproducibility, security, serving, size
 from .rules.base import Rule
 
 ENTRY_POINT_GROUP = "dockerlint_ml.rules"
@@ -11,7 +11,7 @@ ENTRY_POINT_GROUP = "dockerlint_ml.rules"
 
 def builtin_rules() -> list[type[Rule]]:
     rules: list[type[Rule]] = []
-    for module in (correctness, layers, size, security, serving, gpu, artifacts, reproducibility, context):
+    for module in (correctness, layers, size, security, serving, gpu, artifacts, reproducibility, context, policy):
         rules.extend(module.RULES)
     return sorted(rules, key=lambda rule: rule.id)
 

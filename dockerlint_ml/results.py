@@ -6,21 +6,40 @@ Kept apart from the engine (lint.py) so that reporters depend on these records a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from .model import Dockerfile, Finding, Severity
+from .records import Record
 
 
-@dataclass
-class FileResult:
+class FileResult(Record):
+    _fields = ("path", "findings", "error", "dockerfile", "lines", "images")
+    __slots__ = _fields
     path: str
-    findings: list[Finding] = field(default_factory=list)
-    error: str | None = None
-    dockerfile: Dockerfile | None = None
+    findings: list[Finding]
+    error: str | None
+    dockerfile: Dockerfile | None
     #: the file's lines (for source excerpts and fingerprints); kept when the model is dropped, as --jobs does
-    lines: tuple[str, ...] | None = None
+    lines: tuple[str, ...] | None
     #: per shipped image: (target stage label, role, the signal the role came from)
-    images: tuple[tuple[str | None, str, str], ...] = ()
+    images: tuple[tuple[str | None, str, str], ...]
+
+    def __init__(
+        self,
+        path: str,
+        findings: list[Finding] | None = None,
+        error: str | None = None,
+        dockerfile: Dockerfile | None = None,
+        lines: tuple[str, ...] | None = None,
+        images: tuple[tuple[str | None, str, str], ...] = (),
+    ) -> None:
+        self.path = path
+        self.findings = [] if findings is None else findings
+        self.error = error
+        self.dockerfile = dockerfile
+        self.lines = lines
+        self.images = images
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
 
 
 def fails(findings: Sequence[Finding], fail_on: str) -> bool:

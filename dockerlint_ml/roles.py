@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 
+from .lazy_re import lazy
 from .model import Dockerfile, Instruction, ShellCommand, Stage
+from .records import Frozen, setfield
 from .runtime import Startup, basename, find_server, python_parts, startup
 from .shell.python import PYTHON_NAME
 from .variables import expand
@@ -30,7 +31,7 @@ SERVICES = frozenset({"serving", "batch"})
 #: Aliases users may write.
 ALIASES = {"train": "training", "job": "batch", "development": "dev", "devel": "dev", "test": "ci", "doc": "docs"}
 
-_INLINE = re.compile(r"#\s*mllint:\s*role\s*=\s*([A-Za-z-]+)", re.IGNORECASE)
+_INLINE = lazy(r"#\s*mllint:\s*role\s*=\s*([A-Za-z-]+)", re.IGNORECASE)
 
 _DEV_WORDS = frozenset({"dev", "devel", "develop", "development", "devcontainer", ".devcontainer"})
 _CI_WORDS = frozenset({"ci", "cicd", ".ci", "test", "tests", "testing", "e2e", "qa", "integration-tests"})
@@ -52,11 +53,16 @@ _TRAINING_MODULES = ("torch.distributed.run", "torch.distributed.launch", "accel
 SIDE_UI_PORTS = frozenset({22, 4040, 6006, 8265, 8787, 8888, 8889})
 
 
-@dataclass(frozen=True)
-class Role:
+class Role(Frozen):
+    _fields = ("role", "signal")
+    __slots__ = _fields
     role: str
     #: why: "`# mllint: role=dev` on line 3", "path `.devcontainer/Dockerfile`", ...
     signal: str
+
+    def __init__(self, role: str, signal: str) -> None:
+        setfield(self, "role", role)
+        setfield(self, "signal", signal)
 
     @property
     def deployed(self) -> bool:

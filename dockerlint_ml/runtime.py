@@ -6,20 +6,25 @@ Shared by the role inference (roles.py) and the serving rules (ML4xx); it reads 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from .model import Instruction, ShellCommand, Stage
+from .records import Frozen, setfield
 from .shell.python import PYTHON_NAME
 
 
-@dataclass(frozen=True)
-class Server:
+class Server(Frozen):
     """A command-line program that starts a server."""
 
+    _fields = ("subcommands", "python")
+    __slots__ = _fields
     #: word sequences of which one must appear in the arguments (`flask run`, `mlflow models serve`); None: any
-    subcommands: tuple[tuple[str, ...], ...] | None = None
+    subcommands: tuple[tuple[str, ...], ...] | None
     #: the server is a Python process (its stdout buffering matters, ML405)
-    python: bool = True
+    python: bool
+
+    def __init__(self, subcommands: tuple[tuple[str, ...], ...] | None = None, python: bool = True) -> None:
+        setfield(self, "subcommands", subcommands)
+        setfield(self, "python", python)
 
 
 _ANY = Server()
@@ -208,12 +213,17 @@ def python_unbuffered(argv: Sequence[str]) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class Startup:
+class Startup(Frozen):
     """The effective ENTRYPOINT and CMD of the final stage, read through its lineage."""
 
+    _fields = ("entrypoint", "cmd")
+    __slots__ = _fields
     entrypoint: Instruction | None
     cmd: Instruction | None  # None also when a shell-form ENTRYPOINT makes Docker ignore it
+
+    def __init__(self, entrypoint: Instruction | None, cmd: Instruction | None) -> None:
+        setfield(self, "entrypoint", entrypoint)
+        setfield(self, "cmd", cmd)
 
     @property
     def instructions(self) -> list[Instruction]:

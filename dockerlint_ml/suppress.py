@@ -10,21 +10,30 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 
+from .lazy_re import lazy
 from .model import Dockerfile, Finding, Severity, Span
 
-_COMMENT = re.compile(r"#\s*mllint:\s*(ignore-file|ignore)\b\s*(?:=\s*([A-Za-z0-9_,\s]*))?", re.IGNORECASE)
+_COMMENT = lazy(r"#\s*mllint:\s*(ignore-file|ignore)\b\s*(?:=\s*([A-Za-z0-9_,\s]*))?", re.IGNORECASE)
 ALL = "*"
 
 
-@dataclass
 class _Entry:
-    line: int
-    codes: tuple[str, ...]  # ("*",) for all rules
-    scope: tuple[int, int] | None  # instruction line range; None for the whole file
-    used: set[str] = field(default_factory=set)
-    reportable: bool = True  # False for hadolint pragmas: ML000 leaves them alone
+    __slots__ = ("codes", "line", "reportable", "scope", "used")
+
+    def __init__(
+        self,
+        line: int,
+        codes: tuple[str, ...],
+        scope: tuple[int, int] | None,
+        used: set[str] | None = None,
+        reportable: bool = True,
+    ) -> None:
+        self.line = line
+        self.codes = codes  # ("*",) for all rules
+        self.scope = scope  # instruction line range; None for the whole file
+        self.used: set[str] = set() if used is None else used
+        self.reportable = reportable  # False for hadolint pragmas: ML000 leaves them alone
 
     def matches(self, finding: Finding) -> bool:
         if self.scope is not None and not self.scope[0] <= finding.span.line <= self.scope[1]:
@@ -100,7 +109,7 @@ def apply_suppressions(
         source = next((file for code, file in (locked or {}).items() if finding.rule.startswith(code)), None)
         if source is not None:  # only a config file may silence a locked rule
             note = f" (locked by policy in {source}: inline ignore not honoured)"
-            kept.append(replace(finding, message=finding.message + note))
+            kept.append(finding.replace(message=finding.message + note))
     if report_unused:
         from .rules.correctness import UnusedSuppression  # a rule module: loaded only when ML000 is wanted
 

@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 RULE_SHARED = frozenset({f"{PACKAGE}.rules.base", f"{PACKAGE}.rules.common"})
 
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("model", frozenset({"", "model"})),  # "" is the package itself (`__version__`)
+    # "" is the package itself (`__version__`); records and lazy_re: value-class base and lazy regexes
+    ("model", frozenset({"", "model", "records", "lazy_re"})),
     (
         "analysis",
         frozenset(
@@ -53,6 +54,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
         frozenset(
             {"lint", "results", "batch", "suppress", "settings", "config", "registry", "files", "context", "fix"}
             | {"migrate"}  # hadolint's codes for suppress.py, `--import-hadolint` for the CLI
+            | {"buildfiles"}  # which context/targets a Compose or Bake file gives (the CLI and lint ask)
         ),
     ),
     # `pages` (the rule pages) is read only by the CLI and the SARIF reporter

@@ -165,7 +165,8 @@ def test_markdown_table_has_one_row_per_code():
     table = hadolint.markdown_table()
     assert table.count("\n") == len(hadolint.RULES) + 2
     assert "| DL3042 | pip --no-cache-dir | [ML206](rules/ML206.md) |" in table
-    assert "| DL4006 | set -o pipefail | — |" in table
+    assert "| DL4001 | wget or curl, not both | — |" in table
+    assert "| DL4006 | set -o pipefail | [ML317](rules/ML317.md) (downloads piped into another command only) |" in table
 
 
 # --- --import-hadolint -----------------------------------------------------------------------------------------

@@ -76,13 +76,32 @@ def _lint_in(tmp: Path, spec: str | None, block: str, rule_id: str) -> list:
     return linter.lint_bytes(block.encode(), str(tmp / "Dockerfile"), BuildContext(tmp)).findings
 
 
+def _policy_linter(tmp: Path, page: str, rule_id: str):
+    """A policy rule (ML9xx) fires only under a policy: its page shows one in a ```toml block (the first on the
+    page), which the examples are linted with."""
+    from dockerlint_ml.config import load_file, validate
+    from dockerlint_ml.lint import Linter
+
+    found = re.search(r"```toml\n(.*?)```", page, re.DOTALL)
+    assert found, f"{rule_id}.md: a policy rule's page shows the policy its examples need in a ```toml block"
+    tmp.mkdir(parents=True, exist_ok=True)
+    path = tmp / ("pyproject.toml" if "[tool.mllint" in found.group(1) else ".mllint.toml")
+    path.write_text(found.group(1), encoding="utf-8")
+    settings = validate(*load_file(path), {rule.id: rule for rule in RULES})
+    settings.select = settings.extend_select = (rule_id,)
+    return Linter(settings, RULES)
+
+
 @pytest.mark.parametrize("rule", [r for r in RULES if r.id not in ENGINE_RULES], ids=lambda rule: rule.id)
 def test_page_examples(rule, tmp_path):
-    sections = _sections((PAGES / f"{rule.id}.md").read_text(encoding="utf-8"))
+    page = (PAGES / f"{rule.id}.md").read_text(encoding="utf-8")
+    sections = _sections(page)
     failing, passing = _blocks(sections["## Example"]), _blocks(sections["## Use instead"])
     assert failing and passing, f"{rule.id}.md needs a failing and a passing ```dockerfile example"
 
     def lint(block: str, select: list[str], dedent: bool, section: str) -> list:
+        if rule.family() == "policy":
+            return _policy_linter(tmp_path / "policy", page, rule.id).lint_bytes(block.encode(), "Dockerfile").findings
         if rule.family() != "context":
             return lint_text(block, select, dedent=dedent)
         return _lint_in(tmp_path / "ctx", _context_of(sections[section], block), block, rule.id)

@@ -34,6 +34,7 @@ FAMILIES = {
     "6": ("artifacts", "artifacts"),
     "7": ("reproducibility", "reproducibility"),
     "8": ("context", "context"),
+    "9": ("policy", "policy"),
 }
 ALIASES = {"cache": "layers", "repro": "reproducibility"}
 SEVERITIES = ("error", "warning", "info")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from ..lazy_re import lazy
 from ..model import ShellCommand
 
 #: conda and its drop-in replacements
@@ -66,8 +67,8 @@ def installs_packages(command: ShellCommand) -> bool:
     return is_os_package_install(command) or is_conda_install(command)
 
 
-_VERSION_SUFFIX = re.compile(r"[=<>~!:\[].*$", re.DOTALL)
-_CONDA_VERSION_SUFFIX = re.compile(r"[=<>~!:\[\s].*$", re.DOTALL)
+_VERSION_SUFFIX = lazy(r"[=<>~!:\[].*$", re.DOTALL)
+_CONDA_VERSION_SUFFIX = lazy(r"[=<>~!:\[\s].*$", re.DOTALL)
 
 
 def os_package_name(text: str, *, conda: bool = False) -> str:

@@ -91,6 +91,8 @@ def downloads_to_stdout(command: ShellCommand) -> bool:
 _HASH_TOOLS = re.compile(r"(?:sha(?:1|224|256|384|512)|md5|b2)sum|shasum")
 _VERIFY_TOOLS = frozenset({"gpgv", "gpgv2", "minisign", "slsa-verifier", "signify", "sigstore"})
 _INTERPRETERS = re.compile(r"perl|ruby|node|php")
+#: what runs a program it reads from stdin: `curl … | sh` (ML305), not data for another command (ML317)
+STDIN_INTERPRETERS = re.compile(rf"(?:{'|'.join(sorted(SHELLS))}|python[\d.]*|perl|ruby|node|php)")
 _PATH_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 #: an archive extracted here installs programs and libraries system-wide
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib64")

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy
 from ..model import Instruction, ShellCommand, Word, memo
 from ..variables import expand_word
 
 #: a full (40-hex) commit sha as git prints it: what a download pinned to a commit names
-FULL_SHA = re.compile(r"[0-9a-f]{40}")
+FULL_SHA = lazy(r"[0-9a-f]{40}")
 #: a commit sha, abbreviated or full, any case
-COMMIT_SHA = re.compile(r"[0-9a-fA-F]{7,40}")
+COMMIT_SHA = lazy(r"[0-9a-fA-F]{7,40}")
 #: a release tag: ``v1.2``, ``2.0.1rc1``, ``1.2.3-post1``
-RELEASE_TAG = re.compile(r"v?\d+(?:\.\d+)+[\w.+-]*")
+RELEASE_TAG = lazy(r"v?\d+(?:\.\d+)+[\w.+-]*")
 
 
 def is_sha_or_release(ref: str) -> bool:

@@ -13,8 +13,10 @@ they were so that findings do not change:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from ..lazy_re import lazy
+from ..records import Frozen, setfield
 
 #: archives pip installs by path (``./dist/pkg-1.0.tar.gz``); ML703 knows all of them as direct references
 ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tgz", ".tar.bz2")
@@ -22,10 +24,10 @@ ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tgz", ".tar.bz2")
 _NAMED_ARCHIVES = ARCHIVE_SUFFIXES[:3]
 
 _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"  # PEP 508: starts and ends with a letter or digit
-_REQUIREMENT = re.compile(
+_REQUIREMENT = lazy(
     rf"(?P<name>{_NAME})(?P<after>(?P<tail>[._-]*)\s*(?P<extras>\[[^\]]*\])?\s*(?P<rest>.*))", re.DOTALL
 )
-_CLAUSE = re.compile(r"\s*(===|==|~=|!=|<=|>=|<|>)\s*(\S*)")
+_CLAUSE = lazy(r"\s*(===|==|~=|!=|<=|>=|<|>)\s*(\S*)")
 #: operators that bound the version from above: a clause with one of them makes a requirement reproducible
 PINNING_OPERATORS = frozenset({"==", "===", "~=", "<", "<="})
 
@@ -35,15 +37,23 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(Frozen):
     """A requirement string split into its parts, as written."""
 
+    _fields = ("name", "tail", "extras_text", "rest", "after")
+    __slots__ = _fields
     name: str  # the project name (PEP 508)
     tail: str  # separators the written name ends with (``torch-``): not part of a PEP 508 name
     extras_text: str  # ``[cuda12, tpu]`` as written, or ""
     rest: str  # what follows the name and extras: specifier clauses, ``@ url``, ``; marker``
     after: str  # everything after the name, as written
+
+    def __init__(self, name: str, tail: str, extras_text: str, rest: str, after: str) -> None:
+        setfield(self, "name", name)
+        setfield(self, "tail", tail)
+        setfield(self, "extras_text", extras_text)
+        setfield(self, "rest", rest)
+        setfield(self, "after", after)
 
     @property
     def key(self) -> str:

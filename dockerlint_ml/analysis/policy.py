@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..images import full_name
@@ -162,3 +163,20 @@ def channel_allowed(channel: str, patterns: tuple[str, ...]) -> bool:
     return any(
         glob_regex(channel_name(pattern)).fullmatch(name) or url_allowed(channel, (pattern,)) for pattern in patterns
     )
+
+
+def denied_package(text: str) -> tuple[str, Any] | None:
+    """A ``denied-packages`` entry as (normalized name, ``packaging`` SpecifierSet or None); None when invalid."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    from .packages import parse
+
+    requirement = parse(text)
+    if requirement is None or requirement.tail or requirement.extras_text or requirement.marker is not None:
+        return None
+    if not requirement.specifier:
+        return requirement.key, None
+    try:
+        return requirement.key, SpecifierSet(requirement.specifier)
+    except InvalidSpecifier:
+        return None

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from fnmatch import fnmatchcase
 
+from ..lazy_re import lazy
+
 #: Credential files by base name (glob, case-insensitive).
 SECRET_FILE_PATTERNS = (
     ".env",
@@ -48,12 +50,12 @@ SECRET_DIRS = frozenset({".aws", ".ssh", ".gnupg", ".kube", ".docker"})
 SECRET_PATH_SUFFIXES = ("/.aws/credentials", "/.docker/config.json", "huggingface/token", "/.kube/config")
 
 #: Templates that carry no secret: `.env.example`, `secrets.sample.toml`, `id_rsa.pub`, CA bundles...
-_TEMPLATE = re.compile(r"example|sample|template|tmpl|\.dist\b|\.defaults?\b", re.IGNORECASE)
+_TEMPLATE = lazy(r"example|sample|template|tmpl|\.dist\b|\.defaults?\b", re.IGNORECASE)
 
-_PUBLIC_PEM = re.compile(r"cert|crt|(?:^|[-_.])ca(?:[-_.]|$)|chain|bundle|root|pub", re.IGNORECASE)
+_PUBLIC_PEM = lazy(r"cert|crt|(?:^|[-_.])ca(?:[-_.]|$)|chain|bundle|root|pub", re.IGNORECASE)
 
 
-_BRACKET = re.compile(r"\[([^\]!^][^\]]*)\]")  # a positive class; `[!x]`/`[^x]` are not expanded
+_BRACKET = lazy(r"\[([^\]!^][^\]]*)\]")  # a positive class; `[!x]`/`[^x]` are not expanded
 _MAX_EXPANSIONS = 64
 
 

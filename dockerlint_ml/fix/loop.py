@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..model import Dockerfile, Finding, Fix, Severity
@@ -74,14 +74,14 @@ def with_fixes(
     if dockerfile is None:
         return list(findings)
     table = builtin_fixers() if fixers is None else fixers
-    return [replace(f, fix=fix_for(dockerfile, f, table)) if f.fix is None else f for f in findings]
+    return [f.replace(fix=fix_for(dockerfile, f, table)) if f.fix is None else f for f in findings]
 
 
 def attach_fixes(result: FileResult, rules: Iterable[Any] | None = None) -> FileResult:
     if result.dockerfile is None or not result.findings:
         return result
     fixers = None if rules is None else fixers_for(rules)
-    return replace(result, findings=with_fixes(result.findings, result.dockerfile, fixers))
+    return result.replace(findings=with_fixes(result.findings, result.dockerfile, fixers))
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -144,7 +144,7 @@ def fix_source(
         if count == 0 or new_text == text:
             break
         text, result, applied = new_text, new_result, applied + count
-    result = replace(result, findings=with_fixes(result.findings, result.dockerfile, fixers))
+    result = result.replace(findings=with_fixes(result.findings, result.dockerfile, fixers))
     return bom + text, result, applied
 
 
@@ -223,7 +223,7 @@ def _create_files(run: FixRun, result: FileResult, unsafe: bool, write: bool) ->
             run.changed += 1
         else:
             kept.append(finding)
-    return replace(result, findings=kept) if len(kept) != len(result.findings) else result
+    return result.replace(findings=kept) if len(kept) != len(result.findings) else result
 
 
 @dataclass

@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from fnmatch import fnmatchcase
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from ..lazy_re import lazy
+from ..records import Frozen, setfield
 
 _DIR = Path(__file__).resolve().parent
 
@@ -51,7 +53,7 @@ def load_toml(name: str) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------------------
 # Versions
 
-_NUMBERS = re.compile(r"\d+(?:\.\d+)*")
+_NUMBERS = lazy(r"\d+(?:\.\d+)*")
 
 
 def version_tuple(text: str | None) -> tuple[int, ...] | None:
@@ -91,8 +93,9 @@ def normalize(name: str) -> str:
 # torch
 
 
-@dataclass(frozen=True)
-class TorchRelease:
+class TorchRelease(Frozen):
+    _fields = ("torch", "cuda_variants", "pypi_linux_default_cuda", "python_min", "python_max", "verified", "source")
+    __slots__ = _fields
     torch: str
     cuda_variants: tuple[str, ...]
     pypi_linux_default_cuda: str
@@ -100,6 +103,24 @@ class TorchRelease:
     python_max: str
     verified: bool
     source: str
+
+    def __init__(
+        self,
+        torch: str,
+        cuda_variants: tuple[str, ...],
+        pypi_linux_default_cuda: str,
+        python_min: str,
+        python_max: str,
+        verified: bool,
+        source: str,
+    ) -> None:
+        setfield(self, "torch", torch)
+        setfield(self, "cuda_variants", cuda_variants)
+        setfield(self, "pypi_linux_default_cuda", pypi_linux_default_cuda)
+        setfield(self, "python_min", python_min)
+        setfield(self, "python_max", python_max)
+        setfield(self, "verified", verified)
+        setfield(self, "source", source)
 
 
 @cache
@@ -133,8 +154,9 @@ def torch_release(version: str | None) -> TorchRelease | None:
 # tensorflow
 
 
-@dataclass(frozen=True)
-class TensorflowRelease:
+class TensorflowRelease(Frozen):
+    _fields = ("tensorflow", "python_min", "python_max", "cuda", "cudnn", "verified", "source")
+    __slots__ = _fields
     tensorflow: str
     python_min: str
     python_max: str
@@ -142,6 +164,24 @@ class TensorflowRelease:
     cudnn: str
     verified: bool
     source: str
+
+    def __init__(
+        self,
+        tensorflow: str,
+        python_min: str,
+        python_max: str,
+        cuda: str,
+        cudnn: str,
+        verified: bool,
+        source: str,
+    ) -> None:
+        setfield(self, "tensorflow", tensorflow)
+        setfield(self, "python_min", python_min)
+        setfield(self, "python_max", python_max)
+        setfield(self, "cuda", cuda)
+        setfield(self, "cudnn", cudnn)
+        setfield(self, "verified", verified)
+        setfield(self, "source", source)
 
 
 @cache
@@ -187,8 +227,9 @@ def tensorflow_gpu_image(tag: str | None) -> TensorflowRelease | None:
 # onnxruntime-gpu
 
 
-@dataclass(frozen=True)
-class OnnxruntimeBuild:
+class OnnxruntimeBuild(Frozen):
+    _fields = ("min_version", "max_version", "cuda", "cuda_major", "cudnn_major", "verified", "source")
+    __slots__ = _fields
     min_version: str
     max_version: str
     cuda: str
@@ -196,6 +237,24 @@ class OnnxruntimeBuild:
     cudnn_major: int
     verified: bool
     source: str
+
+    def __init__(
+        self,
+        min_version: str,
+        max_version: str,
+        cuda: str,
+        cuda_major: int,
+        cudnn_major: int,
+        verified: bool,
+        source: str,
+    ) -> None:
+        setfield(self, "min_version", min_version)
+        setfield(self, "max_version", max_version)
+        setfield(self, "cuda", cuda)
+        setfield(self, "cuda_major", cuda_major)
+        setfield(self, "cudnn_major", cudnn_major)
+        setfield(self, "verified", verified)
+        setfield(self, "source", source)
 
 
 def onnxruntime_cuda(version: str | None) -> OnnxruntimeBuild | None:
@@ -221,13 +280,28 @@ def onnxruntime_cuda(version: str | None) -> OnnxruntimeBuild | None:
 # packages: jax, cupy, tensorrt, nvidia-*, conda, GPU-only packages
 
 
-@dataclass(frozen=True)
-class JaxExtra:
+class JaxExtra(Frozen):
+    _fields = ("extra", "cuda_major", "cuda_from_pip", "needs_system_cuda", "verified")
+    __slots__ = _fields
     extra: str
     cuda_major: int
     cuda_from_pip: bool
     needs_system_cuda: bool
     verified: bool
+
+    def __init__(
+        self,
+        extra: str,
+        cuda_major: int,
+        cuda_from_pip: bool,
+        needs_system_cuda: bool,
+        verified: bool,
+    ) -> None:
+        setfield(self, "extra", extra)
+        setfield(self, "cuda_major", cuda_major)
+        setfield(self, "cuda_from_pip", cuda_from_pip)
+        setfield(self, "needs_system_cuda", needs_system_cuda)
+        setfield(self, "verified", verified)
 
 
 def jax_extra(extra: str, jax_version: str | None = None) -> JaxExtra | None:
@@ -281,11 +355,17 @@ def nvidia_pip_cuda_major(package: str) -> int | None:
     return int(match.group("major")) if match else None
 
 
-@dataclass(frozen=True)
-class SystemCudaPackage:
+class SystemCudaPackage(Frozen):
+    _fields = ("needs_system_cuda", "needs_system_cudnn", "verified")
+    __slots__ = _fields
     needs_system_cuda: str  # "yes" | "no" | "unknown"
     needs_system_cudnn: str
     verified: bool
+
+    def __init__(self, needs_system_cuda: str, needs_system_cudnn: str, verified: bool) -> None:
+        setfield(self, "needs_system_cuda", needs_system_cuda)
+        setfield(self, "needs_system_cudnn", needs_system_cudnn)
+        setfield(self, "verified", verified)
 
 
 def system_cuda_package(package: str) -> SystemCudaPackage | None:
@@ -311,12 +391,19 @@ def nvidia_cuda_cudnn_tag(cuda: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class CudaTag:
+class CudaTag(Frozen):
+    _fields = ("cuda", "cudnn", "flavor", "os")
+    __slots__ = _fields
     cuda: str
     cudnn: str | None  # "cudnn8", "cudnn9", "cudnn" or None
     flavor: str
     os: str
+
+    def __init__(self, cuda: str, cudnn: str | None, flavor: str, os: str) -> None:
+        setfield(self, "cuda", cuda)
+        setfield(self, "cudnn", cudnn)
+        setfield(self, "flavor", flavor)
+        setfield(self, "os", os)
 
 
 def nvidia_cuda_repositories() -> tuple[str, ...]:
@@ -345,12 +432,19 @@ def cudnn_major_of_tag(cuda: str, cudnn_tag: str) -> int | None:
     return None
 
 
-@dataclass(frozen=True)
-class PytorchImageTag:
+class PytorchImageTag(Frozen):
+    _fields = ("torch", "cuda", "cudnn", "flavor")
+    __slots__ = _fields
     torch: str
     cuda: str
     cudnn: str
     flavor: str
+
+    def __init__(self, torch: str, cuda: str, cudnn: str, flavor: str) -> None:
+        setfield(self, "torch", torch)
+        setfield(self, "cuda", cuda)
+        setfield(self, "cudnn", cudnn)
+        setfield(self, "flavor", flavor)
 
 
 def pytorch_image_tag(tag: str | None) -> PytorchImageTag | None:
@@ -362,16 +456,37 @@ def pytorch_image_tag(tag: str | None) -> PytorchImageTag | None:
     return PytorchImageTag(match.group("torch"), match.group("cuda"), match.group("cudnn"), match.group("flavor"))
 
 
-@dataclass(frozen=True)
-class NgcRelease:
+class NgcRelease(Frozen):
+    _fields = ("release", "cuda", "checked_container", "verified", "source", "ubuntu", "python", "python_verified")
+    __slots__ = _fields
     release: str
     cuda: str
     checked_container: str  # the container whose release notes were read ("" when none was)
     verified: bool
     source: str
-    ubuntu: str = ""
-    python: str = ""
-    python_verified: bool = False
+    ubuntu: str
+    python: str
+    python_verified: bool
+
+    def __init__(
+        self,
+        release: str,
+        cuda: str,
+        checked_container: str,
+        verified: bool,
+        source: str,
+        ubuntu: str = "",
+        python: str = "",
+        python_verified: bool = False,
+    ) -> None:
+        setfield(self, "release", release)
+        setfield(self, "cuda", cuda)
+        setfield(self, "checked_container", checked_container)
+        setfield(self, "verified", verified)
+        setfield(self, "source", source)
+        setfield(self, "ubuntu", ubuntu)
+        setfield(self, "python", python)
+        setfield(self, "python_verified", python_verified)
 
 
 def ngc_repositories() -> tuple[str, ...]:
@@ -411,13 +526,19 @@ def ngc_release(tag: str | None, container: str | None = None) -> NgcRelease | N
     return rows[0] if rows else None
 
 
-@dataclass(frozen=True)
-class DevelImage:
+class DevelImage(Frozen):
     """A devel (build) flavor of a CUDA/framework image (``images.toml`` ``[[devel_image]]``, ML202)."""
 
+    _fields = ("token", "runtime_token", "runtime_image")
+    __slots__ = _fields
     token: str  # the tag token that marks it: "devel", "dev"
     runtime_token: str | None  # the runtime tag's token in its place ("" = drop it); None: not known
     runtime_image: str  # another repository to run on ("" = none known)
+
+    def __init__(self, token: str, runtime_token: str | None, runtime_image: str) -> None:
+        setfield(self, "token", token)
+        setfield(self, "runtime_token", runtime_token)
+        setfield(self, "runtime_image", runtime_image)
 
 
 def devel_image(repository: str, tag: str | None) -> DevelImage | None:
@@ -467,8 +588,39 @@ _BASE_IMAGE_KEYS = frozenset(
 BASE_IMAGE_ROLES = frozenset({"serving", "notebook", "dev", "training"})
 
 
-@dataclass(frozen=True)
-class BaseImage:
+class BaseImage(Frozen):
+    _fields = (
+        "key",
+        "user",
+        "dev_user",
+        "uids",
+        "healthcheck",
+        "workdir",
+        "env",
+        "tools",
+        "role",
+        "port",
+        "health_path",
+        "source",
+        "verified",
+        "notes",
+    )
+    __slots__ = _fields
+    _compare = (
+        "key",
+        "user",
+        "dev_user",
+        "uids",
+        "healthcheck",
+        "workdir",
+        "env",
+        "tools",
+        "role",
+        "port",
+        "health_path",
+        "source",
+        "verified",
+    )
     key: str  # the row's pattern, for messages/--facts ("quay.io/jupyter/*")
     user: str | None  # USER the image runs as; None = root/unset
     dev_user: str | None  # devcontainers' remoteUser
@@ -482,7 +634,39 @@ class BaseImage:
     health_path: str | None
     source: str
     verified: bool
-    notes: str = field(default="", compare=False)
+    notes: str
+
+    def __init__(
+        self,
+        key: str,
+        user: str | None,
+        dev_user: str | None,
+        uids: Mapping[int, str],
+        healthcheck: bool | None,
+        workdir: str | None,
+        env: Mapping[str, str],
+        tools: frozenset[str] | None,
+        role: str | None,
+        port: int | None,
+        health_path: str | None,
+        source: str,
+        verified: bool,
+        notes: str = "",
+    ) -> None:
+        setfield(self, "key", key)
+        setfield(self, "user", user)
+        setfield(self, "dev_user", dev_user)
+        setfield(self, "uids", uids)
+        setfield(self, "healthcheck", healthcheck)
+        setfield(self, "workdir", workdir)
+        setfield(self, "env", env)
+        setfield(self, "tools", tools)
+        setfield(self, "role", role)
+        setfield(self, "port", port)
+        setfield(self, "health_path", health_path)
+        setfield(self, "source", source)
+        setfield(self, "verified", verified)
+        setfield(self, "notes", notes)
 
     def has_tool(self, tool: str) -> bool | None:
         """True/False when the row lists tools, None when they are unknown."""
@@ -578,14 +762,23 @@ def base_image(repository: str, tag: str | None) -> BaseImage | None:
 # end of life
 
 
-@dataclass(frozen=True)
-class EolEntry:
+class EolEntry(Frozen):
+    _fields = ("product", "version", "codename", "end", "kind", "source")
+    __slots__ = _fields
     product: str  # "python", "debian", "ubuntu", "centos", "rhel", "alpine"
     version: str
     codename: str
     end: date | None  # the date the rules compare against (see eol())
     kind: str  # what ``end`` is: "security support", "LTS", "standard support", ...
     source: str
+
+    def __init__(self, product: str, version: str, codename: str, end: date | None, kind: str, source: str) -> None:
+        setfield(self, "product", product)
+        setfield(self, "version", version)
+        setfield(self, "codename", codename)
+        setfield(self, "end", end)
+        setfield(self, "kind", kind)
+        setfield(self, "source", source)
 
 
 _EOL_FIELDS = {

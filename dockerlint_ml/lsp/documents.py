@@ -4,22 +4,27 @@ No pygls import here (the benchmark and the unit tests drive this module directl
 ``.mllint.toml`` / ``pyproject.toml`` found upward from the document's directory, as ``mllint FILE`` run there
 finds them; they are re-read when any candidate file's mtime or size changes (a few ``stat`` calls per lint,
 so an edited config is picked up without a file watcher). The build context is the document's directory.
+Each document keeps the instructions its last lint parsed (:class:`ParseMemory`), so an edit re-parses
+(tree-sitter included) only the instructions it touched.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Hashable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import CONFIG_NAMES
 from ..files import is_dockerfile_name
 from ..lint import FileResult, Linter
+from ..model import Instruction, SyntaxProblem
 from ..parse import InputError
 
 #: a lint that takes longer is abandoned (a pathological file): the last good diagnostics stay
 LINT_TIMEOUT = 5.0
 _MAX_CACHED_CONFIGS = 16
+_MAX_DOCUMENTS = 64  # parse memories kept (one per open document; the oldest is dropped beyond)
 
 
 class LintProblem(Exception):
@@ -55,11 +60,65 @@ def _signature(directory: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(found)
 
 
+_Parsed = tuple[Instruction, tuple[SyntaxProblem, ...]]
+
+
+class ParseMemory(MutableMapping[Hashable, _Parsed]):
+    """The instructions one document's last parse made, offered to the next parse (a
+    :data:`~dockerlint_ml.parse.ParseCache`). Two generations: a parse reads the previous version's entries
+    and keeps those it used or made; :meth:`next_version` drops the rest, so the memory stays the size of one
+    version of the document however long the editing session."""
+
+    def __init__(self) -> None:
+        self._previous: dict[Hashable, _Parsed] = {}
+        self._current: dict[Hashable, _Parsed] = {}
+
+    def next_version(self) -> None:
+        self._previous, self._current = self._current, {}
+
+    def __getitem__(self, key: Hashable) -> _Parsed:
+        try:
+            return self._current[key]
+        except KeyError:
+            value = self._current[key] = self._previous[key]  # KeyError when neither has it
+            return value
+
+    def __setitem__(self, key: Hashable, value: _Parsed) -> None:
+        self._current[key] = value
+
+    def __delitem__(self, key: Hashable) -> None:
+        found = self._current.pop(key, None) is not None
+        if self._previous.pop(key, None) is None and not found:
+            raise KeyError(key)
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self._previous.keys() | self._current.keys())
+
+    def __len__(self) -> int:
+        return len(self._previous.keys() | self._current.keys())
+
+
 class Engine:
-    """Linters per configuration, cached by the configuration files' signature."""
+    """Linters per configuration, cached by the configuration files' signature; a parse memory per document."""
 
     def __init__(self) -> None:
         self._linters: dict[tuple, Linter | str] = {}
+        self._memories: dict[str, ParseMemory] = {}
+
+    def memory_for(self, path: str) -> ParseMemory:
+        """The parse memory of the document at ``path``, rolled over to a new version."""
+        memory = self._memories.pop(path, None)
+        if memory is None:
+            memory = ParseMemory()
+        if len(self._memories) >= _MAX_DOCUMENTS:
+            del self._memories[next(iter(self._memories))]  # the least recently linted
+        self._memories[path] = memory  # re-inserted: most recently linted last
+        memory.next_version()
+        return memory
+
+    def forget(self, path: str) -> None:
+        """Drop the parse memory of a closed document."""
+        self._memories.pop(path, None)
 
     def linter_for(self, path: str) -> Linter:
         """The linter for a document at ``path``; raises :class:`LintProblem` for a config error."""
@@ -96,9 +155,10 @@ class Engine:
 
         linter = self.linter_for(path)
         context = BuildContext(os.path.dirname(os.path.abspath(path)))
+        memory = self.memory_for(path)
         try:
             with time_limit(LINT_TIMEOUT):
-                result = linter.lint_bytes(text.encode("utf-8", "surrogatepass"), path, context)
+                result = linter.lint_bytes(text.encode("utf-8", "surrogatepass"), path, context, memory)
                 if result.dockerfile is not None and any(f.rule in linter.fixable_rules for f in result.findings):
                     from ..fix import attach_fixes
 

@@ -343,6 +343,9 @@ def build_server() -> MllintServer:
         if ls.linted.pop(uri, None) is not None:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
         ls.logged.pop(uri, None)
+        path = to_fs_path(uri)
+        if path is not None:
+            ls.engine.forget(path)  # its parse memory
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched_files(ls: MllintServer, params: types.DidChangeWatchedFilesParams) -> None:

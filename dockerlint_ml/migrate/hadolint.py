@@ -82,7 +82,7 @@ RULES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "DL4003": ("one CMD", ("ML004",), ""),
     "DL4004": ("one ENTRYPOINT", ("ML004",), ""),
     "DL4005": ("SHELL instead of ln /bin/sh", (), ""),
-    "DL4006": ("set -o pipefail", (), ""),
+    "DL4006": ("set -o pipefail", ("ML317",), "downloads piped into another command only"),
 }
 
 # `# hadolint ignore=DL3008,SC2086` and `# hadolint global ignore=…`, as hadolint's Pragma.hs parses them

@@ -24,6 +24,8 @@ def render(results: Sequence[FileResult]) -> str:
             "message": f.message,
             "stage": f.stage,
             "fixable": f.fix is not None,
+            # for a policy rule (ML9xx): the config file and the policy key it enforces
+            **({"policy": {"file": f.policy[0], "key": f.policy[1]}} if f.policy else {}),
         }
         for result in results
         for f in result.findings

@@ -103,6 +103,8 @@ def render(
                 )
             ],
             partial_fingerprints={"primaryLocationLineHash": fingerprint},
+            # for a policy rule (ML9xx): the config file and the policy key it enforces
+            properties={"policy": {"file": finding.policy[0], "key": finding.policy[1]}} if finding.policy else None,
         )
         for result, finding, fingerprint in fingerprinted(results)
     ]

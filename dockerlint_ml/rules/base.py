@@ -10,12 +10,12 @@ problems into findings (path, severity overrides, suppressions); rules never dea
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
 
 from ..baseimages import BaseImage, known_base
 from ..model import Dockerfile, Finding, Fix, Instruction, Severity, ShellCommand, Span, Stage, Word
+from ..records import Frozen, Record, setfield
 from ..roles import Role, infer_role
 
 FAMILIES = {
@@ -32,16 +32,31 @@ FAMILIES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Frozen):
     """What a rule found: where, what to do about it, optionally a fix or a different severity."""
 
+    _fields = ("span", "message", "severity", "fix", "policy_key")
+    __slots__ = _fields
     span: Span
     message: str
-    severity: Severity | None = None
-    fix: Fix | None = None
+    severity: Severity | None
+    fix: Fix | None
     #: for a policy rule (ML9xx): the policy key broken (the engine adds the file that set it to the finding)
-    policy_key: str | None = None
+    policy_key: str | None
+
+    def __init__(
+        self,
+        span: Span,
+        message: str,
+        severity: Severity | None = None,
+        fix: Fix | None = None,
+        policy_key: str | None = None,
+    ) -> None:
+        setfield(self, "span", span)
+        setfield(self, "message", message)
+        setfield(self, "severity", severity)
+        setfield(self, "fix", fix)
+        setfield(self, "policy_key", policy_key)
 
 
 def span_of(node: Instruction | ShellCommand | Word | Span) -> Span:
@@ -101,18 +116,37 @@ class Rule:
         return Problem(span_of(at), message, severity, fix, policy_key)
 
 
-@dataclass
-class RuleContext:
-    """Everything a rule may read: the parsed file, which stages ship, and its options."""
+class RuleContext(Record):
+    """Everything a rule may read: the parsed file, which stages ship, and its options. (Its ``__dict__``
+    caches derived values: ``cached_property``, ``facts_for``.)"""
 
+    _fields = ("dockerfile", "target", "rule_options", "build_context", "role_patterns", "policy")
     dockerfile: Dockerfile
-    target: str | None = None
-    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    build_context: Any = None
+    target: str | None
+    rule_options: Mapping[str, Mapping[str, Any]]
+    build_context: Any
     #: config `roles`: path glob -> role
-    role_patterns: Mapping[str, str] = field(default_factory=dict)
+    role_patterns: Mapping[str, str]
     #: the organisation policy (``analysis.policy.Policy``) the ML9xx rules read; None without one
-    policy: Any = None
+    policy: Any
+
+    def __init__(
+        self,
+        dockerfile: Dockerfile,
+        target: str | None = None,
+        rule_options: Mapping[str, Mapping[str, Any]] | None = None,
+        build_context: Any = None,
+        role_patterns: Mapping[str, str] | None = None,
+        policy: Any = None,
+    ) -> None:
+        self.dockerfile = dockerfile
+        self.target = target
+        self.rule_options = {} if rule_options is None else rule_options
+        self.build_context = build_context
+        self.role_patterns = {} if role_patterns is None else role_patterns
+        self.policy = policy
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
 
     def options(self, rule: type[Rule] | Rule) -> dict[str, Any]:
         merged = dict(rule.options)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from ..lazy_re import lazy
 
 #: ``python``, ``python3``, ``python3.11``
-PYTHON_NAME = re.compile(r"python(?:\d+(?:\.\d+)?)?")
+PYTHON_NAME = lazy(r"python(?:\d+(?:\.\d+)?)?")
 #: ``python$PYTHON_VERSION``, ``python3.${MINOR}``
-PYTHON_WITH_VARIABLE = re.compile(r"python[\d.]*\$.*")
+PYTHON_WITH_VARIABLE = lazy(r"python[\d.]*\$.*")

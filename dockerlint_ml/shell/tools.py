@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 
+from ..lazy_re import lazy
 from ..model import Invocation, Option, Word
+from ..records import Frozen, setfield
 from .python import PYTHON_NAME, PYTHON_WITH_VARIABLE
 
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh"})
@@ -19,16 +20,35 @@ SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh"})
 # Per-tool option specs
 
 
-@dataclass(frozen=True)
-class ToolSpec:
-    value_options: frozenset[str] = frozenset()
-    subcommand: bool = True
-    clusters: bool = False  # `-fsSL` means -f -s -S -L
-    two_word: frozenset[str] = frozenset()  # `conda env create`, `uv pip install`
-    aliases: tuple[tuple[str, str], ...] = ()
-    stop_after: frozenset[str] = frozenset()  # `python -c CODE args...`
+class ToolSpec(Frozen):
+    _fields = ("value_options", "subcommand", "clusters", "two_word", "aliases", "stop_after", "flags_of")
+    __slots__ = _fields
+    value_options: frozenset[str]
+    subcommand: bool
+    clusters: bool  # `-fsSL` means -f -s -S -L
+    two_word: frozenset[str]  # `conda env create`, `uv pip install`
+    aliases: tuple[tuple[str, str], ...]
+    stop_after: frozenset[str]  # `python -c CODE args...`
     #: options that are flags for one subcommand although they take a value elsewhere: (subcommand, options)
-    flags_of: tuple[tuple[str, frozenset[str]], ...] = ()
+    flags_of: tuple[tuple[str, frozenset[str]], ...]
+
+    def __init__(
+        self,
+        value_options: frozenset[str] = frozenset(),
+        subcommand: bool = True,
+        clusters: bool = False,
+        two_word: frozenset[str] = frozenset(),
+        aliases: tuple[tuple[str, str], ...] = (),
+        stop_after: frozenset[str] = frozenset(),
+        flags_of: tuple[tuple[str, frozenset[str]], ...] = (),
+    ) -> None:
+        setfield(self, "value_options", value_options)
+        setfield(self, "subcommand", subcommand)
+        setfield(self, "clusters", clusters)
+        setfield(self, "two_word", two_word)
+        setfield(self, "aliases", aliases)
+        setfield(self, "stop_after", stop_after)
+        setfield(self, "flags_of", flags_of)
 
 
 def _opts(text: str) -> frozenset[str]:
@@ -178,11 +198,11 @@ SPECS: dict[str, ToolSpec] = {
     ),
 }
 SPECS["mamba"] = SPECS["micromamba"] = SPECS["conda"]
-SPECS["hf"] = replace(SPECS["huggingface-cli"], two_word=frozenset({"auth"}))
+SPECS["hf"] = SPECS["huggingface-cli"].replace(two_word=frozenset({"auth"}))
 SPECS["apt"] = SPECS["apt-get"]
 
-_PIP_NAME = re.compile(r"pip(?:\d+(?:\.\d+)?)?")
-_ONE_VARIABLE = re.compile(r"\$(?:\{[^}]*\}|\w+)")  # `$PYTHON`, `${PYTHON}`
+_PIP_NAME = lazy(r"pip(?:\d+(?:\.\d+)?)?")
+_ONE_VARIABLE = lazy(r"\$(?:\{[^}]*\}|\w+)")  # `$PYTHON`, `${PYTHON}`
 
 
 def tool_of(name: str, argv: Sequence[str]) -> tuple[str, int] | None:
@@ -309,7 +329,7 @@ def unwrap(words: Sequence[Word], name: str) -> int | None:
 # ---------------------------------------------------------------------------------------------------------
 # Inline scripts: `sh -c SCRIPT`, `bash -lc SCRIPT`, `su app -c SCRIPT` run SCRIPT as a shell script.
 
-_SCRIPT_OPTION = re.compile(r"-[a-zA-Z]*c[a-zA-Z]*")
+_SCRIPT_OPTION = lazy(r"-[a-zA-Z]*c[a-zA-Z]*")
 
 
 def script_index(name: str, words: Sequence[Word]) -> int | None:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, replace
 from typing import Any
 
 from ... import knowledge as kb
 from ...model import Condition, Dockerfile, Instruction, ShellCommand, Stage, Word
+from ...records import Frozen, setfield
 from ...variables import expand
 from ..manifests import manifest_install
 from ..packages import parse_conda_spec, parse_requirement, requirement_lines
@@ -341,7 +341,7 @@ class _StageWalker:
             index = found.project.uv_index_of.get(dependency.key) if tool == "uv" else None
             indexes = _Indexes([index], [], []) if index else base.indexes
             at = found.at if isinstance(found.at, Word) else step.command.words[0]
-            self._requirement(step, at, dependency.text, replace(base, indexes=indexes), found.manifest)
+            self._requirement(step, at, dependency.text, base.replace(indexes=indexes), found.manifest)
 
     def _requirement(self, step: _Step, word: Word, text: str, context: _PipContext, via: str | None) -> None:
         parsed = parse_requirement(text)
@@ -395,7 +395,7 @@ class _StageWalker:
                     file_indexes.extra.append(value)
                 elif option in ("-f", "--find-links"):
                     file_indexes.links.append(value)
-            file_context = replace(context, indexes=file_indexes)
+            file_context = context.replace(indexes=file_indexes)
             for option, value in lines:
                 if option == "":
                     self._requirement(step, word, value, file_context, path)
@@ -418,10 +418,11 @@ def _outcome(install: Install) -> str:
     return f"{build}, {install.reason}" if install.reason else build
 
 
-@dataclass(frozen=True)
-class _Step:
+class _Step(Frozen):
     """One shell command of a RUN, with the variables as they stand inside its conditional branches."""
 
+    _fields = ("stage", "instruction", "command", "scope", "branches", "workdir")
+    __slots__ = _fields
     stage: Stage
     instruction: Instruction
     command: ShellCommand
@@ -429,10 +430,33 @@ class _Step:
     branches: tuple[Condition, ...]
     workdir: str
 
+    def __init__(
+        self,
+        stage: Stage,
+        instruction: Instruction,
+        command: ShellCommand,
+        scope: Scope,
+        branches: tuple[Condition, ...],
+        workdir: str,
+    ) -> None:
+        setfield(self, "stage", stage)
+        setfield(self, "instruction", instruction)
+        setfield(self, "command", command)
+        setfield(self, "scope", scope)
+        setfield(self, "branches", branches)
+        setfield(self, "workdir", workdir)
 
-@dataclass(frozen=True)
-class _PipContext:
+
+class _PipContext(Frozen):
+    _fields = ("indexes", "backend", "python", "location")
+    __slots__ = _fields
     indexes: _Indexes
     backend: str | None
     python: str | None
     location: str | None
+
+    def __init__(self, indexes: _Indexes, backend: str | None, python: str | None, location: str | None) -> None:
+        setfield(self, "indexes", indexes)
+        setfield(self, "backend", backend)
+        setfield(self, "python", python)
+        setfield(self, "location", location)

@@ -8,9 +8,10 @@ import posixpath
 import re
 from fnmatch import fnmatchcase
 
+from ...lazy_re import lazy
 from .options import Scope
 
-_ENV_ROOT = re.compile(r"venv|virtualenv|conda|mamba|miniforge|(?:^|/)\.?env(?:s)?(?:/|$)")
+_ENV_ROOT = lazy(r"venv|virtualenv|conda|mamba|miniforge|(?:^|/)\.?env(?:s)?(?:/|$)")
 
 
 def _absolute(path: str, workdir: str) -> str:
@@ -42,13 +43,13 @@ def _env_on_path(scope: Scope, venvs: set[str]) -> str | None:
 
 # Copy sources that carry a Python environment when where pip installed to is unknown: the directory names of
 # environments, and the directories that hold them (``/usr/local`` holds ``/usr/local/lib/python3.X``).
-_ENV_COPY = re.compile(
+_ENV_COPY = lazy(
     r"site-packages|dist-packages|venv|(?:^|/)\.?env(?:/|$)|/opt/conda|conda|mamba|miniforge|"
     r"^/usr/local/lib/python|^/usr/lib/python|/\.local(?:/|$)"
 )
 
 
-_LIBRARY_DIR = re.compile(r"/lib(?:64)?(?:/python[\d.]*(?:/(?:site|dist)-packages)?)?/?")
+_LIBRARY_DIR = lazy(r"/lib(?:64)?(?:/python[\d.]*(?:/(?:site|dist)-packages)?)?/?")
 
 
 _ENV_HOLDERS = frozenset({"/", "/usr", "/usr/local", "/usr/local/lib", "/usr/lib", "/opt", "/root"})

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from ...model import ShellCommand, Word
+from ...records import Record
 from ...variables import expand, expand_word
 
 Scope = Mapping[str, "str | None"]
@@ -49,11 +49,18 @@ def _values(command: ShellCommand, scope: Scope, *names: str, keep_unresolved: b
     return found
 
 
-@dataclass
-class _Indexes:
+class _Indexes(Record):
+    _fields = ("index", "extra", "links")
     index: list[str]
     extra: list[str]
     links: list[str]
+
+    def __init__(self, index: list[str], extra: list[str], links: list[str]) -> None:
+        self.index = index
+        self.extra = extra
+        self.links = links
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
 
 
 def _command_indexes(command: ShellCommand, scope: Scope) -> _Indexes:

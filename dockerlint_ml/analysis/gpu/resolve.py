@@ -9,9 +9,10 @@ import re
 from collections.abc import Sequence
 
 from ... import knowledge as kb
+from ...lazy_re import lazy
 from .records import Cuda, Install, _set, cuda_of, cuda_of_label
 
-_PYTORCH_INDEX = re.compile(r"download\.pytorch\.org/whl/(?:nightly/|test/)?(cu\d+|cpu|rocm[\d.]+)(?:/|$)")
+_PYTORCH_INDEX = lazy(r"download\.pytorch\.org/whl/(?:nightly/|test/)?(cu\d+|cpu|rocm[\d.]+)(?:/|$)")
 
 
 _TORCH_FAMILY = frozenset({"torch", "torchvision", "torchaudio"})
@@ -84,7 +85,7 @@ def _torch_pypi(install: Install, release: kb.TorchRelease, reason: str, verifie
     return _set(install, build="cuda", cuda=cuda, reason=reason, pip_cuda_libs=cuda is not None, plain_pypi=True)
 
 
-_MAYBE_GPU_PACKAGE = re.compile(r"cuda|cupy|tensorrt|^nvidia-|^paddlepaddle-gpu$")
+_MAYBE_GPU_PACKAGE = lazy(r"cuda|cupy|tensorrt|^nvidia-|^paddlepaddle-gpu$")
 
 
 def _resolve(install: Install, backend: str | None) -> Install:

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 
 from ...analysis.downloads import model_artifact_kind
+from ...lazy_re import lazy
 from ...model import Severity
 from ..base import Problem, Rule, RuleContext
 from ..common import copy_source_words
@@ -16,9 +17,9 @@ from ..common import copy_source_words
 # ML601 model-artifact-baked
 
 
-_NOT_VERSIONS = re.compile(r"(?:fp|bf|int|uint|q|x|utf|sha|md)\d+(?:_[a-z0-9])*|\d+(?:bit|x\d+)", re.IGNORECASE)
+_NOT_VERSIONS = lazy(r"(?:fp|bf|int|uint|q|x|utf|sha|md)\d+(?:_[a-z0-9])*|\d+(?:bit|x\d+)", re.IGNORECASE)
 
-_LATEST = re.compile(r"(?:^|[^a-z])latest(?:[^a-z]|$)", re.IGNORECASE)
+_LATEST = lazy(r"(?:^|[^a-z])latest(?:[^a-z]|$)", re.IGNORECASE)
 
 
 def _versioned(text: str, components: list[str]) -> bool:

@@ -5,11 +5,11 @@ Reference page: rules/ML603.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ...analysis.env import last_env_values
 from ...analysis.paths import root_opened, under_root
+from ...lazy_re import lazy
 from ...model import Severity, ShellCommand, Stage
 from ..base import Problem, Rule, RuleContext
 from ..common import final_user, is_root_user
@@ -25,7 +25,7 @@ CACHE_VARIABLES = (
     "SENTENCE_TRANSFORMERS_HOME",
 )
 
-_HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
+_HUB_ID = lazy(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
 
 
 def _non_root_user(ctx: RuleContext) -> str | None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from ...dockerignore import go_clean
 from ...model import Instruction, Word
+from ...records import Frozen, setfield
 from ..base import Rule, RuleContext
 from ..common import context_sources
 
@@ -15,13 +15,19 @@ from ..common import context_sources
 WALK_OPTIONS: dict[str, Any] = {"max-entries": 200_000, "max-seconds": 1.5}
 
 
-@dataclass(frozen=True)
-class ContextCopy:
+class ContextCopy(Frozen):
     """A COPY/ADD source read from the build context: the whole context (`.`), or a path in it."""
 
+    _fields = ("instruction", "word", "source")
+    __slots__ = _fields
     instruction: Instruction
     word: Word
     source: str  # cleaned, relative to the context root ("." for the whole context)
+
+    def __init__(self, instruction: Instruction, word: Word, source: str) -> None:
+        setfield(self, "instruction", instruction)
+        setfield(self, "word", word)
+        setfield(self, "source", source)
 
     @property
     def whole(self) -> bool:

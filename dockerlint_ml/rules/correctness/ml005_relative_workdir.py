@@ -6,17 +6,17 @@ Reference page: rules/ML005.md.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 
 from ...baseimages import known_base
+from ...lazy_re import lazy
 from ...model import Instruction, Severity
 from ..base import Problem, Rule, RuleContext
 from ..common import workdir_before
 
 # ML005
 
-_ABSOLUTE = re.compile(r"^(?:/|\$|\\|[A-Za-z]:[\\/]?)")
+_ABSOLUTE = lazy(r"^(?:/|\$|\\|[A-Za-z]:[\\/]?)")
 
 
 class RelativeWorkdir(Rule):

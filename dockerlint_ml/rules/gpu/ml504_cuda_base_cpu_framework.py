@@ -5,16 +5,16 @@ Reference page: rules/ML504.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from ...lazy_re import lazy
 from ...model import Severity
 from ..base import Problem, Rule, RuleContext
 from ._shared import _definite, _shipped_facts
 
 # ML504
 
-_GPU_NAME = re.compile(
+_GPU_NAME = lazy(
     r"cuda|(?:^|-)cu1\d|gpu|^nvidia-|^(?:vllm|xformers|flash-attn|bitsandbytes|triton|deepspeed|apex|pycuda|numba|"
     r"cudf|cuml|cugraph|tensorrt|sglang|llama-cpp-python|auto-gptq|autoawq|exllamav2|mxnet|spconv|mmcv|detectron2|"
     r"torch-scatter|torch-sparse|torch-cluster|pyg-lib|cuquantum|kornia-rs|onnxruntime-training|lightgbm|xgboost|"

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...images import is_alpine
+from ...lazy_re import lazy
 from ...model import Severity
 from ...variables import expand
 from ..base import Problem, Rule, RuleContext
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 # ML509
 
 #: ENV/ARG names that say the image is meant for GPUs (`NVIDIA_VISIBLE_DEVICES`, `CUDA_HOME`, `USE_GPU`...)
-_GPU_NAME = re.compile(r"CUDA|NVIDIA|(?:^|_)GPUS?(?:_|$)", re.IGNORECASE)
+_GPU_NAME = lazy(r"CUDA|NVIDIA|(?:^|_)GPUS?(?:_|$)", re.IGNORECASE)
 #: words of the file path or stage name that say so (`Dockerfile.gpu`, `docker/cuda/Dockerfile`, `AS gpu`)
 _GPU_WORDS = frozenset({"gpu", "gpus", "cuda", "nvidia"})
 _FRAMEWORKS = frozenset({"torch", "tensorflow", "jax"})

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
+from ...lazy_re import lazy
 from ...model import Instruction
 from ..common import context_sources as context_sources  # moved to common: ML8xx uses it too
 
 # Source copies (shared by the layer-order rules)
 
-_MANIFEST_NAME = re.compile(
+_MANIFEST_NAME = lazy(
     r"""(
         .*requirements.*\.(txt|in) | .*constraints.*\.txt | requirements | reqs
       | pyproject\.toml | setup\.cfg | setup\.py | manifest\.in | poetry\.lock | poetry\.toml | uv\.lock | uv\.toml

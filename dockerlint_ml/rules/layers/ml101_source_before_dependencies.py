@@ -9,6 +9,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from ...lazy_re import lazy
 from ...model import Dockerfile, Edit, Finding, Fix, Instruction, Severity, ShellCommand, Span, Stage
 from ..base import Problem, Rule, RuleContext
 from ..common import CONDA_TOOLS, is_python_install, workdir_before
@@ -126,7 +127,7 @@ def _advice(command: ShellCommand, tool: str, origins: dict[str, str]) -> str:
 
 # the fix
 
-_FIX_LOCAL_PATH = re.compile(r"^(?:\.|/|~)|/")
+_FIX_LOCAL_PATH = lazy(r"^(?:\.|/|~)|/")
 
 _MOVABLE_BETWEEN = frozenset({"COPY", "ADD", "LABEL", "EXPOSE", "VOLUME", "STOPSIGNAL", "HEALTHCHECK", "CMD"})
 

@@ -5,9 +5,9 @@ Reference page: rules/ML102.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from ...lazy_re import lazy
 from ...model import Dockerfile, Edit, Finding, Fix, Instruction, Severity, ShellCommand, Span, Stage
 from ..base import Problem, Rule, RuleContext
 from ..common import is_apt, is_apt_install
@@ -35,7 +35,7 @@ def _opaque(command: ShellCommand) -> bool:
     return False
 
 
-_APT_SCRIPT_OPERATORS = re.compile(r"[;|&<>()$`\\]")
+_APT_SCRIPT_OPERATORS = lazy(r"[;|&<>()$`\\]")
 
 
 class AptUpdateAlone(Rule):

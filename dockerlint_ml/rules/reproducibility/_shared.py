@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from ...lazy_re import lazy
 from ...model import Instruction, Stage, Word
+from ...records import Frozen, setfield
 from ..base import RuleContext
 from ..common import from_image_word
 
@@ -23,17 +24,24 @@ def _external_images(ctx: RuleContext) -> Iterator[tuple[Stage, Word]]:
         yield stage, word
 
 
-@dataclass(frozen=True)
-class ArgOrigin:
+class ArgOrigin(Frozen):
     """The global ``ARG`` whose default supplies (the tag of) a stage's base image."""
 
+    _fields = ("name", "value", "instruction", "word")
+    __slots__ = _fields
     name: str
     value: str
     instruction: Instruction
     word: Word  # the `NAME=value` word, where a finding about the base points
 
+    def __init__(self, name: str, value: str, instruction: Instruction, word: Word) -> None:
+        setfield(self, "name", name)
+        setfield(self, "value", value)
+        setfield(self, "instruction", instruction)
+        setfield(self, "word", word)
 
-_VARIABLE_REFERENCE = re.compile(r"\$(?:\{(\w+)[^}]*\}|(\w+))")
+
+_VARIABLE_REFERENCE = lazy(r"\$(?:\{(\w+)[^}]*\}|(\w+))")
 
 
 def arg_origin(ctx: RuleContext, stage: Stage, evidence: tuple[str, ...] = ()) -> ArgOrigin | None:
@@ -101,4 +109,4 @@ def _substitutes(word: Word) -> bool:
     return "$(" in word.raw or "`" in word.raw
 
 
-_NIGHTLY_NAME = re.compile(r"(?:^|-)nightly(?:-|$)")  # tf-nightly, torchserve-nightly, tf-nightly-gpu
+_NIGHTLY_NAME = lazy(r"(?:^|-)nightly(?:-|$)")  # tf-nightly, torchserve-nightly, tf-nightly-gpu

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ...analysis.manifests import Dependency, ManifestInstall, manifest_install
 from ...analysis.packages import normalize, parse, requirement_pinned, vcs_without_ref
 from ...analysis.urls import redact, url_path_segments
+from ...lazy_re import lazy
 from ...model import Instruction, Severity, ShellCommand, Word
+from ...records import Frozen, setfield
 from ...roles import DEPLOYED
 from ...variables import expand
 from ..base import Problem, Rule, RuleContext
@@ -24,7 +25,7 @@ from ._shared import _NIGHTLY_NAME, _substitutes
 
 _CONSTRAINT_ENV = ("PIP_CONSTRAINT", "PIP_REQUIREMENT", "UV_CONSTRAINT", "UV_OVERRIDE")
 
-_PINNED_TORCH = re.compile(r"torch\s*(?:\[[^\]]*\])?\s*===?\s*\S")
+_PINNED_TORCH = lazy(r"torch\s*(?:\[[^\]]*\])?\s*===?\s*\S")
 
 _TORCH_COMPANIONS = ("torchvision", "torchaudio")
 
@@ -33,20 +34,28 @@ _FILE_OPTIONS = ("-r", "--requirement", "--requirements", "-c", "--constraint", 
 
 _INDEX_OPTIONS = ("-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--index", "--default-index")
 
-_NAME_WITH_VARIABLE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)((?:\$\{?\w+\}?[A-Za-z0-9._-]*)+)")
+_NAME_WITH_VARIABLE = lazy(r"([A-Za-z0-9][A-Za-z0-9._-]*)((?:\$\{?\w+\}?[A-Za-z0-9._-]*)+)")
 
-_VARIABLE = re.compile(r"\$\{?(\w+)\}?")
+_VARIABLE = lazy(r"\$\{?(\w+)\}?")
 
 
-@dataclass(frozen=True)
-class _Loose:
+class _Loose(Frozen):
     """One unpinned requirement of an install command."""
 
+    _fields = ("word", "text", "name", "key", "kind")
+    __slots__ = _fields
     word: Word
     text: str  # the requirement as pip sees it (variables expanded where known)
     name: str  # the project name with its extras: `jax[cuda12]`
     key: str  # normalized project name without extras: `jax`
     kind: str  # "bare", "floor" (`>=` only), "loose" (`!=`…), "vcs" (no ref)
+
+    def __init__(self, word: Word, text: str, name: str, key: str, kind: str) -> None:
+        setfield(self, "word", word)
+        setfield(self, "text", text)
+        setfield(self, "name", name)
+        setfield(self, "key", key)
+        setfield(self, "kind", kind)
 
 
 def _nightly_install(command: ShellCommand, scope: Mapping[str, str | None]) -> bool:

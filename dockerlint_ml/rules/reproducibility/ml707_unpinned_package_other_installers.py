@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import ClassVar
 
 from ...analysis.commands import CONDA_TOOLS
+from ...lazy_re import lazy
 from ...model import Severity, ShellCommand, Word
 from ...roles import DEPLOYED
 from ...variables import expand
@@ -21,10 +22,10 @@ from ._shared import _substitutes
 
 #: conda match specs with a version: `numpy=1.26`, `numpy==1.26.4`, `numpy>=1.2`, `"numpy 1.26.*"`,
 #: `numpy[version='>=1.2']`, `numpy@1.26` (micromamba)
-_CONDA_VERSION = re.compile(r"[=<>!~@]|\s\S|\[.*version")
+_CONDA_VERSION = lazy(r"[=<>!~@]|\s\S|\[.*version")
 #: an npm version or range after `@` (`1.2.3`, `^1.2`, `~1`, `>=1 <2`, `v1`); a word (`latest`, `next`) is a
 #: dist-tag, which moves
-_NPM_VERSION = re.compile(r"[v=^~<>]*\d")
+_NPM_VERSION = lazy(r"[v=^~<>]*\d")
 #: git refs that move: `go install pkg@latest`, `@master`
 _MOVING_REFS = frozenset({"latest", "master", "main", "head", "upgrade", "patch"})
 #: `npm i`, `npm add`... all install

@@ -5,18 +5,16 @@ Reference page: rules/ML305.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from ...analysis.fetched import downloads_to_stdout
+from ...analysis.fetched import STDIN_INTERPRETERS, downloads_to_stdout
 from ...model import Severity, ShellCommand, Span, Word
-from ...shell import SHELLS
 from ..base import Problem, Rule, RuleContext
 
 # ML305
 
 
-INTERPRETERS = re.compile(rf"(?:{'|'.join(sorted(SHELLS))}|python[\d.]*|perl|ruby|node|php)")
+INTERPRETERS = STDIN_INTERPRETERS
 
 
 def _inline_letters(name: str) -> str:

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...analysis.fetched import downloads_to_stdout
+from ...analysis.fetched import STDIN_INTERPRETERS, downloads_to_stdout
 from ...images import is_alpine
 from ...model import Instruction, Severity, ShellCommand, Stage
 from ..base import Problem, Rule, RuleContext
-from .ml305_pipe_to_shell import INTERPRETERS
 
 # ML317
 
@@ -73,7 +72,7 @@ class DownloadPipeUnchecked(Rule):
                     rest = [
                         c for c in commands if c.pipeline == download.pipeline and c.pipe_index > download.pipe_index
                     ]
-                    if not rest or any(INTERPRETERS.fullmatch(c.name) for c in rest):
+                    if not rest or any(STDIN_INTERPRETERS.fullmatch(c.name) for c in rest):
                         continue  # `curl … | sh` is ML305's
                     if _pipefail_before(instruction, download):
                         continue

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ...model import ImageRef, Instruction, ShellCommand, Stage
+from ...records import Frozen, setfield
 from ...roles import SIDE_UI_PORTS, exposed_ports
 from ...runtime import Server, Startup, basename, find_server
 from ...runtime import startup as _startup
@@ -19,13 +18,19 @@ def startup(ctx: RuleContext) -> Startup:
     return _startup(ctx.lineage(ctx.final_stage) if ctx.final_stage else [])
 
 
-@dataclass(frozen=True)
-class Serving:
+class Serving(Frozen):
     """Why the image is a serving image: the server command (or EXPOSE) and where it is written."""
 
+    _fields = ("at", "what", "server")
+    __slots__ = _fields
     at: Instruction | ShellCommand
     what: str
     server: Server | None
+
+    def __init__(self, at: Instruction | ShellCommand, what: str, server: Server | None) -> None:
+        setfield(self, "at", at)
+        setfield(self, "what", what)
+        setfield(self, "server", server)
 
 
 def _lineage(ctx: RuleContext) -> list[Stage]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...lazy_re import lazy
 from ...model import Dockerfile, Edit, Finding, Fix, Instruction, Severity
 from ...roles import SERVICES
 from ..base import Problem, Rule, RuleContext
@@ -30,7 +31,7 @@ _SHELL_WORDS = frozenset(
     )
 )
 
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = lazy(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
 class ShellFormEntrypoint(Rule):

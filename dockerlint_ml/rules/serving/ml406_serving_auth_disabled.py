@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from ...analysis.env import last_env_values
+from ...lazy_re import lazy
 from ...model import Instruction, Severity, ShellCommand, Word
 from ...roles import DEPLOYED
 from ..base import Problem, Rule, RuleContext
@@ -28,9 +29,9 @@ _PASSWORD_OPTIONS = (
 #: what traitlets reads as an empty string: nothing, or a pair of quotes kept by the exec form
 _EMPTY = frozenset({"", "''", '""'})
 #: `c.ServerApp.token = ''` in a Jupyter config file written by a RUN (echo, heredoc)
-_CONFIG_TOKEN = re.compile(r"c\.(?:ServerApp|NotebookApp|IdentityProvider)\.token\s*=\s*(?:''|\"\")")
+_CONFIG_TOKEN = lazy(r"c\.(?:ServerApp|NotebookApp|IdentityProvider)\.token\s*=\s*(?:''|\"\")")
 #: TorchServe's config.properties key
-_TS_CONFIG = re.compile(r"(?:(?<![\w.])|(?<=\\n))disable_token_authorization\s*=\s*true\b", re.IGNORECASE)
+_TS_CONFIG = lazy(r"(?:(?<![\w.])|(?<=\\n))disable_token_authorization\s*=\s*true\b", re.IGNORECASE)
 
 _TS_ADVICE = (
     "anyone who reaches the management API can register a model, which runs its handler code in the "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from ...lazy_re import lazy
 from ...model import Dockerfile, Fix, ImageRef, Instruction, ShellCommand, Stage
 from ...variables import expand_word
 from ..base import RuleContext
@@ -52,7 +53,7 @@ def _apt_lists_cached(instruction: Instruction) -> bool:
 
 # ML207 conda-cache-kept
 
-_CONDA_CACHE = re.compile(r"(?:^|/)(?:pkgs|\.cache/(?:mamba|conda)|\.conda/pkgs)(?:/\*?)?$")
+_CONDA_CACHE = lazy(r"(?:^|/)(?:pkgs|\.cache/(?:mamba|conda)|\.conda/pkgs)(?:/\*?)?$")
 
 
 def _conda_cache_mount(instruction: Instruction) -> bool:
@@ -79,9 +80,9 @@ def append_clean(dockerfile: Dockerfile, instruction: Instruction, command: Shel
 
 # ML209 / ML211: paths in the image that an instruction demonstrably adds
 
-_GLOB = re.compile(r"[*?\[]")
+_GLOB = lazy(r"[*?\[]")
 
-_HOME_PREFIX = re.compile(r"^(?:~|\$HOME|\$\{HOME\})(?=/|$)")
+_HOME_PREFIX = lazy(r"^(?:~|\$HOME|\$\{HOME\})(?=/|$)")
 
 
 def _normalize(path: str) -> str:

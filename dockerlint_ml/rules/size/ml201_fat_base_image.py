@@ -5,11 +5,11 @@ Reference page: rules/ML201.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 from ...images import full_name
+from ...lazy_re import lazy
 from ...model import ImageRef, Severity
 from ...roles import DEPLOYED
 from ..base import Problem, Rule, RuleContext
@@ -20,7 +20,7 @@ from ._shared import _base_image, _without_tag
 
 DEBIAN_CODENAMES = frozenset({"jessie", "stretch", "buster", "bullseye", "bookworm", "trixie", "forky"})
 
-_PYTHON_VERSION = re.compile(r"\d+(?:\.\d+)*(?:(?:a|b|rc)\d*)?")
+_PYTHON_VERSION = lazy(r"\d+(?:\.\d+)*(?:(?:a|b|rc)\d*)?")
 
 
 def _full_python_tag(tag: str | None) -> bool:

@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...lazy_re import lazy
 from ...model import Dockerfile, Finding, Fix, Instruction, Severity
 from ..base import Problem, Rule, RuleContext
 from ..common import is_apt_install
 
 # ML205 apt-recommends
 
-_NO_RECOMMENDS = re.compile(r"apt::install-recommends\s*=\s*[\"']?(?:false|0|no|off|without|disable)[\"']?", re.I)
+_NO_RECOMMENDS = lazy(r"apt::install-recommends\s*=\s*[\"']?(?:false|0|no|off|without|disable)[\"']?", re.I)
 
 
 def _configures_recommends(instruction: Instruction) -> bool:

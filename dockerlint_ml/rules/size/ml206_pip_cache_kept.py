@@ -5,17 +5,17 @@ Reference page: rules/ML206.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ...analysis.env import env_flag
+from ...lazy_re import lazy
 from ...model import Dockerfile, Finding, Fix, Severity, ShellCommand
 from ..base import Problem, Rule, RuleContext
 from ..common import any_after, has_cache_mount, is_pip_install, requirement_name, rm_targets
 from ._shared import PIP_CACHE_DIRS
 
 #: an ``rm`` target that removes a pip cache: ``/root/.cache``, ``~/.cache/pip``, ``$HOME/.cache/pip/*``
-_PIP_CACHE_TARGET = re.compile(r"(?:.*/)?\.cache(?:/pip)?(?:/\*?)?")
+_PIP_CACHE_TARGET = lazy(r"(?:.*/)?\.cache(?:/pip)?(?:/\*?)?")
 
 
 def _removes_pip_cache(command: ShellCommand) -> bool:

@@ -5,9 +5,9 @@ Reference page: rules/ML207.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 
+from ...lazy_re import lazy
 from ...model import Dockerfile, Finding, Fix, Instruction, Severity, ShellCommand
 from ..base import Problem, Rule, RuleContext
 from ..common import any_after, rm_targets
@@ -24,7 +24,7 @@ def _first_uncleaned(
     return None
 
 
-_CLEAN_ALL_CLUSTER = re.compile(r"-[a-zA-Z]*[at][a-zA-Z]*")
+_CLEAN_ALL_CLUSTER = lazy(r"-[a-zA-Z]*[at][a-zA-Z]*")
 
 
 def _cleans_conda(command: ShellCommand) -> bool:

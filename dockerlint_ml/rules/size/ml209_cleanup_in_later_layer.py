@@ -6,11 +6,11 @@ Reference page: rules/ML209.md.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from ...analysis.env import env_flag
 from ...model import Instruction, Severity, ShellCommand
+from ...records import Frozen, setfield
 from ...shell import SHELLS
 from ...variables import expand_word
 from ..base import Problem, Rule, RuleContext
@@ -84,11 +84,17 @@ def _transparent(command: ShellCommand, wrappers: set[str | None]) -> bool:
     return command.name in wrappers
 
 
-@dataclass(frozen=True)
-class _Created:
+class _Created(Frozen):
+    _fields = ("path", "line", "how")
+    __slots__ = _fields
     path: str
     line: int
     how: str
+
+    def __init__(self, path: str, line: int, how: str) -> None:
+        setfield(self, "path", path)
+        setfield(self, "line", line)
+        setfield(self, "how", how)
 
 
 class _Layers:

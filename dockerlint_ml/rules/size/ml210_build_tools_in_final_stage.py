@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...lazy_re import lazy
 from ...model import Instruction, Severity, ShellCommand, Word
 from ...roles import SERVICES
 from ..base import Problem, Rule, RuleContext
@@ -38,7 +39,7 @@ _TOOLCHAIN_NAMES = frozenset(
     }
 )
 
-_TOOLCHAIN_PATTERN = re.compile(
+_TOOLCHAIN_PATTERN = lazy(
     r"(?:gcc|g\+\+|clang|gfortran)-\d+(?:\.\d+)?|cuda-toolkit-[\d.-]+|cuda-nvcc(?:-[\d.-]+)?|\S+-dev|\S+-devel"
 )
 
@@ -90,7 +91,7 @@ def _builds(command: ShellCommand) -> bool:
     )
 
 
-_UNVERSIONED_SO = re.compile(r"lib[\w+.-]*?\.so(?![.\w])")
+_UNVERSIONED_SO = lazy(r"lib[\w+.-]*?\.so(?![.\w])")
 
 
 def _links_shared_library(instruction: Instruction) -> bool:
