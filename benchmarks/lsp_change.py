@@ -4,9 +4,11 @@
 
 In-process, without the stdio transport: each change edits one character of one line (as typing does), then
 runs the server's on-change path: find the settings (the config ``stat`` walk), lint the buffer with the build
-context, attach fixes, and turn the findings into LSP diagnostics with UTF-16 positions. Prints the median and
-the 90th percentile in milliseconds, split into lint and conversion. The input is made of the deterministic
-corpus files (benchmarks/corpus.py) put one after another until the wanted length: a multi-stage Dockerfile.
+context (the document's parse memory hands back the instructions the edit did not touch, so only the edited
+RUN goes through tree-sitter), attach fixes, and turn the findings into LSP diagnostics with UTF-16 positions.
+Prints the median and the 90th percentile in milliseconds, split into lint and conversion. The input is made of
+the deterministic corpus files (benchmarks/corpus.py) put one after another until the wanted length: a
+multi-stage Dockerfile.
 Never used by the test suite: timings vary by machine.
 """
 

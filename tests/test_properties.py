@@ -28,7 +28,9 @@ LINTER = Linter(Settings(extend_select=("ML",)), ALL_RULES)  # every rule, off-b
 
 def cli(directory: str, data: bytes, *args: str) -> tuple[int, str]:
     """Run mllint in-process on ``data`` (as ``directory``/Dockerfile); return the exit code and report."""
-    path = os.path.join(directory, "Dockerfile")
+    context = os.path.join(directory, "context")  # the report is written beside it, not into what ML8xx walk
+    os.makedirs(context, exist_ok=True)
+    path = os.path.join(context, "Dockerfile")
     with open(path, "wb") as handle:
         handle.write(data)
     report = os.path.join(directory, "report.out")

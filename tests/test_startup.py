@@ -58,3 +58,57 @@ def test_dockerfile_parse_is_never_imported(tmp_path):
     modules = modules_after(tmp_path, "Dockerfile")
     assert "dockerlint_ml.parse" in modules  # the probe really parsed
     assert {name for name in modules if name.split(".")[0] == "dockerfile_parse"} == set()
+
+
+CLEAN = 'FROM python:3.11-slim\nRUN pip install --no-cache-dir flask==3.0.0\nUSER 1000\nCMD ["python", "app.py"]\n'
+#: what a clean small file must not load (issue 13): the fix machinery and its diff (difflib), the config
+#: reader without a config file (tomllib), tree-sitter-bash's package __init__ (importlib.resources, tempfile)
+NOT_ON_THE_CLEAN_PATH = (
+    "difflib",
+    "tomllib",
+    "tempfile",
+    "importlib.resources",
+    "importlib.util",
+    "tree_sitter_bash",
+    "dockerlint_ml.fix.loop",
+    "dockerlint_ml.fix.edits",
+    "dockerlint_ml.report.json",
+)
+
+
+def _interpreter_modules() -> set[str]:
+    """What this interpreter loads by itself (a dev environment's site .pth files may import some of the
+    modules above): only modules mllint adds count."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import json, sys; print(json.dumps(sorted(sys.modules)), file=sys.stderr)"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_clean_small_file_loads_no_fix_config_or_package_init_machinery(tmp_path):
+    (tmp_path / "Clean.Dockerfile").write_text(CLEAN)
+    modules = modules_after(tmp_path, "--isolated", "Clean.Dockerfile") - _interpreter_modules()
+    assert "dockerlint_ml.rules.size" in modules  # the probe really linted
+    assert {name for name in NOT_ON_THE_CLEAN_PATH if name in modules} == set()
+
+
+def test_value_classes_and_patterns_are_lazy_on_the_text_path(tmp_path):
+    """The model's value classes are plain classes (records.py), and the rule modules' patterns compile on
+    first use (lazy_re.py): ``dataclasses`` still loads for a few engine records, but the model does not use it."""
+    probe = (
+        "import sys; import dockerlint_ml.model, dockerlint_ml.registry;"
+        "from dockerlint_ml.lazy_re import LazyPattern;"
+        "import dockerlint_ml.rules.size._shared as s;"
+        "print(type(s._GLOB).__name__, s._GLOB._compiled is None,"
+        " hasattr(dockerlint_ml.model.Span, '__dataclass_fields__'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert done.stdout.split() == ["LazyPattern", "True", "False"], done.stderr
