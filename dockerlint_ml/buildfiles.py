@@ -15,8 +15,9 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from .records import Frozen, setfield
 
 #: in the order Compose looks for them (it reads the first one found)
 COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
@@ -27,26 +28,41 @@ MAX_BUILD_FILE_BYTES = 1024 * 1024
 DOCKERFILE_DIRECTORY = "the Dockerfile's directory"
 
 
-@dataclass(frozen=True)
-class ContextChoice:
+class ContextChoice(Frozen):
     """The build context chosen for one Dockerfile, and where the choice came from."""
 
+    _fields = ("directory", "origin", "targets")
+    __slots__ = _fields
     directory: str  # absolute path
     origin: str  # "--context", "compose.yaml service `api`", "the Dockerfile's directory"
     #: the stages the build file builds (None: the last stage); () when no build file said
-    targets: tuple[str | None, ...] = ()
+    targets: tuple[str | None, ...]
+
+    def __init__(self, directory: str, origin: str, targets: tuple[str | None, ...] = ()) -> None:
+        setfield(self, "directory", directory)
+        setfield(self, "origin", origin)
+        setfield(self, "targets", targets)
 
 
-@dataclass(frozen=True)
-class _Build:
+class _Build(Frozen):
     """One build a Compose service or Bake target describes."""
 
+    _fields = ("file", "kind", "name", "context", "dockerfile", "target")
+    __slots__ = _fields
     file: str  # "compose.yaml"
     kind: str  # "service" (Compose) or "target" (Bake)
     name: str  # the service or Bake target
     context: str  # absolute
     dockerfile: str  # absolute
     target: str | None
+
+    def __init__(self, file: str, kind: str, name: str, context: str, dockerfile: str, target: str | None) -> None:
+        setfield(self, "file", file)
+        setfield(self, "kind", kind)
+        setfield(self, "name", name)
+        setfield(self, "context", context)
+        setfield(self, "dockerfile", dockerfile)
+        setfield(self, "target", target)
 
 
 def choose_context(dockerfile_path: str, context_dir: str | None = None, cwd: str | None = None) -> ContextChoice:

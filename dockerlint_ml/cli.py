@@ -58,9 +58,7 @@ def _load_settings(config: str | None, isolated: bool, plugins: bool) -> tuple[S
 
 def _merge(settings: Settings, **cli: object) -> Settings:
     if settings.locked:  # locked rules follow the config files alone: keep what they said
-        from dataclasses import replace
-
-        settings.config_only = replace(settings, severity=dict(settings.severity))
+        settings.config_only = settings.replace(severity=dict(settings.severity))
     if cli["select"]:
         settings.select = cli["select"]  # type: ignore[assignment]
     settings.extend_select += cli["extend_select"]  # type: ignore[operator]

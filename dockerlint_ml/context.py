@@ -147,7 +147,7 @@ class BuildContext:
         return result
 
     def kind(self, relative_path: str) -> str | None:
-        """"dir", "file" or "other" for an entry of the context (lstat: a symlink is "other"), None if absent
+        """ "dir", "file" or "other" for an entry of the context (lstat: a symlink is "other"), None if absent
         or outside the context."""
         cleaned = go_clean(relative_path.replace("\\", "/").lstrip("/"))
         if cleaned == ".":

@@ -3,41 +3,102 @@ never imports pydantic (only config.py does, and only when a config file exists)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from .model import Severity
+from .records import Record
 
 FAIL_ON_LEVELS = ("error", "warning", "info", "never")
 
 
-@dataclass
-class Settings:
-    select: tuple[str, ...] = ()
-    extend_select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    severity: dict[str, Severity] = field(default_factory=dict)
-    fail_on: str = "warning"
-    min_severity: Severity = Severity.INFO
-    target: str | None = None
+class Settings(Record):
+    _fields = (
+        "select",
+        "extend_select",
+        "ignore",
+        "severity",
+        "fail_on",
+        "min_severity",
+        "target",
+        "targets",
+        "roles",
+        "per_file_ignores",
+        "plugins",
+        "warn_unused_ignores",
+        "hadolint_pragmas",
+        "rule_options",
+        "source",
+        "policy",
+        "locked",
+        "config_only",
+    )
+    select: tuple[str, ...]
+    extend_select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    severity: dict[str, Severity]
+    fail_on: str
+    min_severity: Severity
+    target: str | None
     #: several targets (`--target` repeated, `targets = [...]`); each is linted as a shipped image
-    targets: tuple[str, ...] = ()
+    targets: tuple[str, ...]
     #: path glob -> role (`roles = { "docker/dev/*" = "dev" }`)
-    roles: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, str]
     #: path glob -> rule IDs/prefixes ignored for matching files (ruff's `per-file-ignores`)
-    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    plugins: bool = False
-    warn_unused_ignores: bool = False
+    per_file_ignores: dict[str, tuple[str, ...]]
+    plugins: bool
+    warn_unused_ignores: bool
     #: honour `# hadolint ignore=` pragmas for the mapped ML rules (`hadolint-pragmas = false` turns it off)
-    hadolint_pragmas: bool = True
-    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
-    source: str | None = None  # the config file these came from, for messages
+    hadolint_pragmas: bool
+    rule_options: dict[str, dict[str, Any]]
+    source: str | None  # the config file these came from, for messages
     #: the organisation policy (``analysis.policy.Policy``) the ML9xx rules read; None when no config sets one
-    policy: Any = None
+    policy: Any
     #: rule IDs/prefixes only a config file may silence or downgrade (``locked = ["ML3", "ML9"]``) -> the file
-    locked: dict[str, str] = field(default_factory=dict)
+    locked: dict[str, str]
     #: the settings as the config files left them, before command-line overrides: locked rules follow these
-    config_only: Settings | None = None
+    config_only: Settings | None
+
+    def __init__(
+        self,
+        select: tuple[str, ...] = (),
+        extend_select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        severity: dict[str, Severity] | None = None,
+        fail_on: str = "warning",
+        min_severity: Severity = Severity.INFO,
+        target: str | None = None,
+        targets: tuple[str, ...] = (),
+        roles: dict[str, str] | None = None,
+        per_file_ignores: dict[str, tuple[str, ...]] | None = None,
+        plugins: bool = False,
+        warn_unused_ignores: bool = False,
+        hadolint_pragmas: bool = True,
+        rule_options: dict[str, dict[str, Any]] | None = None,
+        source: str | None = None,
+        policy: Any = None,
+        locked: dict[str, str] | None = None,
+        config_only: Settings | None = None,
+    ) -> None:
+        self.select = select
+        self.extend_select = extend_select
+        self.ignore = ignore
+        self.severity = ({}) if severity is None else severity
+        self.fail_on = fail_on
+        self.min_severity = min_severity
+        self.target = target
+        self.targets = targets
+        self.roles = ({}) if roles is None else roles
+        self.per_file_ignores = ({}) if per_file_ignores is None else per_file_ignores
+        self.plugins = plugins
+        self.warn_unused_ignores = warn_unused_ignores
+        self.hadolint_pragmas = hadolint_pragmas
+        self.rule_options = ({}) if rule_options is None else rule_options
+        self.source = source
+        self.policy = policy
+        self.locked = ({}) if locked is None else locked
+        self.config_only = config_only
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
 
 
 def all_targets(settings: Settings) -> tuple[str | None, ...]:

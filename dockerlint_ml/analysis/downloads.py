@@ -234,9 +234,7 @@ def _framework_cli_download(instruction: Instruction, command: ShellCommand) -> 
         if revision is not None:
             value = expand_word(revision, instruction.scope)
             pinned = None if value is None else value.lower() not in _MOVING_REVISIONS
-        return ModelDownload(
-            command.span, f"`modelscope download {model}`", pinned, "add `--revision <tag or commit>`"
-        )
+        return ModelDownload(command.span, f"`modelscope download {model}`", pinned, "add `--revision <tag or commit>`")
     return None
 
 

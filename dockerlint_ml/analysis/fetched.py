@@ -7,11 +7,11 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import NamedTuple
 
 from ..model import Dockerfile, Instruction, ShellCommand, Stage, Word, memo
+from ..records import Record
 from ..shell import PYTHON_NAME, SHELLS
 from ..variables import expand
 from .paths import workdir_before
@@ -115,16 +115,33 @@ def is_verification(command: ShellCommand) -> bool:
     return False
 
 
-@dataclass(eq=False)
-class Fetched:
+class Fetched(Record):
     """A file a stage downloaded: where it came from and the paths it is known by now (after ``mv``/``cp``)."""
 
+    _fields = ("instruction", "source", "url", "name", "paths", "verified")
+    _compare = None  # identity (eq=False)
     instruction: Instruction
     source: ShellCommand | None  # the curl/wget; None for ``ADD URL``
     url: str
     name: str  # the file as first written, for messages
-    paths: set[str] = field(default_factory=set)
-    verified: bool = False
+    paths: set[str]
+    verified: bool
+
+    def __init__(
+        self,
+        instruction: Instruction,
+        source: ShellCommand | None,
+        url: str,
+        name: str,
+        paths: set[str] | None = None,
+        verified: bool = False,
+    ) -> None:
+        self.instruction = instruction
+        self.source = source
+        self.url = url
+        self.name = name
+        self.paths = (set()) if paths is None else paths
+        self.verified = verified
 
 
 class FetchedUse(NamedTuple):

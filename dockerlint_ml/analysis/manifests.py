@@ -14,57 +14,106 @@ import os
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from ..model import Instruction, ShellCommand, Stage, Word
+from ..records import Frozen, setfield
 from ..variables import expand
 from .packages import is_direct_reference, normalize, parse, vcs_without_ref
 
 
-@dataclass(frozen=True)
-class Dependency:
+class Dependency(Frozen):
     """One dependency a manifest declares."""
 
+    _fields = ("name", "key", "text", "constrained")
+    __slots__ = _fields
     name: str  # as written, with extras (`uvicorn[standard]`)
     key: str  # normalized project name
     text: str  # as written (`numpy>=1.26`, `numpy = "^1.26"`)
     constrained: bool  # any version constraint (`>=`, `^`, `==`), a path, URL or VCS ref; False: any release
 
+    def __init__(self, name: str, key: str, text: str, constrained: bool) -> None:
+        setfield(self, "name", name)
+        setfield(self, "key", key)
+        setfield(self, "text", text)
+        setfield(self, "constrained", constrained)
 
-@dataclass(frozen=True)
-class LockedPackage:
+
+class LockedPackage(Frozen):
     """One package entry of ``uv.lock`` / ``poetry.lock``."""
 
+    _fields = ("key", "version", "source")
+    __slots__ = _fields
     key: str
     version: str  # `2.3.1+cu121`
-    source: str | None = None  # the registry / index URL it comes from
+    source: str | None  # the registry / index URL it comes from
+
+    def __init__(self, key: str, version: str, source: str | None = None) -> None:
+        setfield(self, "key", key)
+        setfield(self, "version", version)
+        setfield(self, "source", source)
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(Frozen):
     """What ``pyproject.toml`` declares about dependencies."""
 
-    dependencies: tuple[Dependency, ...] = ()  # [project].dependencies
-    optional: Mapping[str, tuple[Dependency, ...]] = field(default_factory=dict)  # [project.optional-dependencies]
-    poetry: tuple[Dependency, ...] = ()  # [tool.poetry.dependencies] without `python`
-    dynamic: bool = False  # dependencies come from setup.py / a build backend: unknown here
-    uv_pinned: frozenset[str] = frozenset()  # [tool.uv] constraint/override dependencies with a version
-    uv_index_of: Mapping[str, str] = field(default_factory=dict)  # package -> index URL ([tool.uv.sources])
+    _fields = ("dependencies", "optional", "poetry", "dynamic", "uv_pinned", "uv_index_of")
+    __slots__ = _fields
+    dependencies: tuple[Dependency, ...]  # [project].dependencies
+    optional: Mapping[str, tuple[Dependency, ...]]  # [project.optional-dependencies]
+    poetry: tuple[Dependency, ...]  # [tool.poetry.dependencies] without `python`
+    dynamic: bool  # dependencies come from setup.py / a build backend: unknown here
+    uv_pinned: frozenset[str]  # [tool.uv] constraint/override dependencies with a version
+    uv_index_of: Mapping[str, str]  # package -> index URL ([tool.uv.sources])
+
+    def __init__(
+        self,
+        dependencies: tuple[Dependency, ...] = (),
+        optional: Mapping[str, tuple[Dependency, ...]] | None = None,
+        poetry: tuple[Dependency, ...] = (),
+        dynamic: bool = False,
+        uv_pinned: frozenset[str] = frozenset(),
+        uv_index_of: Mapping[str, str] | None = None,
+    ) -> None:
+        setfield(self, "dependencies", dependencies)
+        setfield(self, "optional", ({}) if optional is None else optional)
+        setfield(self, "poetry", poetry)
+        setfield(self, "dynamic", dynamic)
+        setfield(self, "uv_pinned", uv_pinned)
+        setfield(self, "uv_index_of", ({}) if uv_index_of is None else uv_index_of)
 
 
-@dataclass(frozen=True)
-class ManifestInstall:
+class ManifestInstall(Frozen):
     """An install command that reads a manifest."""
 
+    _fields = ("command", "manifest", "unpinned", "lock", "locked", "project", "at")
+    __slots__ = _fields
     command: str  # `uv sync`, `pip install .`, `poetry install`, `conda env create`
     manifest: str  # the context path of the manifest
     unpinned: tuple[Dependency, ...]  # dependencies with no version constraint (empty when a lock decides)
-    lock: str | None = None  # the context path of the lock file that decides the versions
-    locked: tuple[LockedPackage, ...] = ()  # the lock's packages
-    project: Project | None = None
-    at: Word | ShellCommand | None = None  # where findings point
+    lock: str | None  # the context path of the lock file that decides the versions
+    locked: tuple[LockedPackage, ...]  # the lock's packages
+    project: Project | None
+    at: Word | ShellCommand | None  # where findings point
+
+    def __init__(
+        self,
+        command: str,
+        manifest: str,
+        unpinned: tuple[Dependency, ...],
+        lock: str | None = None,
+        locked: tuple[LockedPackage, ...] = (),
+        project: Project | None = None,
+        at: Word | ShellCommand | None = None,
+    ) -> None:
+        setfield(self, "command", command)
+        setfield(self, "manifest", manifest)
+        setfield(self, "unpinned", unpinned)
+        setfield(self, "lock", lock)
+        setfield(self, "locked", locked)
+        setfield(self, "project", project)
+        setfield(self, "at", at)
 
 
 # Parsers (cached on the text: several rules and targets ask about the same file)

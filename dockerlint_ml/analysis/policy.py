@@ -9,13 +9,13 @@ the file and key it broke.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..images import full_name
 from ..model import ImageRef
+from ..records import Frozen, setfield
 
 #: the policy keys, as written in TOML
 KEYS = (
@@ -40,23 +40,62 @@ INSTRUCTIONS = ("HEALTHCHECK", "USER", "LABEL", "EXPOSE", "WORKDIR", "ENTRYPOINT
 _DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io")
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(Frozen):
     """The merged policy; a key that no config file sets is not in ``sources`` and its rule stays off."""
 
-    allowed_registries: tuple[str, ...] = ()
-    allowed_images: tuple[str, ...] = ()
-    denied_images: tuple[str, ...] = ()
-    required_labels: tuple[str, ...] = ()
-    label_schema: dict[str, str] = field(default_factory=dict)
-    strict_labels: bool = False
-    allowed_indexes: tuple[str, ...] = ()
-    allowed_channels: tuple[str, ...] = ()
-    denied_packages: tuple[str, ...] = ()
+    _fields = (
+        "allowed_registries",
+        "allowed_images",
+        "denied_images",
+        "required_labels",
+        "label_schema",
+        "strict_labels",
+        "allowed_indexes",
+        "allowed_channels",
+        "denied_packages",
+        "require",
+        "sources",
+    )
+    __slots__ = _fields
+    allowed_registries: tuple[str, ...]
+    allowed_images: tuple[str, ...]
+    denied_images: tuple[str, ...]
+    required_labels: tuple[str, ...]
+    label_schema: dict[str, str]
+    strict_labels: bool
+    allowed_indexes: tuple[str, ...]
+    allowed_channels: tuple[str, ...]
+    denied_packages: tuple[str, ...]
     #: role (or ``all``) -> requirements (instruction keywords, ``numeric-user``, ``non-root-user``)
-    require: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    require: dict[str, tuple[str, ...]]
     #: policy key -> the config file that set it
-    sources: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str]
+
+    def __init__(
+        self,
+        allowed_registries: tuple[str, ...] = (),
+        allowed_images: tuple[str, ...] = (),
+        denied_images: tuple[str, ...] = (),
+        required_labels: tuple[str, ...] = (),
+        label_schema: dict[str, str] | None = None,
+        strict_labels: bool = False,
+        allowed_indexes: tuple[str, ...] = (),
+        allowed_channels: tuple[str, ...] = (),
+        denied_packages: tuple[str, ...] = (),
+        require: dict[str, tuple[str, ...]] | None = None,
+        sources: dict[str, str] | None = None,
+    ) -> None:
+        setfield(self, "allowed_registries", allowed_registries)
+        setfield(self, "allowed_images", allowed_images)
+        setfield(self, "denied_images", denied_images)
+        setfield(self, "required_labels", required_labels)
+        setfield(self, "label_schema", ({}) if label_schema is None else label_schema)
+        setfield(self, "strict_labels", strict_labels)
+        setfield(self, "allowed_indexes", allowed_indexes)
+        setfield(self, "allowed_channels", allowed_channels)
+        setfield(self, "denied_packages", denied_packages)
+        setfield(self, "require", ({}) if require is None else require)
+        setfield(self, "sources", ({}) if sources is None else sources)
 
     def configured(self, key: str) -> bool:
         return key in self.sources

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ...model import Instruction, Stage, Word
+from ...records import Frozen, setfield
 from ...variables import expand_word
 from ..base import RuleContext
 
 
-@dataclass(frozen=True)
-class Label:
+class Label(Frozen):
     """One ``LABEL key=value`` pair; ``key``/``value`` expanded, None when a variable in them is unknown."""
 
+    _fields = ("instruction", "word", "key", "value")
+    __slots__ = _fields
     instruction: Instruction
     word: Word
     key: str | None
     value: str | None
+
+    def __init__(self, instruction: Instruction, word: Word, key: str | None, value: str | None) -> None:
+        setfield(self, "instruction", instruction)
+        setfield(self, "word", word)
+        setfield(self, "key", key)
+        setfield(self, "value", value)
 
 
 def labels(stages: list[Stage]) -> Iterator[Label]:

@@ -64,6 +64,7 @@ def _substitutes_download(word: Word, downloads: list[ShellCommand]) -> bool:
     """``"$(curl …)"`` / ``<(curl …)``: the word is a substitution that runs a download to stdout."""
     return word.raw.lstrip("\"'").startswith(("$(", "<(")) and any(_inside(d.span, word.span) for d in downloads)
 
+
 #: Installers with a pinned, verifiable alternative: URL fragment -> advice.
 _PINNED_INSTALLERS = (
     ("astral.sh/uv", "copy a pinned uv from its image instead: "

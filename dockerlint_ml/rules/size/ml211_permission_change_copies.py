@@ -8,12 +8,12 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from ...analysis.downloads import is_model_file
 from ...analysis.paths import workdir_before
 from ...model import Dockerfile, Edit, Finding, Fix, Instruction, Severity, ShellCommand, Span, Stage
+from ...records import Frozen, setfield
 from ..base import Problem, Rule, RuleContext
 from ..common import copy_source_words, removes_path, rm_targets
 from ._shared import _GLOB, _fetched, _resolve
@@ -22,29 +22,61 @@ _OCTAL = re.compile(r"[0-7]{3,4}")
 _SYMBOLIC_MODE = re.compile(r"-[rwxXst]+")  # `chmod -x file`: the tool grammar reads the mode as an option
 
 
-@dataclass(frozen=True)
-class _Added:
+class _Added(Frozen):
     """What an instruction put at ``path``: ``entry`` (a file or directory it names) or ``contents`` (files it put
     into the directory ``path``, all of them or those matching ``pattern``)."""
 
+    _fields = ("path", "kind", "instruction", "how", "pattern", "source")
+    __slots__ = _fields
     path: str
     kind: str
     instruction: Instruction
     how: str
-    pattern: str | None = None
+    pattern: str | None
     #: the build-context path a COPY/ADD took a single entry from (None for `--from` and RUN-made files)
-    source: str | None = None
+    source: str | None
+
+    def __init__(
+        self,
+        path: str,
+        kind: str,
+        instruction: Instruction,
+        how: str,
+        pattern: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        setfield(self, "path", path)
+        setfield(self, "kind", kind)
+        setfield(self, "instruction", instruction)
+        setfield(self, "how", how)
+        setfield(self, "pattern", pattern)
+        setfield(self, "source", source)
 
 
-@dataclass(frozen=True)
-class _Change:
+class _Change(Frozen):
     """A ``chown``/``chmod`` of a RUN: its spec (owner or mode), targets and whether it recurses."""
 
+    _fields = ("command", "tool", "spec", "targets", "recursive")
+    __slots__ = _fields
     command: ShellCommand
     tool: str
     spec: str | None
     targets: tuple[str, ...]
     recursive: bool
+
+    def __init__(
+        self,
+        command: ShellCommand,
+        tool: str,
+        spec: str | None,
+        targets: tuple[str, ...],
+        recursive: bool,
+    ) -> None:
+        setfield(self, "command", command)
+        setfield(self, "tool", tool)
+        setfield(self, "spec", spec)
+        setfield(self, "targets", targets)
+        setfield(self, "recursive", recursive)
 
 
 def _change(command: ShellCommand, instruction: Instruction, cwd: str | None) -> _Change | None:
