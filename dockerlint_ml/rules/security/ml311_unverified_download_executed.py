@@ -9,10 +9,17 @@ from collections.abc import Iterator
 
 from ...analysis.fetched import fetched_uses
 from ...analysis.urls import redact
+from ...lazy_re import lazy
 from ...model import Severity
+from ...roles import DEPLOYED
 from ..base import Problem, Rule, RuleContext
 
 # ML311
+
+#: packages that only add a vendor's repository and its signing key (`cuda-keyring_1.1-1_all.deb`,
+#: `amdgpu-install_6.1.60101-1_all.deb`, `epel-release-latest-9.noarch.rpm`): what is installed from that
+#: repository afterwards is signature-checked, the same trust as fetching the key itself, which is not reported
+_REPOSITORY_BOOTSTRAP = lazy(r"(?:.*keyring.*\.deb|amdgpu-install_.*\.deb|.*-release(?:-latest)?[-_.].*\.rpm)")
 
 
 class UnverifiedDownloadExecuted(Rule):
@@ -27,13 +34,14 @@ class UnverifiedDownloadExecuted(Rule):
     severity = Severity.WARNING
     summary = "a downloaded file is run or installed without a checksum or signature check"
     tags = ("security", "supply-chain")
+    roles = DEPLOYED | {"notebook"}  # not CI, docs or dev tooling images
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for stage in ctx.dockerfile.stages:
             reported: set[int] = set()
             for use in fetched_uses(ctx.dockerfile, stage):
                 fetched = use.fetched
-                if use.verified or id(fetched) in reported:
+                if use.verified or id(fetched) in reported or _REPOSITORY_BOOTSTRAP.fullmatch(fetched.name):
                     continue
                 reported.add(id(fetched))
                 name = fetched.name
@@ -41,7 +49,12 @@ class UnverifiedDownloadExecuted(Rule):
                 if fetched.instruction is not use.instruction:
                     origin += f" on line {fetched.instruction.line}"
                 check = f'`echo "<sha256>  {name}" | sha256sum -c -`'
-                if fetched.source is None:
+                if name == "get-pip.py":  # an unversioned script: a fixed checksum breaks with the next pip
+                    advice = (
+                        "install pip from the distribution (`python3-pip`) or with `python3 -m ensurepip`, or fetch "
+                        "a pinned commit of github.com/pypa/get-pip and check its sha256"
+                    )
+                elif fetched.source is None:
                     advice = "add `--checksum=sha256:<sha256>` to the ADD (BuildKit then checks it)"
                 elif not fetched.paths:  # piped straight into tar: never a file
                     advice = f"download it to a file, check it with {check}, then extract it"
@@ -62,8 +75,9 @@ class UnverifiedDownloadExecuted(Rule):
                 else:
                     what = f"{use.how.replace('extracts', 'is extracted', 1).replace('installs', 'is installed', 1)}"
                     what += f" by `{command.name}`"
+                plain = " over plain HTTP" if fetched.url.lower().startswith("http://") else ""
                 yield self.problem(
                     use.command if use.command is not None else use.instruction,
-                    f"`{name}` (downloaded by {origin} from `{redact(fetched.url)}`) {what} with no checksum or "
-                    f"signature check: {advice}",
+                    f"`{name}` (downloaded{plain} by {origin} from `{redact(fetched.url)}`) {what} with no checksum "
+                    f"or signature check: {advice}",
                 )

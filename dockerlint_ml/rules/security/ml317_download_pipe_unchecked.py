@@ -10,9 +10,17 @@ from collections.abc import Iterator
 from ...analysis.fetched import STDIN_INTERPRETERS, downloads_to_stdout
 from ...images import is_alpine
 from ...model import Instruction, Severity, ShellCommand, Stage
+from ...roles import DEPLOYED
 from ..base import Problem, Rule, RuleContext
 
 # ML317
+
+#: commands that succeed on empty or truncated input: as the last command of the pipe they hide a failed
+#: download (`curl … | gpg --dearmor | tee key.gpg` leaves an empty keyring). `tar -x`, `gunzip`, `unzip`,
+#: `gpg --dearmor` and `apt-key add -` fail on what a failed download sends, so the build stops anyway.
+_TOLERANT_SINKS = frozenset(
+    {"tee", "cat", "sed", "awk", "gawk", "mawk", "jq", "sort", "head", "tail", "tr", "cut", "uniq", "base64", "dd"}
+)
 
 
 def _sets_pipefail(words: tuple[str, ...]) -> bool:
@@ -58,6 +66,7 @@ class DownloadPipeUnchecked(Rule):
     severity = Severity.WARNING
     summary = "a download is piped into another command in a shell without pipefail"
     tags = ("security", "correctness")
+    roles = DEPLOYED | {"notebook"}  # not CI, docs or dev tooling images
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for stage in ctx.dockerfile.stages:
@@ -77,10 +86,12 @@ class DownloadPipeUnchecked(Rule):
                     if _pipefail_before(instruction, download):
                         continue
                     last = max(rest, key=lambda c: c.pipe_index)
+                    if last.name.rsplit("/", 1)[-1] not in _TOLERANT_SINKS:
+                        continue  # the last command fails on a failed download's output: the build stops
                     yield self.problem(
                         download.span.cover(last.span),
                         f"`{download.name} … | {last.name}` without `pipefail`: the RUN's status is `{last.name}`'s, "
-                        f"so a failed download is caught only if `{last.name}` fails on what it received; "
+                        f"and `{last.name}` succeeds on empty input, so a failed download still builds; "
                         + self._advice(ctx, stage),
                     )
 

@@ -29,7 +29,7 @@ def test_ml311_runs_and_installs():
     )
     assert rule_lines(findings, "ML311") == [2, 3, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16]
     first = findings[0].message
-    assert 'echo "<sha256>  get-pip.py" | sha256sum -c -' in first and "python3" in first
+    assert "`python3 -m ensurepip`" in first and "is run by `python3`" in first  # get-pip.py is unversioned
     assert "--checksum=sha256:" in findings[5].message  # the ADD
     assert "download it to a file" in findings[4].message  # piped into tar
 
@@ -70,3 +70,32 @@ def test_ml311_later_run_of_another_stage_is_not_followed():
         ["ML311"],
     )
     assert findings == []
+
+
+def test_ml311_repository_bootstrap_packages_are_not_reported():
+    """A keyring/repo package only adds a signed repository: what comes from it is checked (like fetching a key)."""
+    findings = lint(
+        """
+        FROM ubuntu:22.04
+        RUN wget https://developer.download.nvidia.com/compute/cuda/repos/ubuntu2204/x86_64/cuda-keyring_1.1-1_all.deb \\
+            && dpkg -i cuda-keyring_1.1-1_all.deb
+        RUN curl -fsSLO https://repo.radeon.com/amdgpu-install/6.1.1/ubuntu/jammy/amdgpu-install_6.1.60101-1_all.deb \\
+            && apt-get install -y ./amdgpu-install_6.1.60101-1_all.deb
+        RUN curl -fsSLO https://x.org/cuda-repo-ubuntu2204-12-4-local_12.4.1-1_amd64.deb \\
+            && dpkg -i cuda-repo-ubuntu2204-12-4-local_12.4.1-1_amd64.deb
+        """,
+        ["ML311"],
+    )
+    assert rule_lines(findings, "ML311") == [7]  # a local-repo package carries the software itself (its dpkg line)
+
+
+def test_ml311_says_when_the_download_is_plain_http():
+    findings = lint("FROM ubuntu:22.04\nRUN wget http://x.org/tool.deb && dpkg -i tool.deb\n", ["ML311"])
+    assert len(findings) == 1 and "downloaded over plain HTTP by `wget`" in findings[0].message
+
+
+def test_ml311_stays_silent_in_ci_and_docs_images():
+    text = "FROM ubuntu:22.04\nRUN curl -fsSLO https://x.org/install.sh && sh install.sh\n"
+    assert rule_lines(lint(text, ["ML311"], path="ci/Dockerfile"), "ML311") == []
+    assert rule_lines(lint(text, ["ML311"], path="docs/Dockerfile"), "ML311") == []
+    assert rule_lines(lint(text, ["ML311"]), "ML311") == [2]
