@@ -201,7 +201,7 @@ def _policy_note(policy: dict) -> str:
 @click.option(
     "--context",
     "context_dir",
-    type=click.Path(file_okay=False),
+    type=click.Path(exists=True, file_okay=False),
     help="Build context directory rules may read (requirements files); default: the Dockerfile's directory.",
 )
 @click.option(

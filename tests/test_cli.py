@@ -164,6 +164,15 @@ def test_usage_errors_are_one_line(capsys, project):
     assert code == 2 and "ID=LEVEL" in err
 
 
+@pytest.mark.parametrize("context", ["missing-dir", "Dockerfile"])
+def test_context_must_be_an_existing_directory(capsys, project, context):
+    # a typo in --context used to lint with no context at all and print "No problems found"
+    write(project / "Dockerfile", "FROM python:3.11-slim\nCOPY . .\n")
+    code, out, err = run(capsys, "--isolated", "--select", "ML8", "--context", context, "Dockerfile")
+    assert code == 2 and out == ""
+    assert err.startswith("mllint: error: ") and "--context" in err and err.count("\n") == 1
+
+
 def test_target_selects_final_stage(capsys, project):
     write(project / "Dockerfile", "FROM python:3.11-slim AS build\nRUN pip install x==1\nFROM python:3.11-slim\n")
     assert run(capsys, "--select", "ML206", "Dockerfile")[0] == 0

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 from ...images import is_alpine
 from ...lazy_re import lazy
-from ...model import Severity
+from ...model import Severity, Word
 from ...variables import expand
 from ..base import Problem, Rule, RuleContext
+from ..common import from_image_word
 from ._shared import _definite, _shipped_facts
 
 if TYPE_CHECKING:
@@ -69,6 +70,9 @@ def _linux_amd64_base(ctx: RuleContext, facts: StageFacts) -> bool:
         return False
     root = ctx.dockerfile.stages[facts.base.root_stage if facts.base.root_stage is not None else facts.stage.index]
     platform = root.from_instruction.flag("platform")
+    word = from_image_word(root)
+    if isinstance(word, Word) and word.has_expansion:
+        return False  # `FROM ${BASE_IMAGE}`: the file expects another base passed in (often a CUDA one)
     if platform is None:
         return True
     value, resolved = expand(platform.value or "", root.from_instruction.scope)

@@ -73,15 +73,33 @@ class BaseImageUnpinned(Rule):
                 continue
             at, origin = found
             subject = _subject(stage, origin)
+            # An ARG default is what a plain `docker build` uses; pipelines that pass `--build-arg` (most that
+            # template their FROM) are unaffected: worth knowing, not a warning.
+            severity = Severity.INFO if origin is not None else None
             if image.tag is None:
                 yield self.problem(
                     at,
                     f"{subject} has no tag, so it means `:latest`, which moves with every release: "
                     f"pin a version tag (e.g. `{image.raw}:<version>`), ideally with an `@sha256:` digest",
+                    severity=severity,
+                )
+            elif _partly_pinned(image.tag):
+                yield self.problem(
+                    at,
+                    f"{subject} uses `:{image.tag}`: its version parts are pinned, but `latest` floats with each "
+                    "release of the image's own tool: pin its version too, or an `@sha256:` digest",
+                    severity=Severity.INFO,
                 )
             else:
                 yield self.problem(
                     at,
                     f"{subject} uses `:{image.tag}`, which moves with every release: pin a version tag, ideally "
                     "with an `@sha256:` digest (only a digest, if the publisher ships no version tags)",
+                    severity=severity,
                 )
+
+
+def _partly_pinned(tag: str) -> bool:
+    """``latest-rust-1.92-bookworm``: ``latest`` next to a version part (the toolchain pinned, the tool not)."""
+    parts = re.split(r"[-.]", tag.lower())
+    return "latest" in parts and any(part[:1].isdigit() for part in parts)

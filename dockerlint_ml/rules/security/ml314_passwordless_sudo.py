@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 
 from ...model import Instruction, Severity, ShellCommand
+from ...roles import DEPLOYED
 from ...variables import expand_word
 from ..base import Problem, Rule, RuleContext
 from ..common import final_user, is_root_user
@@ -62,6 +63,7 @@ class PasswordlessSudo(Rule):
     severity = Severity.WARNING
     summary = "the user the image runs as has passwordless sudo"
     tags = ("security",)
+    roles = DEPLOYED  # as ML301: a dev workstation image gives its user sudo on purpose
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         found = final_user(ctx)

@@ -291,7 +291,7 @@ def _user_created_at(ctx: RuleContext, stage: Stage, user: str) -> int | None:
                     continue
                 words = command.invocation.positionals if command.invocation else command.words[1:]
                 if words and words[-1].text == user:
-                    return instruction.line
+                    return command.span.line  # the line of the useradd itself, inside a long RUN
     return None
 
 

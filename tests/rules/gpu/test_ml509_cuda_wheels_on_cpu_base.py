@@ -85,3 +85,9 @@ def test_ml509_requirements_file_from_the_context(tmp_path):
         "--index-url https://download.pytorch.org/whl/cpu\ntorch==2.3.0\nnumpy==1.26.4\n"
     )
     assert [f for f in lint_in(tmp_path, text, ["ML509"]) if f.rule == "ML509"] == []
+
+
+def test_ml509_silent_when_the_base_is_passed_in():
+    """`FROM ${BASE_IMAGE}` with a CPU default: the file expects another base (often CUDA) from `--build-arg`."""
+    text = "ARG BASE_IMAGE=ubuntu:22.04\nFROM ${BASE_IMAGE}\nRUN pip install --no-cache-dir torch==2.4.0\n"
+    assert rule_lines(lint(text, ["ML509"]), "ML509") == []

@@ -153,3 +153,16 @@ def test_ml701_moving_tag_from_an_arg_points_at_the_arg():
     assert "uses `:2.1-nightly`" in findings[1].message and "`--build-arg CHANNEL=...` overrides" in findings[1].message
     # components only: `latest`/`nightly` inside a word (`latestfix`, `nightlyish`) is a version tag
     assert _lines("FROM org/app:1.0-latestfix\n", "ML701") == []
+
+
+def test_ml701_severity_follows_how_much_moves():
+    """A written `:latest` warns; an ARG default (a pipeline may pass `--build-arg`) and a tag whose version
+    parts are pinned (`latest-rust-1.92-bookworm`) are info."""
+    from dockerlint_ml.model import Severity
+
+    written = lint('FROM python:latest\nCMD ["python"]\n', ["ML701"])
+    from_arg = lint('ARG BASE=python:latest\nFROM ${BASE}\nCMD ["python"]\n', ["ML701"])
+    partly = lint("FROM lukemathwalker/cargo-chef:latest-rust-1.92-bookworm AS chef\nFROM chef\n", ["ML701"])
+    assert [f.severity for f in written] == [Severity.WARNING]
+    assert [f.severity for f in from_arg] == [Severity.INFO] and from_arg[0].span.line == 1
+    assert [f.severity for f in partly] == [Severity.INFO] and "version parts are pinned" in partly[0].message

@@ -77,7 +77,7 @@ def test_ml311_repository_bootstrap_packages_are_not_reported():
     findings = lint(
         """
         FROM ubuntu:22.04
-        RUN wget https://developer.download.nvidia.com/compute/cuda/repos/ubuntu2204/x86_64/cuda-keyring_1.1-1_all.deb \\
+        RUN wget https://developer.download.nvidia.com/compute/cuda/repos/ubuntu2204/cuda-keyring_1.1-1_all.deb \\
             && dpkg -i cuda-keyring_1.1-1_all.deb
         RUN curl -fsSLO https://repo.radeon.com/amdgpu-install/6.1.1/ubuntu/jammy/amdgpu-install_6.1.60101-1_all.deb \\
             && apt-get install -y ./amdgpu-install_6.1.60101-1_all.deb

@@ -50,3 +50,11 @@ USER deepspeed
         ["ML314"],
     )
     assert root == [] and other == [] and earlier_stage == []
+
+
+def test_ml314_silent_in_dev_images():
+    """A dev container or workstation image gives its user sudo on purpose (as ML301, deployed roles only)."""
+    text = SETUP + 'RUN echo "deepspeed ALL=(ALL) NOPASSWD: ALL" >> /etc/sudoers\nUSER deepspeed\n'
+    assert rule_lines(lint(text, ["ML314"], path=".devcontainer/Dockerfile"), "ML314") == []
+    assert rule_lines(lint(text + 'CMD ["sleep", "infinity"]\n', ["ML314"]), "ML314") == []
+    assert rule_lines(lint(text, ["ML314"]), "ML314") == [5]
