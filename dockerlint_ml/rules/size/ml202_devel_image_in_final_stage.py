@@ -62,4 +62,6 @@ class DevelImageInFinalStage(Rule):
             from_image_word(root),
             f"`{image.raw}` is a devel image: the compiler, headers and static libraries (several GB) ship "
             f"to production: build in a devel stage and run on {run_on}, copying only the results",
+            # without a runtime image the knowledge can name, the advice may not be followable: info
+            severity=None if runtime else Severity.INFO,
         )

@@ -89,3 +89,13 @@ def test_ml202_framework_release_images_stay_silent():
         "someone/paddle:2.6-dev",
     ):
         assert lines(f"FROM {image}\n", "ML202", service=True) == [], image
+
+
+def test_ml202_is_info_when_no_runtime_image_is_known():
+    """Without a runtime image to name (Paddle, NGC), the advice may not be followable: info, not warning."""
+    from dockerlint_ml.model import Severity
+
+    paddle = lint("FROM registry.baidubce.com/paddlepaddle/serving:0.5.0-devel\n" + SERVICE_CMD, ["ML202"])
+    cuda = lint("FROM nvidia/cuda:12.1.0-devel-ubuntu22.04\n" + SERVICE_CMD, ["ML202"])
+    assert [f.severity for f in paddle] == [Severity.INFO]
+    assert [f.severity for f in cuda] == [Severity.WARNING] and "12.1.0-runtime-ubuntu22.04" in cuda[0].message
