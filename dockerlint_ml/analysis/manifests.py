@@ -205,6 +205,25 @@ def read_pyproject(text: str) -> Project | None:
     )
 
 
+#: build backends/plugins that take the version from the git history: building the project needs `.git`
+_VCS_VERSIONING = frozenset({"setuptools-scm", "versioneer", "hatch-vcs", "pdm-backend-scm", "setuptools-git-versioning"})
+
+
+def vcs_versioned(text: str) -> bool:
+    """Whether a ``pyproject.toml`` takes its version from git: ``[tool.setuptools_scm]`` (or
+    ``[tool.versioneer]``), or setuptools-scm / versioneer / hatch-vcs in ``[build-system] requires``."""
+    data = _toml(text)
+    if data is None:
+        return False
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    if "setuptools_scm" in tool or "versioneer" in tool:
+        return True
+    build = data.get("build-system") if isinstance(data.get("build-system"), dict) else {}
+    requires = build.get("requires") if isinstance(build.get("requires"), list) else []
+    found = (parse(item) for item in requires if isinstance(item, str))
+    return any(requirement is not None and requirement.key in _VCS_VERSIONING for requirement in found)
+
+
 def _uv_index_of(uv: dict) -> dict[str, str]:
     """``[tool.uv.sources] torch = { index = "pytorch-cu121" }`` with ``[[tool.uv.index]]`` of that name: the
     index URL per package (a list of sources per marker: only when they all name one index)."""

@@ -36,7 +36,7 @@ from .ml303_secret_file_copied import (
     SecretFileCopied,
     secret_file_kind,
 )
-from .ml304_secret_in_run import ATTACHED_P_TOOLS, CREDENTIAL_FILE_WRITES, PASSWORD_P_TOOLS, SECRET_OPTIONS, SecretInRun
+from .ml304_secret_in_run import ATTACHED_P_TOOLS, PASSWORD_P_TOOLS, SECRET_OPTIONS, SecretInRun
 from .ml305_pipe_to_shell import INTERPRETERS, PipeToShell
 from .ml306_tls_verification_disabled import TlsVerificationDisabled
 from .ml307_add_instead_of_copy import ARCHIVE_SUFFIXES, AddInsteadOfCopy
@@ -47,7 +47,6 @@ from .ml310_ssh_exposed import SSH_SERVER_PACKAGES, SshExposed
 __all__ = [
     "ARCHIVE_SUFFIXES",
     "ATTACHED_P_TOOLS",
-    "CREDENTIAL_FILE_WRITES",
     "CREDENTIAL_FORMATS",
     "INTERPRETERS",
     "KEY_QUALIFIERS",

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
+from ...lazy_re import lazy
 from ...model import Instruction
 from ..base import RuleContext
 
@@ -201,3 +202,17 @@ def _env_arg_instructions(ctx: RuleContext) -> Iterator[Instruction]:
             yield instruction
         elif instruction.onbuild is not None and instruction.onbuild.keyword in ("ENV", "ARG"):
             yield instruction.onbuild
+
+
+#: credential files a RUN may write, by path suffix (``~`` and ``/root`` alike): the path to name in messages,
+#: and the text that marks literal content as a credential (``.npmrc`` with only ``registry=`` is configuration)
+CREDENTIAL_FILES = (
+    (lazy(r"(?:^|/)[._]netrc$"), "~/.netrc", "password"),
+    (lazy(r"(?:^|/)\.pypirc$"), "~/.pypirc", "password"),
+    (lazy(r"(?:^|/)\.npmrc$"), "~/.npmrc", "_auth"),
+    (lazy(r"(?:^|/)\.git-credentials$"), "~/.git-credentials", "@"),
+    (lazy(r"huggingface/token$"), "~/.cache/huggingface/token", ""),
+    (lazy(r"(?:^|/)kaggle\.json$"), "~/.kaggle/kaggle.json", "key"),
+    (lazy(r"(?:^|/)\.aws/credentials$"), "~/.aws/credentials", "secret"),
+    (lazy(r"(?:^|/)\.docker/config\.json$"), "~/.docker/config.json", "auth"),
+)

@@ -5,12 +5,19 @@ Reference page: rules/ML304.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ...model import Severity, ShellCommand, Span, Word
 from ..base import Problem, Rule, RuleContext
-from ._shared import SECRET_MOUNT_HINT, find_credential, is_literal_secret_value, is_secret_name, mask, url_password
+from ._shared import (
+    CREDENTIAL_FILES,
+    SECRET_MOUNT_HINT,
+    find_credential,
+    is_literal_secret_value,
+    is_secret_name,
+    mask,
+    url_password,
+)
 
 # ML304
 
@@ -41,19 +48,6 @@ PASSWORD_P_TOOLS = frozenset({"docker", "podman", "buildah", "skopeo", "twine", 
 
 #: `-pVALUE` (attached only) is a password for these.
 ATTACHED_P_TOOLS = frozenset({"mysql", "mariadb", "mysqldump", "mysqladmin"})
-
-#: `echo ... > FILE` with literal content writes a credential when FILE is one of these and the content has
-#: the marker (`.npmrc` with only `registry=` is configuration, not a secret).
-CREDENTIAL_FILE_WRITES = (
-    (re.compile(r"(?:^|/)[._]netrc$"), "password"),
-    (re.compile(r"(?:^|/)\.pypirc$"), "password"),
-    (re.compile(r"(?:^|/)\.npmrc$"), "_auth"),
-    (re.compile(r"(?:^|/)\.git-credentials$"), "@"),
-    (re.compile(r"huggingface/token$"), ""),
-    (re.compile(r"(?:^|/)kaggle\.json$"), "key"),
-    (re.compile(r"(?:^|/)\.aws/credentials$"), "secret"),
-    (re.compile(r"(?:^|/)\.docker/config\.json$"), "auth"),
-)
 
 
 def _literal(word: Word | None) -> bool:
@@ -180,6 +174,6 @@ class SecretInRun(Rule):
             for redirect in command.redirects:
                 if not redirect.operator.startswith(">"):
                     continue
-                for pattern, marker in CREDENTIAL_FILE_WRITES:
+                for pattern, _path, marker in CREDENTIAL_FILES:
                     if pattern.search(redirect.target) and marker in content.lower():
                         yield words[1], content, f"a literal written to `{redirect.target}`"

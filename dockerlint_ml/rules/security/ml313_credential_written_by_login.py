@@ -13,20 +13,10 @@ from ...model import Instruction, Severity, ShellCommand
 from ...variables import variables_used
 from ..base import Problem, Rule, RuleContext
 from ..common import mount_target, removes_path, rm_targets
-from ._shared import SECRET_MOUNT_HINT, is_secret_name
+from ._shared import CREDENTIAL_FILES, SECRET_MOUNT_HINT, is_secret_name
 
 # ML313
 
-#: credential files by path suffix (``~`` and ``/root`` alike): what a write there stores
-_CREDENTIAL_FILES = (
-    (re.compile(r"(?:^|/)[._]netrc$"), "~/.netrc"),
-    (re.compile(r"(?:^|/)\.pypirc$"), "~/.pypirc"),
-    (re.compile(r"(?:^|/)\.git-credentials$"), "~/.git-credentials"),
-    (re.compile(r"huggingface/token$"), "~/.cache/huggingface/token"),
-    (re.compile(r"(?:^|/)kaggle\.json$"), "~/.kaggle/kaggle.json"),
-    (re.compile(r"(?:^|/)\.aws/credentials$"), "~/.aws/credentials"),
-    (re.compile(r"(?:^|/)\.docker/config\.json$"), "~/.docker/config.json"),
-)
 _HOME = re.compile(r"^(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)(?=/|$)")
 _NOT_FILES = ("/dev/", "/proc/")
 
@@ -94,7 +84,7 @@ def _writes(instruction: Instruction, command: ShellCommand) -> Iterator[tuple[s
         return
     variable = _secret_variable(content)
     for target in targets:
-        kind = next((label for pattern, label in _CREDENTIAL_FILES if pattern.search(target)), None)
+        kind = next((label for pattern, label, _marker in CREDENTIAL_FILES if pattern.search(target)), None)
         if kind is not None and (variable or content.strip()):
             yield target, f"`{command.name}` writes `{kind}`"
         elif variable is not None:
