@@ -32,6 +32,9 @@ MODEL_EXTENSIONS = (
     ".engine",
     ".plan",
 )
+#: datasets and archives: what else makes a build context or a layer heavy
+DATA_EXTENSIONS = (".parquet", ".arrow", ".feather", ".npy", ".npz", ".tfrecord", ".hdf5")
+ARCHIVE_EXTENSIONS = (".tar", ".tgz", ".zip", ".7z", ".gz", ".bz2", ".xz", ".zst")
 MODEL_DIRS = frozenset({"models", "model", "checkpoints", "checkpoint", "weights"})
 HUB_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
 

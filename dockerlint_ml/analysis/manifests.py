@@ -206,7 +206,7 @@ def read_pyproject(text: str) -> Project | None:
 
 
 #: build backends/plugins that take the version from the git history: building the project needs `.git`
-_VCS_VERSIONING = frozenset({"setuptools-scm", "versioneer", "hatch-vcs", "pdm-backend-scm", "setuptools-git-versioning"})
+_VCS_VERSIONING = frozenset({"setuptools-scm", "versioneer", "hatch-vcs", "setuptools-git-versioning"})
 
 
 def vcs_versioned(text: str) -> bool:

@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ...analysis.commands import is_python_install
+from ...analysis.downloads import ARCHIVE_EXTENSIONS, DATA_EXTENSIONS, MODEL_EXTENSIONS
+from ...analysis.manifests import vcs_versioned
+from ...analysis.secret_files import secret_file_kind
 from ...dockerignore import go_clean
-from ...model import Instruction, Word
+from ...model import Instruction, ShellCommand, Word, memo
 from ...records import Frozen, setfield
 from ..base import Rule, RuleContext
 from ..common import context_sources
@@ -99,32 +103,7 @@ def listing(items: list[tuple[str, int]], limit: int = 3, more: bool = True) -> 
 
 
 #: model weights, datasets and archives by suffix (lower case); `*.tar*` is matched separately
-ARTIFACT_SUFFIXES = (
-    ".pt",
-    ".pth",
-    ".safetensors",
-    ".bin",
-    ".onnx",
-    ".ckpt",
-    ".gguf",
-    ".ggml",
-    ".h5",
-    ".hdf5",
-    ".keras",
-    ".pb",
-    ".tflite",
-    ".pkl",
-    ".joblib",
-    ".parquet",
-    ".arrow",
-    ".feather",
-    ".npy",
-    ".npz",
-    ".tfrecord",
-    ".tgz",
-    ".zip",
-    ".7z",
-)
+ARTIFACT_SUFFIXES = (*MODEL_EXTENSIONS, ".ggml", *DATA_EXTENSIONS, *ARCHIVE_EXTENSIONS)
 
 #: the size options of the large-item search (ML802, and ML801's message)
 SIZE_OPTIONS: dict[str, Any] = {"threshold-mib": 50, "min-artifact-kib": 1024}
@@ -143,10 +122,13 @@ def is_artifact_name(path: str) -> bool:
     return name.endswith(ARTIFACT_SUFFIXES) or ".tar" in name[1:]
 
 
-def large_items(walk: Any, files: list[tuple[str, int]], options: Any) -> list[tuple[str, int]]:
-    """What is not worth sending among ``files``: `.git` directories and virtualenvs (as one item each, with
-    their total size), model weights / datasets / archives of at least ``min-artifact-kib`` (a 3 KiB test
-    fixture is not worth a finding), and any file of ``threshold-mib`` or more."""
+def large_items(
+    walk: Any, files: list[tuple[str, int]], options: Any, *, keep_git: bool = False
+) -> list[tuple[str, int]]:
+    """What is not worth sending among ``files``: `.git` directories (unless ``keep_git``: the build runs git
+    on them) and virtualenvs (as one item each, with their total size), model weights / datasets / archives
+    of at least ``min-artifact-kib`` (a 3 KiB test fixture is not worth a finding), and any file of
+    ``threshold-mib`` or more."""
     threshold = float(options["threshold-mib"]) * 1024 * 1024
     minimum = float(options["min-artifact-kib"]) * 1024
     venvs = tuple(venv + "/" for venv in walk.virtualenvs)
@@ -155,7 +137,8 @@ def large_items(walk: Any, files: list[tuple[str, int]], options: Any) -> list[t
     for path, size in files:
         group = _group(path, venvs)
         if group is not None:
-            groups[group] = groups.get(group, 0) + size
+            if not (keep_git and group.endswith(".git/")):
+                groups[group] = groups.get(group, 0) + size
         elif size >= threshold or (size >= minimum and is_artifact_name(path) and not in_test_data(path)):
             items.append((path, size))
     return items + sorted(groups.items())
@@ -170,3 +153,113 @@ def _group(path: str, venvs: tuple[str, ...]) -> str | None:
         if path.startswith(venv):
             return venv
     return None
+
+
+#: directories whose files are test fixtures or installed packages, not the project's credentials
+_NOT_CREDENTIALS = TEST_DIRS | {"site-packages", "node_modules", ".git"}
+
+
+def credential_files(walk: Any, directory: str) -> list[str]:
+    """The credential files (the ML303 list: `.env`, private keys, `.netrc`, cloud credentials...) the walk
+    sends under ``directory`` ("." for all), test fixtures and installed packages left out."""
+    venvs = tuple(venv + "/" for venv in walk.virtualenvs)
+    return sorted(
+        path
+        for path, _ in walk.under(directory)
+        if not path.startswith(venvs)
+        and not _NOT_CREDENTIALS.intersection(path.lower().split("/")[:-1])
+        and secret_file_kind(path) is not None
+    )
+
+
+# --- does the build need the context's `.git`? ------------------------------------------------------------
+
+#: git subcommands that read no existing repository (None: ``git --version``)
+_GIT_WITHOUT_REPO = frozenset({None, "clone", "init", "ls-remote", "version", "help", "lfs install"})
+
+
+def git_needed(ctx: RuleContext) -> str | None:
+    """Why excluding `.git` from the context would break this build, or None: a RUN after a COPY of the context
+    (in its stage or a stage built FROM it), or with a bind mount of the context, runs git on a repository,
+    or pip-installs a local project whose `pyproject.toml` takes its version from git (setuptools-scm...).
+    Said as ``line 36 runs `git config```. Over-reporting only costs a suggestion, so any doubt counts."""
+    return memo(ctx, "ml8-git-needed", lambda: _git_needed(ctx))
+
+
+def _git_needed(ctx: RuleContext) -> str | None:
+    scm: list[bool] = []  # the context's pyproject, read at most once
+
+    def scm_versioned() -> bool:
+        if not scm:
+            read = getattr(ctx.build_context, "read_text", None)
+            text = read("pyproject.toml") if read is not None else None
+            scm.append(text is not None and vcs_versioned(text))
+        return scm[0]
+
+    for instruction in _runs_with_context(ctx):
+        in_clone = False  # `git clone URL d && cd d && git checkout SHA`: the later git commands are the clone's
+        cloned = False
+        for command in instruction.commands:
+            if command.tool == "git" and command.subcommand == "clone":
+                cloned = True
+            elif cloned and command.name == "cd":
+                in_clone = True
+            elif command.tool == "git" and command.subcommand not in _GIT_WITHOUT_REPO:
+                if not _global_config(command) and not (in_clone and not _aimed(command)):
+                    return f"line {instruction.line} runs `{_shown(command)}`"
+            elif is_python_install(command) and _installs_local_path(command) and scm_versioned():
+                shown = f"line {instruction.line} runs `{_shown(command)}`"
+                return f"{shown} and `pyproject.toml` takes its version from git"
+    return None
+
+
+def _runs_with_context(ctx: RuleContext) -> Iterator[Instruction]:
+    """The RUNs that see the context's files: those after a COPY/ADD of the whole context or of a directory
+    of it, in its stage or in a stage built FROM that stage, and RUNs bind-mounting the context."""
+    stages = ctx.dockerfile.stages
+    starts: dict[int, int] = {}  # stage index -> line of its first COPY of a directory of the context
+    kind = getattr(ctx.build_context, "kind", None)
+    for copy in context_copies(ctx, shipped_only=False):
+        index = copy.instruction.stage_index
+        if index is not None and (copy.whole or (kind is not None and kind(copy.source) == "dir")):
+            starts[index] = min(starts.get(index, copy.instruction.line), copy.instruction.line)
+    for stage in stages:
+        lineage = [s.index for s in ctx.lineage(stage)]
+        inherited = any(index in starts for index in lineage[:-1])
+        for instruction in stage.of("RUN"):
+            start = starts.get(stage.index)
+            after = inherited or (start is not None and instruction.line > start)
+            if after or any(_binds_context(mount) for mount in instruction.mounts()):
+                yield instruction
+
+
+def _binds_context(mount: dict[str, str]) -> bool:
+    """``--mount=type=bind`` with no ``from=``: the build context, `.dockerignore` applied."""
+    return mount.get("type", "bind") == "bind" and "from" not in mount
+
+
+def _global_config(command: ShellCommand) -> bool:
+    """``git config --global ...``: writes the user's config, reads no repository."""
+    return command.subcommand == "config" and command.has_flag("--global", "--system")
+
+
+def _aimed(command: ShellCommand) -> bool:
+    """``git -C DIR``, ``--git-dir``, ``--work-tree``: the command names its repository."""
+    return command.has_flag("-C", "--git-dir", "--work-tree")
+
+
+def _installs_local_path(command: ShellCommand) -> bool:
+    """``pip install .``, ``pip install -e ".[dev]"``, ``uv pip install /app``: a project directory, not an archive."""
+    invocation = command.invocation
+    if invocation is None:
+        return False
+    words = [o.value for o in invocation.options if o.name in ("-e", "--editable") and o.value is not None]
+    words += list(invocation.positionals)
+    return any(
+        word.text.startswith((".", "/")) and not word.text.endswith((".whl", ".tar.gz", ".zip")) for word in words
+    )
+
+
+def _shown(command: ShellCommand) -> str:
+    text = " ".join(word.raw for word in command.words[:3])
+    return text if len(command.words) <= 3 else text + " …"

@@ -17,7 +17,9 @@ from ._shared import (
     ContextCopy,
     context_copies,
     context_walk,
+    credential_files,
     dockerfile_path,
+    git_needed,
     large_items,
     listing,
     partial_note,
@@ -56,8 +58,10 @@ RUN_OUTPUTS = (
 
 
 class DockerignoreMissing(Rule):
-    """`COPY . .` (or `ADD . /app`) in a shipped stage with no `.dockerignore` (nor `<Dockerfile>.dockerignore`):
-    everything in the context is sent to the daemon on every build and copied into the image."""
+    """`COPY . .` (or `ADD . /app`) in a shipped stage with no `.dockerignore` (nor `<Dockerfile>.dockerignore`)
+    while the context holds what ML802/ML803 would name (`.git`, a virtualenv, weights, datasets, huge files,
+    credentials): all of it is sent to the daemon on every build and copied into the image. `.git` is left out
+    of the advice when the build runs git on the copied tree."""
 
     id = "ML801"
     name = "dockerignore-missing"
@@ -78,30 +82,43 @@ class DockerignoreMissing(Rule):
         if context.ignore_file(dockerfile_path(ctx)) is not None:
             return
         walk = context_walk(ctx, self)
-        if walk is None or all("dockerfile" in path.lower().rsplit("/", 1)[-1] for path, _ in walk.files):
-            return  # unreadable, or holding nothing but Dockerfiles: nothing to exclude
-        yield self.problem(whole.word, self._message(whole, walk, ctx.options(self)), fix=self._starter(ctx, walk))
+        if walk is None:
+            return  # unreadable
+        git_use = git_needed(ctx)
+        large = large_items(walk, walk.files, ctx.options(self), keep_git=git_use is not None)
+        credentials = credential_files(walk, ".")
+        if not large and not credentials:
+            return  # plain source: a `.dockerignore` would save little, nothing concrete to exclude
+        message = self._message(whole, walk, large, credentials, git_use)
+        yield self.problem(whole.word, message, fix=self._starter(ctx, walk, git_use))
 
     @staticmethod
-    def _message(copy: ContextCopy, walk: Any, options: Mapping[str, Any]) -> str:
+    def _message(
+        copy: ContextCopy, walk: Any, large: list[tuple[str, int]], credentials: list[str], git_use: str | None
+    ) -> str:
         holds = f"{len(walk.files):,} file{'s' * (len(walk.files) != 1)}, {size_text(walk.total)}"
-        large = large_items(walk, walk.files, options)
         git = [item for item in large if item[0].endswith(".git/")]
         if git:  # the history is the first thing to exclude: always named
             holds += ", " + ", ".join(f"`{path}` ({size_text(size)})" for path, size in git)
             large = [item for item in large if item not in git]
-        biggest = large or ([] if git else walk.files)
-        detail = f"; {'large' if large else 'biggest'}: {listing(biggest, more=bool(large))}" if biggest else ""
+        detail = f"; large: {listing(large)}" if large else ""
+        if credentials:
+            more = f" and {len(credentials) - 3} more" if len(credentials) > 3 else ""
+            detail += "; credential files: " + ", ".join(f"`{path}`" for path in credentials[:3]) + more
+        # never advise excluding `.git` when the build runs git on the copied tree: it would break the build
+        keep = f" (keep `.git`: {git_use})" if git_use is not None and ".git" in walk.dirs else ""
+        excluded = ("" if git_use is not None else "`.git`, ") + "`.env`, virtualenvs, caches, data and checkpoints"
         return (
             f"{copy.shown} sends and copies the whole build context and there is no `.dockerignore`: it holds "
             f"{holds}{detail}{partial_note(walk)}; add a `.dockerignore` excluding what the image does not need "
-            "(`.git`, `.env`, virtualenvs, caches, data and checkpoints)"
+            f"({excluded}){keep}"
         )
 
     @staticmethod
-    def _starter(ctx: RuleContext, walk: Any) -> Fix:
-        """A starter `.dockerignore` at the context root: the always-out patterns, plus the run/data directories
-        and virtualenvs the context has, unless a COPY of this Dockerfile names them (the build needs those)."""
+    def _starter(ctx: RuleContext, walk: Any, git_use: str | None) -> Fix:
+        """A starter `.dockerignore` at the context root: the always-out patterns (but `.git` when the build
+        runs git on the copied tree), plus the run/data directories and virtualenvs the context has, unless a
+        COPY of this Dockerfile names them (the build needs those)."""
         named = {copy.source.split("/")[0] for copy in context_copies(ctx, shipped_only=False) if not copy.whole}
         top = {path.split("/")[0] for path in walk.dirs}
         extra = [d for d in RUN_OUTPUTS if d in top and d not in named]
@@ -109,7 +126,7 @@ class DockerignoreMissing(Rule):
         lines = [
             "# Starter .dockerignore written by mllint (ML801): what `docker build` should not send.",
             "# Review it: anything the image needs must not be listed here.",
-            *ALWAYS_OUT,
+            *(pattern for pattern in ALWAYS_OUT if git_use is None or pattern != ".git"),
             *extra,
         ]
         path = os.path.join(walk.root, ".dockerignore")

@@ -16,6 +16,7 @@ from ._shared import (
     WALK_OPTIONS,
     context_copies,
     context_walk,
+    git_needed,
     large_items,
     listing,
     partial_note,
@@ -26,7 +27,8 @@ from ._shared import (
 class LargeFilesInContext(Rule):
     """A shipped stage's `COPY . .` (or COPY of a directory of the context) brings in model weights, datasets,
     archives, a `.git` directory, a virtualenv or files over the threshold that `.dockerignore` lets through.
-    Without any `.dockerignore` ML801 reports instead (its message names them)."""
+    Without any `.dockerignore` ML801 reports instead (its message names them). `.git` is not reported when a
+    RUN of the build runs git on the copied tree (or installs a project versioned from git)."""
 
     id = "ML802"
     name = "large-files-in-context"
@@ -43,10 +45,11 @@ class LargeFilesInContext(Rule):
         if walk is None or walk.ignore_label is None:
             return  # no readable context, or no ignore file at all (ML801's case)
         options = ctx.options(self)
+        keep_git = git_needed(ctx) is not None  # the build runs git on the copied tree: `.git` must stay
         for copy in copies:
             if not copy.whole and copy.source not in walk.dirs:
                 continue  # a single file, or a directory the walk did not reach
-            items = large_items(walk, walk.under(copy.source), options)
+            items = large_items(walk, walk.under(copy.source), options, keep_git=keep_git)
             if not items:
                 continue
             total = sum(size for _, size in items)

@@ -7,13 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...analysis.secret_files import secret_file_kind
 from ...model import Severity
 from ..base import Problem, Rule, RuleContext
-from ._shared import TEST_DIRS, WALK_OPTIONS, context_copies, context_walk, partial_note
-
-#: directories whose files are test fixtures or installed packages, not the project's credentials
-_NOT_CREDENTIALS = TEST_DIRS | {"site-packages", "node_modules", ".git"}
+from ._shared import WALK_OPTIONS, context_copies, context_walk, credential_files, partial_note
 
 
 class CredentialFilesInContext(Rule):
@@ -35,17 +31,10 @@ class CredentialFilesInContext(Rule):
         walk = context_walk(ctx, self)
         if walk is None:
             return
-        venvs = tuple(venv + "/" for venv in walk.virtualenvs)
         for copy in copies:
             if not copy.whole and copy.source not in walk.dirs:
                 continue
-            found = [
-                path
-                for path, _ in walk.under(copy.source)
-                if not path.startswith(venvs)
-                and not _NOT_CREDENTIALS.intersection(path.lower().split("/")[:-1])
-                and secret_file_kind(path) is not None
-            ]
+            found = credential_files(walk, copy.source)
             if not found:
                 continue
             shown = ", ".join(f"`{path}`" for path in sorted(found)[:5])

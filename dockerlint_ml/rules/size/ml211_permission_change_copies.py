@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
-from ...analysis.downloads import is_model_file
+from ...analysis.downloads import ARCHIVE_EXTENSIONS, is_model_file
 from ...analysis.paths import workdir_before
 from ...model import Dockerfile, Edit, Finding, Fix, Instruction, Severity, ShellCommand, Span, Stage
 from ...records import Frozen, setfield
@@ -147,7 +147,7 @@ def _touches(change: _Change, target: str, added: _Added) -> bool:
 
 
 _LARGE_FILE_BYTES = 1024 * 1024
-_ARCHIVE_SUFFIXES = (".tar", ".tgz", ".zip", ".gz", ".bz2", ".xz", ".zst", ".whl", ".deb", ".rpm", ".so", ".jar")
+_ARCHIVE_SUFFIXES = (*ARCHIVE_EXTENSIONS, ".whl", ".deb", ".rpm", ".so", ".jar")  # archives and packages
 
 
 def _costly(ctx: RuleContext, change: _Change, target: str, added: _Added) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from .helpers import APP, GiB, MiB, lint_context, make
@@ -98,3 +100,16 @@ def test_only_shipped_stages(tmp_path):
     make(tmp_path, {**MODEL_REPO, ".dockerignore": ".git\n"})
     dockerfile = "FROM python:3.11 AS build\nCOPY . .\nFROM python:3.11-slim\nCOPY --from=build /x /x\n"
     assert lint_context(tmp_path, dockerfile, "ML802") == []
+
+
+def test_git_not_named_when_the_build_runs_git_on_the_copied_tree(tmp_path):
+    files = {"serve.py": "", ".git/objects/p.pack": 30 * MiB, "env/pyvenv.cfg": "", "env/lib/x.so": 3 * MiB}
+    make(tmp_path, {**files, ".dockerignore": "*.md\n"})
+    dockerfile = "FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nRUN git rev-parse HEAD > REVISION\n"
+    (finding,) = lint_context(tmp_path, dockerfile, "ML802")
+    assert "`env/` (3.0 MiB)" in finding.message and ".git" not in finding.message
+    shutil.rmtree(tmp_path / "env")
+    assert lint_context(tmp_path, dockerfile, "ML802") == []  # `.git` alone: nothing to report
+    # the same context without git in the build: `.git` is reported
+    (finding,) = lint_context(tmp_path, dockerfile.replace("git rev-parse HEAD", "echo 1"), "ML802")
+    assert "`.git/` (30.0 MiB)" in finding.message
