@@ -106,9 +106,35 @@ def _from_stage_name(stage: Stage) -> Role | None:
     return None
 
 
+_PROJECT_MARKERS = (".git", ".mllint.toml", "mllint.toml", "pyproject.toml")
+
+
+def project_path(path: str) -> str:
+    """``path`` as its project sees it, so that directories above the project say nothing about the file: a
+    checkout in ``/builds/ci/app`` or ``/home/me/tests/app`` is not a CI or test image. Relative paths are kept;
+    an absolute path is made relative to the working directory when it lies below it, else to the nearest
+    directory above it that holds ``.git``, ``.mllint.toml``, ``mllint.toml`` or ``pyproject.toml``."""
+    import os
+
+    if not os.path.isabs(path):
+        return path
+    cwd = os.getcwd()
+    if os.path.dirname(cwd) != cwd and path.startswith(cwd.rstrip(os.sep) + os.sep):  # (`/` is no project)
+        return os.path.relpath(path, cwd)
+    directory = os.path.dirname(path)
+    while True:
+        if any(os.path.exists(os.path.join(directory, marker)) for marker in _PROJECT_MARKERS):
+            return os.path.relpath(path, directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return path
+        directory = parent
+
+
 def _from_path(path: str) -> Role | None:
-    """``.devcontainer/``, ``ci/``/``tests/`` anywhere in the path; ``docs/`` as the file's own directory (a
-    sample server under ``docs/samples/x/`` is not a docs build); ``Dockerfile.dev``/``Dockerfile.QA``."""
+    """``.devcontainer/``, ``ci/``/``tests/`` anywhere in the project path; ``docs/`` as the file's own directory
+    (a sample server under ``docs/samples/x/`` is not a docs build); ``Dockerfile.dev``/``Dockerfile.QA``."""
+    path = project_path(path)
     parts = PurePosixPath(path.replace("\\", "/")).parts
     if not parts:
         return None

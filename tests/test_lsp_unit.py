@@ -8,7 +8,6 @@ import pytest
 from lsprotocol import types
 from pygls.workspace import Workspace
 
-from dockerlint_ml.lsp import documents
 from dockerlint_ml.lsp.convert import UTF8, UTF16, UTF32, LineIndex, contains, overlaps, units
 from dockerlint_ml.lsp.documents import Engine, LintProblem, wants
 from dockerlint_ml.lsp.server import MllintServer
@@ -111,7 +110,16 @@ def test_an_unparsable_buffer_and_a_timeout_are_problems_not_crashes(tmp_path: P
     engine = Engine()
     with pytest.raises(LintProblem, match="NUL"):
         engine.lint(str(tmp_path / "Dockerfile"), "FROM x\0\n")
-    monkeypatch.setattr(documents, "LINT_TIMEOUT", 0.001)
+    from contextlib import contextmanager
+
+    from dockerlint_ml import batch
+
+    @contextmanager
+    def expired(seconds: float):
+        raise batch.FileTimeout()  # the time limit ran out (deterministic: no race with a real timer)
+        yield
+
+    monkeypatch.setattr(batch, "time_limit", expired)
     slow = "FROM python:3.11-slim\n" + "RUN pip install a && apt-get install -y b\n" * 3000
     with pytest.raises(LintProblem, match="gave up"):
         engine.lint(str(tmp_path / "Dockerfile"), slow)

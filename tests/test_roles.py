@@ -81,3 +81,24 @@ def test_a_docs_generator_program_is_a_docs_image():
     assert role_of(text).role == "docs"
     assert role_of('FROM python:3.12-slim\nCMD ["python", "build_docs.py"]\n').role == "docs"
     assert role_of('FROM python:3.12-slim\nCMD ["python", "docstring_server.py"]\n').role == "batch"
+
+
+def test_directories_above_the_project_say_nothing_about_the_role(tmp_path, monkeypatch):
+    """A checkout in `/builds/ci/app` (or `/home/me/tests/app`) is not a CI image: only the path inside the
+    project counts (relative to the working directory, else to the nearest `.git`/`pyproject.toml`)."""
+    from dockerlint_ml.roles import project_path
+
+    project = tmp_path / "ci" / "app"
+    (project / "docker").mkdir(parents=True)
+    (project / ".git").mkdir()
+    dockerfile = project / "docker" / "Dockerfile"
+    dockerfile.write_text('FROM python:3.11-slim\nEXPOSE 8000\nCMD ["uvicorn", "app:app"]\n')
+    monkeypatch.chdir(tmp_path)
+    assert project_path(str(dockerfile)) == "ci/app/docker/Dockerfile"  # below the working directory: as given
+    monkeypatch.chdir("/")
+    assert project_path(str(dockerfile)) == "docker/Dockerfile"  # elsewhere: relative to the project root
+    assert project_path("ci/Dockerfile") == "ci/Dockerfile"
+    from .conftest import lint
+
+    findings = lint(dockerfile.read_text(), ["ML301"], path=str(dockerfile))
+    assert [f.rule for f in findings] == ["ML301"]  # a serving image, not a CI one

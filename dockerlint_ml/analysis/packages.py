@@ -187,8 +187,9 @@ def parse_conda_spec(text: str) -> tuple[str, str | None] | None:
     return normalize(match.group(1)), match.group(3)
 
 
-def requirement_lines(text: str) -> list[tuple[str, str]]:
-    """A requirements file as (option, value) pairs; plain requirements have option ``""``."""
+def requirement_lines(text: str, per_requirement: bool = False) -> list[tuple[str, str]]:
+    """A requirements file as (option, value) pairs; plain requirements have option ``""``. With
+    ``per_requirement``, the options of a requirement line (``--hash=sha256:...``) follow it as pairs."""
     joined = re.sub(r"\\\r?\n", " ", text)
     pairs: list[tuple[str, str]] = []
     for raw in joined.splitlines():
@@ -200,6 +201,10 @@ def requirement_lines(text: str) -> list[tuple[str, str]]:
             if match:
                 pairs.append((match.group(1), match.group(2).strip()))
             continue
-        requirement = re.split(r"\s+--", line, maxsplit=1)[0].strip()
-        pairs.append(("", requirement))
+        requirement, *options = re.split(r"\s+(?=--)", line)
+        pairs.append(("", requirement.strip()))
+        if per_requirement:
+            for option in options:
+                name, _, value = option.partition("=") if "=" in option else option.partition(" ")
+                pairs.append((name.strip(), value.strip()))
     return pairs

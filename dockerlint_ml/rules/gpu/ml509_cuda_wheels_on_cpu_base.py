@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ...images import is_alpine
 from ...lazy_re import lazy
 from ...model import Severity, Word
+from ...roles import project_path
 from ...variables import expand
 from ..base import Problem, Rule, RuleContext
 from ..common import from_image_word
@@ -47,7 +48,7 @@ def _gpu_hint(ctx: RuleContext, facts: StageFacts, candidates: list[Install]) ->
     if any(i.build == "cuda" for i in facts.all_installs if i not in candidates):
         return True  # `cupy-cuda12x`, `onnxruntime-gpu`, `torch==2.3.0+cu121`, an explicit cu121 index...
     stage = facts.stage
-    words = set(re.split(r"[^a-z0-9]+", f"{ctx.dockerfile.path} {stage.name or ''}".lower()))
+    words = set(re.split(r"[^a-z0-9]+", f"{project_path(ctx.dockerfile.path)} {stage.name or ''}".lower()))
     if words & _GPU_WORDS:
         return True
     for member in ctx.lineage(stage):

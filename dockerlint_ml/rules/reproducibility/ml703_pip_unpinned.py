@@ -6,11 +6,12 @@ Reference page: rules/ML703.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import ClassVar
 
 from ...analysis.manifests import Dependency, ManifestInstall, manifest_install
-from ...analysis.packages import normalize, parse, requirement_pinned, vcs_without_ref
+from ...analysis.packages import is_direct_reference, normalize, parse, requirement_pinned, vcs_without_ref
+from ...analysis.requirements_files import RequirementsInstall, requirements_install
 from ...analysis.urls import redact, url_path_segments
 from ...lazy_re import lazy
 from ...model import Instruction, Severity, ShellCommand, Word
@@ -29,6 +30,9 @@ _PINNED_TORCH = lazy(r"torch\s*(?:\[[^\]]*\])?\s*===?\s*\S")
 
 _TORCH_COMPANIONS = ("torchvision", "torchaudio")
 
+#: on the command line, the versions are decided by a file this does not weigh: constraints, overrides, hashes
+_DECIDED_ON_COMMAND = ("-c", "--constraint", "--constraints", "--override", "--overrides", "--require-hashes")
+
 _FILE_OPTIONS = ("-r", "--requirement", "--requirements", "-c", "--constraint", "--constraints", "--override",
                  "--overrides")  # fmt: skip
 
@@ -42,20 +46,22 @@ _VARIABLE = lazy(r"\$\{?(\w+)\}?")
 class _Loose(Frozen):
     """One unpinned requirement of an install command."""
 
-    _fields = ("word", "text", "name", "key", "kind")
+    _fields = ("word", "text", "name", "key", "kind", "via")
     __slots__ = _fields
     word: Word
     text: str  # the requirement as pip sees it (variables expanded where known)
     name: str  # the project name with its extras: `jax[cuda12]`
     key: str  # normalized project name without extras: `jax`
     kind: str  # "bare", "floor" (`>=` only), "loose" (`!=`…), "vcs" (no ref)
+    via: str | None  # the requirements file (context path) that lists it; None: on the command line
 
-    def __init__(self, word: Word, text: str, name: str, key: str, kind: str) -> None:
+    def __init__(self, word: Word, text: str, name: str, key: str, kind: str, via: str | None = None) -> None:
         setfield(self, "word", word)
         setfield(self, "text", text)
         setfield(self, "name", name)
         setfield(self, "key", key)
         setfield(self, "kind", kind)
+        setfield(self, "via", via)
 
 
 def _nightly_install(command: ShellCommand, scope: Mapping[str, str | None]) -> bool:
@@ -134,15 +140,21 @@ class PipUnpinned(Rule):
                 continue
             if not reaches_image(ctx, instruction, command):
                 continue  # a build-only tool in a builder whose environment is not copied into the image
+            files = None
             if command.has_flag(*_FILE_OPTIONS):
-                continue  # versions live in the file (checked once the build context is known)
+                files = _requirements_files(ctx, instruction, command)
+                if files is None:
+                    continue  # constraints, hashes, or a file this cannot read: the versions live elsewhere
             scope = instruction.scope
             if any(scope.get(name) for name in _CONSTRAINT_ENV) or _nightly_install(command, scope):
                 continue
             tooling = kb.python_tooling()
+            items = list(self._loose(instruction, command, scope))
+            if files is not None:
+                items = _with_files(items, files, command)
             loose = [
                 item
-                for item in self._loose(instruction, command, scope)
+                for item in items
                 if item.key not in ignored and item.key not in tooling and not _NIGHTLY_NAME.search(item.key)
             ]
             if any(item.kind == "floor" for item in loose) and any_after(instruction, command, _project_install):
@@ -152,7 +164,10 @@ class PipUnpinned(Rule):
             seen = reported.setdefault(id(instruction), set())
             if loose and keys not in seen:  # the same packages in both branches of an if/else: one finding
                 seen.add(keys)
-                yield self.problem(loose[0].word, self._message(ctx, loose))
+                if files is not None:  # once on the install line, naming the file(s)
+                    yield self.problem(files.at, _files_message(command, files, loose))
+                else:
+                    yield self.problem(loose[0].word, self._message(ctx, loose))
 
     @staticmethod
     def _loose(instruction: Instruction, command: ShellCommand, scope: Mapping[str, str | None]) -> Iterator[_Loose]:
@@ -176,18 +191,9 @@ class PipUnpinned(Rule):
                         continue
                     if not re.search(r"===?|~=|<", word.text):
                         continue  # `pip install $PACKAGES`: cannot tell
-            if requirement_pinned(text) is not False:
-                continue
-            requirement = parse(text)
-            if vcs_without_ref(text) or requirement is None:
-                key = normalize(text.split("+", 1)[-1].rstrip("/").rsplit("/", 1)[-1].removesuffix(".git"))
-                yield _Loose(word, text, text, key, "vcs")
-                continue
-            written = requirement.name + requirement.tail  # `torch-` is reported as written
-            name = written + re.sub(r"\s+", "", requirement.extras_text)
-            specifier = requirement.specifier
-            kind = "bare" if not specifier else "floor" if re.fullmatch(r">=?\s*[^,]+", specifier) else "loose"
-            yield _Loose(word, text, name, normalize(written), kind)
+            item = _classify(word, text)
+            if item is not None:
+                yield item
 
     @staticmethod
     def _message(ctx: RuleContext, loose: list[_Loose]) -> str:
@@ -251,6 +257,85 @@ class PipUnpinned(Rule):
 
 
 _TORCH_ORDER = {"torch": 0, "torchvision": 1, "torchaudio": 2}
+
+
+def _classify(word: Word, text: str, via: str | None = None) -> _Loose | None:
+    """The requirement ``text`` when it pins no version; None when it does, or when it is not one we read.
+    The one notion of "pinned" for requirements on the command line and in requirements files."""
+    if requirement_pinned(text) is not False:
+        return None
+    requirement = parse(text)
+    if vcs_without_ref(text) or requirement is None:
+        key = normalize(text.split("+", 1)[-1].rstrip("/").rsplit("/", 1)[-1].removesuffix(".git"))
+        return _Loose(word, text, text, key, "vcs", via)
+    written = requirement.name + requirement.tail  # `torch-` is reported as written
+    name = written + re.sub(r"\s+", "", requirement.extras_text)
+    specifier = requirement.specifier
+    kind = "bare" if not specifier else "floor" if re.fullmatch(r">=?\s*[^,]+", specifier) else "loose"
+    return _Loose(word, text, name, normalize(written), kind, via)
+
+
+def _requirements_files(
+    ctx: RuleContext, instruction: Instruction, command: ShellCommand
+) -> RequirementsInstall | None:
+    """The requirements files of ``pip install -r FILE``, when every one of them can be read and nothing else
+    decides the versions (constraints or overrides, hash-checking mode, on the command line or in a file)."""
+    if command.has_flag(*_DECIDED_ON_COMMAND) or instruction.scope.get("PIP_REQUIRE_HASHES"):
+        return None
+    stage = ctx.stage_of(instruction)
+    if stage is None or ctx.build_context is None:
+        return None
+    found = requirements_install(ctx.lineage(stage), instruction, command, ctx.build_context)
+    return None if found is None or found.decided else found
+
+
+def _pinned_keys(texts: Iterable[str]) -> set[str]:
+    keys = set()
+    for text in texts:
+        requirement = parse(text) if requirement_pinned(text) else None
+        if requirement is not None and not is_direct_reference(text):
+            keys.add(requirement.key)
+    return keys
+
+
+def _with_files(inline: list[_Loose], files: RequirementsInstall, command: ShellCommand) -> list[_Loose]:
+    """The command line's unpinned requirements and its files', once each: a project pinned anywhere in the
+    install is pinned (pip resolves them together), and so are torchvision/torchaudio next to a pinned torch."""
+    assert command.invocation is not None
+    listed = [_classify(files.at, text, via) for via, text in files.requirements]
+    pinned = _pinned_keys([w.text for w in command.invocation.positionals] + [t for _, t in files.requirements])
+    if "torch" in pinned:
+        pinned.update(_TORCH_COMPANIONS)
+    found: dict[str, _Loose] = {}
+    for item in [*inline, *(i for i in listed if i is not None)]:
+        if item.key not in pinned:
+            found.setdefault(item.key, item)
+    return list(found.values())
+
+
+#: names listed in a requirements-file finding before "and N more"
+_LISTED = 5
+
+
+def _files_message(command: ShellCommand, files: RequirementsInstall, loose: list[_Loose]) -> str:
+    where = list(dict.fromkeys(item.via or "the command line" for item in loose))
+    shown = ", ".join(_describe(item) for item in loose[:_LISTED])
+    more = f" and {len(loose) - _LISTED} more" if len(loose) > _LISTED else ""
+    count = f"{len(loose)} package{'s' if len(loose) > 1 else ''}"
+    install = "uv pip install" if command.tool == "uv" else "pip install"
+    examples = sorted((item for item in loose if item.kind != "vcs"), key=lambda item: "[" not in item.name)[:2]
+    pins = ", ".join(f"`{item.name}==X.Y.Z`" for item in examples)  # extras first: they must be kept
+    pins += ", …" if pins and len(loose) > len(examples) else ""
+    listed = f"listed in {', '.join(where)}" if len(where) > 1 else f"listed in {where[0]}"
+    advice = f"pin each in {where[0]}" if len(where) == 1 else "pin each where it is listed"
+    advice += f" ({pins})" if pins else ""
+    if any(item.kind == "vcs" for item in loose):
+        advice += " and a commit or tag in each VCS URL (`...repo.git@<sha>`)"
+    return (
+        f"`{install} -r {files.at.text}` installs {count} without a pinned version ({listed}), so each build may "
+        f"get different releases: {shown}{more}; {advice}, or install with a constraints file "
+        "(`-c constraints.txt`, compiled by `pip-compile` or `uv pip compile`)"
+    )
 
 
 def _manifest(ctx: RuleContext, instruction: Instruction, command: ShellCommand) -> ManifestInstall | None:
