@@ -52,11 +52,11 @@ def requirements_install(
 ) -> RequirementsInstall | None:
     """The requirements files ``command`` installs from (``-r FILE``, several, nested); None when it names
     none, or any of them (nested included) cannot be read from the build context as the image holds it."""
-    from .gpu.copies import context_file_for
+    from .gpu.copies import _copies_along, context_file_for
     from .manifests import _directory_after_cd
 
     invocation = command.invocation
-    if build_context is None or invocation is None:
+    if build_context is None or invocation is None or not is_python_install(command):
         return None
     words = [o.value for o in invocation.options if o.name in REQUIREMENT_OPTIONS and o.value is not None]
     if not words:
@@ -71,6 +71,7 @@ def requirements_install(
         if not resolved or "$" in target:
             return None
         pending.append(posixpath.normpath(posixpath.join(cwd, target)))
+    read: list[str] = []  # image paths of the files read
     files: list[str] = []
     requirements: list[tuple[str, str]] = []
     decided = False
@@ -87,6 +88,7 @@ def requirements_install(
             return None
         path, text = found
         files.append(path)
+        read.append(image_path)
         for option, value in requirement_lines(text, per_requirement=True):
             if option == "":
                 requirements.append((path, value))
@@ -94,15 +96,22 @@ def requirements_install(
                 pending.append(posixpath.normpath(posixpath.join(posixpath.dirname(image_path), value)))
             elif option in _DECIDING_OPTIONS:
                 decided = True
-    if _rewritten(lineage, instruction, command, {posixpath.basename(p) for p in files}):
+    workdir = _copies_along(lineage)[1].get(id(instruction), ("/", 0))[0]
+    if _rewritten(lineage, instruction, command, [posixpath.join(workdir, p) for p in read]):
         return None
     return RequirementsInstall(tuple(files), tuple(requirements), words[0], decided)
 
 
-def _rewritten(lineage: Sequence[Stage], instruction: Instruction, command: ShellCommand, names: set[str]) -> bool:
+#: commands that replace a whole directory (``rm -rf serve; git clone ... serve``)
+_REPLACING = frozenset({"git", "rm", "mv", "cp", "ln", "tar", "unzip", "rsync"})
+
+
+def _rewritten(lineage: Sequence[Stage], instruction: Instruction, command: ShellCommand, paths: list[str]) -> bool:
     """Whether an earlier command of the build names one of the files (``pip-compile -o requirements.txt``,
-    ``sed -i ... requirements.txt``, ``> requirements.txt``) other than to install it: what the image holds
-    may then not be what the context does."""
+    ``sed -i ... requirements.txt``, ``> requirements.txt``) other than to install it, or replaces a directory
+    they are in (``git clone ... serve``): what the image holds may then not be what the context does."""
+    names = {posixpath.basename(p) for p in paths}
+    directories = {part for p in paths for part in posixpath.dirname(p).split("/") if part not in ("", ".", "..")}
     for stage in lineage:
         for earlier in stage.instructions:
             for shell in earlier.commands:
@@ -111,7 +120,8 @@ def _rewritten(lineage: Sequence[Stage], instruction: Instruction, command: Shel
                 if is_python_install(shell):
                     continue
                 written = [w.text for w in shell.words[1:]] + [r.target for r in shell.redirects]
-                if any(posixpath.basename(text.strip("\"'")) in names for text in written):
+                named = {posixpath.basename(text.strip("\"'").rstrip("/")) for text in written}
+                if named & names or (shell.name in _REPLACING and named & directories):
                     return True
             if earlier is instruction:
                 return False

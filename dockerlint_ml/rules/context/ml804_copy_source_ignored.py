@@ -1,15 +1,25 @@
-"""ML804 copy-source-ignored: a COPY/ADD source is excluded by `.dockerignore`.
+"""ML804 copy-source-ignored: a COPY/ADD source is excluded by `.dockerignore`, or a RUN reads a path that
+`COPY . .` did not bring because it is excluded.
 
 Reference page: rules/ML804.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import posixpath
+from collections.abc import Callable, Iterator
 
 from ...model import Severity
 from ..base import Problem, Rule, RuleContext
-from ._shared import WALK_OPTIONS, context_copies, context_walk, dockerfile_path
+from ._shared import (
+    GENERATED,
+    WALK_OPTIONS,
+    RunRead,
+    context_copies,
+    context_walk,
+    dockerfile_path,
+    reads_after_whole_copy,
+)
 
 _GLOB = frozenset("*?[")
 
@@ -17,7 +27,8 @@ _GLOB = frozenset("*?[")
 class CopySourceIgnored(Rule):
     """A `COPY`/`ADD` source (not `--from`) that the ignore file excludes is not sent: the build fails with
     "not found", or a glob copies nothing. Reported only when the source exists in the context (a literal
-    path) or when everything a glob matches there is excluded."""
+    path) or when everything a glob matches there is excluded. Also: after `COPY . /app`, a RUN that reads a
+    path under /app (`go build ./tests/e2e-ui`) whose directory exists in the context but is excluded."""
 
     id = "ML804"
     name = "copy-source-ignored"
@@ -66,3 +77,49 @@ class CopySourceIgnored(Rule):
                     f'`{matcher.deciding_pattern(copy.source)}`), so the build fails with "not found": add '
                     f"`!{copy.source}` after it in `{ignore.label}`, or remove the pattern",
                 )
+        yield from self._ignored_reads(ctx, ignore.label, excluded, matcher.deciding_pattern)
+
+    def _ignored_reads(
+        self, ctx: RuleContext, label: str, excluded: Callable[[str], bool], pattern: Callable[[str], str | None]
+    ) -> Iterator[Problem]:
+        """RUN inputs under a whole-context COPY's directory whose context path (a directory above it, or
+        itself) exists and is excluded: `COPY . .` silently left them out."""
+        kind = getattr(ctx.build_context, "kind", None)
+        if kind is None:
+            return
+        seen: set[tuple[int, str]] = set()
+        for read in reads_after_whole_copy(ctx):
+            gone = _excluded_part(read.path, kind, excluded)
+            if gone is None or (read.instruction.line, read.path) in seen:
+                continue
+            seen.add((read.instruction.line, read.path))
+            own = dockerfile_path(ctx)
+            other = f", or give this Dockerfile its own `{posixpath.basename(own)}.dockerignore` beside it"
+            copy = " ".join(word.raw for word in read.copy.arguments)
+            yield self.problem(
+                read.word,
+                f"line {read.instruction.line} runs `{_shown(read)}`, but `{gone}` is excluded by `{label}` "
+                f"(pattern `{pattern(gone)}`), so `{read.copy.keyword} {copy}` (line {read.copy.line}) did not "
+                f"bring `{read.path}` and the build fails: add `!{read.path}` after that pattern in `{label}`"
+                + (other if own and label == ".dockerignore" else ""),
+            )
+
+
+def _excluded_part(path: str, kind: Callable[[str], str | None], excluded: Callable[[str], bool]) -> str | None:
+    """The first leading part of ``path`` that is in the context and excluded; None when a part is not in the
+    context (the build may generate it), is a glob, or is a directory builds generate (stale local output)."""
+    parts = path.split("/")
+    for end in range(1, len(parts) + 1):
+        prefix = "/".join(parts[:end])
+        if _GLOB.intersection(parts[end - 1]) or kind(prefix) is None:
+            return None
+        if excluded(prefix):
+            return None if parts[end - 1] in GENERATED or parts[end - 1].endswith(".egg-info") else prefix
+    return None
+
+
+def _shown(read: RunRead) -> str:
+    words = read.command.words
+    upto = words[: words.index(read.word) + 1] if read.word in words else (*words[:1], read.word)
+    text = " ".join(word.raw for word in upto)
+    return text if len(text) <= 60 else "… " + text[-58:]

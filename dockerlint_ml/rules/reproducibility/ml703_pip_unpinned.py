@@ -307,7 +307,7 @@ def _with_files(inline: list[_Loose], files: RequirementsInstall, command: Shell
     if "torch" in pinned:
         pinned.update(_TORCH_COMPANIONS)
     found: dict[str, _Loose] = {}
-    for item in [*inline, *(i for i in listed if i is not None)]:
+    for item in [*(i for i in listed if i is not None), *inline]:
         if item.key not in pinned:
             found.setdefault(item.key, item)
     return list(found.values())
@@ -318,7 +318,8 @@ _LISTED = 5
 
 
 def _files_message(command: ShellCommand, files: RequirementsInstall, loose: list[_Loose]) -> str:
-    where = list(dict.fromkeys(item.via or "the command line" for item in loose))
+    where = list(dict.fromkeys(item.via for item in loose if item.via))
+    inline = any(item.via is None for item in loose)
     shown = ", ".join(_describe(item) for item in loose[:_LISTED])
     more = f" and {len(loose) - _LISTED} more" if len(loose) > _LISTED else ""
     count = f"{len(loose)} package{'s' if len(loose) > 1 else ''}"
@@ -326,8 +327,8 @@ def _files_message(command: ShellCommand, files: RequirementsInstall, loose: lis
     examples = sorted((item for item in loose if item.kind != "vcs"), key=lambda item: "[" not in item.name)[:2]
     pins = ", ".join(f"`{item.name}==X.Y.Z`" for item in examples)  # extras first: they must be kept
     pins += ", …" if pins and len(loose) > len(examples) else ""
-    listed = f"listed in {', '.join(where)}" if len(where) > 1 else f"listed in {where[0]}"
-    advice = f"pin each in {where[0]}" if len(where) == 1 else "pin each where it is listed"
+    listed = f"in {', '.join(where)}" + (" and on the command line" if inline else "")
+    advice = f"pin each in {where[0]}" if len(where) == 1 and not inline else "pin each where it is listed"
     advice += f" ({pins})" if pins else ""
     if any(item.kind == "vcs" for item in loose):
         advice += " and a commit or tag in each VCS URL (`...repo.git@<sha>`)"

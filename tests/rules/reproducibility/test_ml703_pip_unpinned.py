@@ -209,3 +209,111 @@ def test_ml703_same_packages_in_both_branches_is_one_finding():
         RUN if [ -n "$CI" ]; then pip install --no-cache-dir genai-perf; else pip install genai-perf; fi
         """
     assert _lines(text, "ML703") == [2]
+
+
+# `-r FILE` read through the build context
+
+
+def _in_context(root, files: dict[str, str], dockerfile: str) -> list:
+    from ..context.helpers import lint_context, make
+
+    return lint_context(make(root, files), dockerfile, "ML703")
+
+
+_REQUIREMENTS_APP = """
+    FROM python:3.11-slim
+    WORKDIR /app
+    COPY requirements.txt extra.txt ./
+    RUN pip install --no-cache-dir -r requirements.txt
+    CMD ["python", "serve.py"]
+    """
+
+
+def test_ml703_requirements_file_unpinned_reported_once_on_the_install_line(tmp_path):
+    files = {"requirements.txt": "torch\nfastapi>=0.110\njax[cuda12]\nnumpy==1.26.4\n-e .\n./libs/x\n", "extra.txt": ""}
+    findings = _in_context(tmp_path, files, _REQUIREMENTS_APP)
+    assert [(f.span.line, f.span.column) for f in findings] == [(4, 35)]
+    message = findings[0].message
+    assert "`pip install -r requirements.txt` installs 3 packages without a pinned version" in message
+    assert "`torch`, `fastapi>=0.110` (no upper bound), `jax[cuda12]`" in message
+    assert "pin each in requirements.txt (`jax[cuda12]==X.Y.Z`" in message and "numpy" not in message
+
+
+def test_ml703_requirements_file_pinned_is_silent(tmp_path):
+    pinned = "torch==2.3.1\nfastapi>=0.110,<1\nrequests~=2.31\nx @ https://h/x.whl\ngit+https://h/o/r.git@v1\n"
+    files = {"requirements.txt": pinned, "extra.txt": ""}
+    assert _in_context(tmp_path, files, _REQUIREMENTS_APP) == []
+
+
+def test_ml703_requirements_file_decided_elsewhere_is_silent(tmp_path):
+    unpinned = {"requirements.txt": "torch\n", "extra.txt": "", "constraints.txt": "torch==2.3.1\n"}
+    with_constraints = _REQUIREMENTS_APP.replace("-r requirements.txt", "-r requirements.txt -c constraints.txt")
+    assert _in_context(tmp_path / "c", unpinned, with_constraints) == []
+    env = _REQUIREMENTS_APP.replace("WORKDIR /app", "WORKDIR /app\nENV PIP_CONSTRAINT=/app/constraints.txt")
+    assert _in_context(tmp_path / "e", unpinned, env) == []
+    inner = {"requirements.txt": "-c constraints.txt\ntorch\n", "extra.txt": ""}
+    assert _in_context(tmp_path / "i", inner, _REQUIREMENTS_APP) == []
+    hashed = "torch==2.3.1 \\\n    --hash=sha256:abc\nfilelock --hash=sha256:def\n"
+    hashes = {"requirements.txt": hashed, "extra.txt": ""}
+    assert _in_context(tmp_path / "h", hashes, _REQUIREMENTS_APP) == []
+    require = _REQUIREMENTS_APP.replace("-r requirements.txt", "--require-hashes -r requirements.txt")
+    assert _in_context(tmp_path / "r", unpinned, require) == []
+
+
+def test_ml703_requirements_file_nested_relative_to_the_file(tmp_path):
+    files = {"reqs/base.txt": "-r common.txt\ntransformers==4.41.2\n", "reqs/common.txt": "scipy\n"}
+    dockerfile = """
+        FROM python:3.11-slim
+        COPY reqs /src/reqs
+        RUN cd /src && uv pip install --system -r reqs/base.txt
+        """
+    findings = _in_context(tmp_path, files, dockerfile)
+    assert len(findings) == 1
+    assert "`uv pip install -r reqs/base.txt` installs 1 package without a pinned version (in reqs/common.txt)" in (
+        findings[0].message
+    )
+    assert "`scipy`" in findings[0].message
+
+
+def test_ml703_requirements_file_not_seen_is_silent(tmp_path):
+    files = {"requirements.txt": "torch\n", "extra.txt": ""}
+    not_copied = _REQUIREMENTS_APP.replace("COPY requirements.txt extra.txt ./", "COPY extra.txt ./")
+    assert _in_context(tmp_path / "a", files, not_copied) == []
+    # the nested file was not copied: pip fails, or another file decides; either way not ours to tell
+    nested = {"requirements.txt": "-r base.txt\ntorch\n", "extra.txt": "", "base.txt": "numpy==2.0.0\n"}
+    assert _in_context(tmp_path / "b", nested, _REQUIREMENTS_APP) == []
+    # regenerated in the build: the context's copy is not what pip reads
+    compiled = _REQUIREMENTS_APP.replace("RUN pip", "RUN uv pip compile requirements.in -o requirements.txt\nRUN pip")
+    assert _in_context(tmp_path / "c", files, compiled) == []
+    cloned = """
+        FROM python:3.11-slim
+        COPY . serve
+        RUN rm -rf serve && git clone https://github.com/org/serve.git serve
+        WORKDIR serve
+        RUN pip install -r requirements.txt
+        """
+    assert _in_context(tmp_path / "d", files, cloned) == []
+
+
+def test_ml703_requirements_file_without_context_is_silent():
+    text = "FROM python:3.11-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+    assert _lines(text, "ML703") == []
+
+
+def test_ml703_requirements_file_scope_and_command_line(tmp_path):
+    files = {"requirements.txt": "torch==2.5.1\nrequests\n", "dev.txt": "pytest\n"}
+    dockerfile = """
+        FROM python:3.11-slim AS docs
+        COPY requirements.txt .
+        RUN pip install -r requirements.txt
+        FROM python:3.11-slim
+        COPY requirements.txt dev.txt ./
+        RUN pip install -r requirements.txt torchvision numpy
+        RUN pip install -r dev.txt
+        RUN pip install -r requirements.txt requests==2.32.3
+        """
+    findings = _in_context(tmp_path, files, dockerfile)
+    # the docs stage is not built; torchvision follows the pinned torch; pytest is tooling; requests pinned inline
+    assert [f.span.line for f in findings] == [6]
+    assert "2 packages" in findings[0].message and "`requests`, `numpy`" in findings[0].message
+    assert "(in requirements.txt and on the command line)" in findings[0].message
