@@ -324,11 +324,12 @@ def _serve_lsp(ctx: click.Context) -> None:
     ctx.exit(EXIT_OK)
 
 
-def _build_context(path: str, context_dir: str | None) -> object:
+def _build_context(path: str, context_dir: str | None, pool: object = None) -> object:
     """The build context rules may read: --context, else what a Compose/Bake file naming the Dockerfile says,
-    else the Dockerfile's directory (none for stdin). ``.choice`` tells where it came from and its targets."""
+    else the Dockerfile's directory (none for stdin). ``.choice`` tells where it came from and its targets.
+    Contexts from one ``pool`` (a ``context.ContextPool``, one per run) share their reads and walks."""
     from .buildfiles import ContextChoice, choose_context
-    from .context import BuildContext
+    from .context import BuildContext, ContextPool
 
     if path == "-":
         if not context_dir:
@@ -336,7 +337,7 @@ def _build_context(path: str, context_dir: str | None) -> object:
         choice = ContextChoice(os.path.realpath(context_dir), "--context")
     else:
         choice = choose_context(path, context_dir)
-    context = BuildContext(choice.directory)
+    context = pool.context(choice.directory) if isinstance(pool, ContextPool) else BuildContext(choice.directory)
     context.choice = choice
     return context
 
@@ -439,7 +440,9 @@ def _lint_all(
     items = collect(paths)
     # standard input can only be read by this process
     jobs = 1 if any(item.path == "-" for item in items) else resolve_jobs(jobs, len(items))
-    context = partial(_build_context, context_dir=context_dir)
+    from .context import ContextPool
+
+    context = partial(_build_context, context_dir=context_dir, pool=ContextPool())
     return list(lint_inputs(items, settings, rules, context, jobs, stdin_name=stdin_filename or "-", timeout=timeout))
 
 
@@ -455,6 +458,9 @@ def _fix(
     context_dir: str | None = None,
 ) -> int:
     """--fix: rewrite files, then report what remains. --diff: print what --fix would change, exit 1 if any."""
+    from functools import partial
+
+    from .context import ContextPool
     from .fix import fix_paths
     from .lint import Linter, fails
 
@@ -464,7 +470,7 @@ def _fix(
         unsafe=options["unsafe_fixes"],
         write=not diff,
         stdin_filename=stdin_filename,
-        build_context=lambda path: _build_context(path, context_dir),
+        build_context=partial(_build_context, context_dir=context_dir, pool=ContextPool()),
     )
     for result in run.results:
         if result.error is not None:

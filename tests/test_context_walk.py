@@ -66,3 +66,30 @@ def test_glob_and_kind(tmp_path):
     assert context.glob("link/*") == []  # never through a symlink
     assert context.glob("../*") == []
     assert context.kind("m") == "dir" and context.kind("link") == "other" and context.kind("nope") is None
+
+
+def test_a_pool_walks_a_shared_context_once(tmp_path, monkeypatch):
+    """1 000 Dockerfiles in one directory share one context: it is walked once per run, not once per file."""
+    from dockerlint_ml.context import BuildContext, ContextPool
+
+    for index in range(3):
+        (tmp_path / f"Dockerfile.{index}").write_text("FROM scratch\nCOPY . /\n")
+    walked: list[str] = []
+    real = BuildContext._walk
+
+    def counting(self, *args):
+        walked.append(str(self.root))
+        return real(self, *args)
+
+    monkeypatch.setattr(BuildContext, "_walk", counting)
+    pool = ContextPool()
+    first, second = pool.context(tmp_path), pool.context(tmp_path)
+    assert first is not second  # each Dockerfile keeps its own object (its `choice`)
+    assert first.walk().files == second.walk().files
+    assert walked == [str(tmp_path.resolve())]
+    (tmp_path / ".dockerignore").write_text("*.tmp\n")
+    pool = ContextPool()
+    walks = [pool.context(tmp_path).walk(str(tmp_path / f"Dockerfile.{index}")) for index in range(3)]
+    assert walks[0] is walks[1] is walks[2] and len(walked) == 2  # one walk through the shared .dockerignore
+    ContextPool().context(tmp_path).walk()  # another run walks again
+    assert len(walked) == 3

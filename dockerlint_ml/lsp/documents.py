@@ -14,6 +14,7 @@ import os
 from collections.abc import Hashable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..config import CONFIG_NAMES
 from ..files import is_dockerfile_name
@@ -23,6 +24,8 @@ from ..parse import InputError
 
 #: a lint that takes longer is abandoned (a pathological file): the last good diagnostics stay
 LINT_TIMEOUT = 5.0
+#: seconds a document's build context (its reads and its walk) is reused between lints
+CONTEXT_TTL = 10.0
 _MAX_CACHED_CONFIGS = 16
 _MAX_DOCUMENTS = 64  # parse memories kept (one per open document; the oldest is dropped beyond)
 
@@ -104,6 +107,21 @@ class Engine:
     def __init__(self) -> None:
         self._linters: dict[tuple, Linter | str] = {}
         self._memories: dict[str, ParseMemory] = {}
+        self._pool: Any = None
+        self._pool_since = 0.0
+
+    def context_for(self, path: str) -> Any:
+        """The build context of a document (its directory). Contexts come from a pool renewed every
+        ``CONTEXT_TTL`` seconds: a keystroke must not walk a large context again (up to 1.5 s), and files
+        added to the context are seen within seconds."""
+        import time
+
+        from ..context import ContextPool
+
+        now = time.monotonic()
+        if self._pool is None or now - self._pool_since > CONTEXT_TTL:
+            self._pool, self._pool_since = ContextPool(), now
+        return self._pool.context(os.path.dirname(os.path.abspath(path)))
 
     def memory_for(self, path: str) -> ParseMemory:
         """The parse memory of the document at ``path``, rolled over to a new version."""
@@ -151,10 +169,9 @@ class Engine:
     def lint(self, path: str, text: str) -> Outcome:
         """Lint the editor's ``text`` of the document at ``path``; raises :class:`LintProblem`."""
         from ..batch import FileTimeout, time_limit
-        from ..context import BuildContext
 
         linter = self.linter_for(path)
-        context = BuildContext(os.path.dirname(os.path.abspath(path)))
+        context = self.context_for(path)
         memory = self.memory_for(path)
         try:
             with time_limit(LINT_TIMEOUT):
@@ -172,11 +189,10 @@ class Engine:
     def fix_all(self, path: str, text: str) -> str | None:
         """The text with every safe fix applied (re-linted to a fixpoint, as ``mllint --fix``); None if none."""
         from ..batch import FileTimeout, time_limit
-        from ..context import BuildContext
         from ..fix import fix_source
 
         linter = self.linter_for(path)
-        context = BuildContext(os.path.dirname(os.path.abspath(path)))
+        context = self.context_for(path)
         try:
             with time_limit(LINT_TIMEOUT):
                 new_text, _remaining, applied = fix_source(
