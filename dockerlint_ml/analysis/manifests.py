@@ -305,7 +305,7 @@ def manifest_install(
     tool, sub = command.tool, command.subcommand
     scope = instruction.scope
 
-    cwd = _directory_after_cd(instruction, command)
+    cwd = directory_after_cd(instruction, command)
     if cwd is None:
         return None  # a `cd` to somewhere not known here
 
@@ -376,7 +376,7 @@ class _Presence:
         return "" if inside and os.path.isfile(path) else None
 
 
-def _directory_after_cd(instruction: Instruction, command: ShellCommand) -> str | None:
+def directory_after_cd(instruction: Instruction, command: ShellCommand) -> str | None:
     """``cd kserve && uv sync``: where the earlier ``cd`` commands of the RUN left the shell, relative to the
     WORKDIR ("." when none); None when a ``cd`` goes somewhere not known (``cd $DIR``, ``cd -``, ``cd``)."""
     directory = "."

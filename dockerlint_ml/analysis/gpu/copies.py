@@ -30,7 +30,7 @@ Mapping = tuple[list[str], str, bool]  # (sources, absolute destination, destina
 MAX_COPIES_SEARCHED = 256  # a requirements file copied in further back than this is left unknown
 
 
-def _copies_along(lineage: Sequence[Stage]) -> tuple[list[Mapping], dict[int, tuple[str, int]]]:
+def copies_along(lineage: Sequence[Stage]) -> tuple[list[Mapping], dict[int, tuple[str, int]]]:
     """One pass over a lineage: the context COPYs in order, and for each instruction (by ``id``) the WORKDIR
     in force and how many COPYs came before it (so each RUN needs no scan of its own: linear, not quadratic).
     Cached on the lineage's last stage, keyed by the lineage (stages hash by identity). Callers must not
@@ -71,7 +71,7 @@ def context_file_for(
     ``--from``) or a bind mount put it there and the context can read it."""
     if build_context is None:
         return None
-    copies, before = _copies_along(lineage)
+    copies, before = copies_along(lineage)
     workdir, count = before.get(id(run), ("/", len(copies)))
     mappings = copies[max(0, count - MAX_COPIES_SEARCHED) : count]
     for mount in run.mounts():
@@ -122,7 +122,7 @@ def _copied_installs(
     stage = facts.stage
     carried: list[Install] = list(result[stage.parent].copied) if stage.parent is not None else []
     seen = {_install_key(i) for i in facts.installs} | {_install_key(i) for i in carried}
-    workdirs = _copies_along(lineage)[1]
+    workdirs = copies_along(lineage)[1]
     for instruction in stage.instructions:
         source = instruction.flag("from")
         if instruction.keyword != "COPY" or source is None or not source.value:

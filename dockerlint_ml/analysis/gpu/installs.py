@@ -6,7 +6,6 @@ conditionals are settled at the end (a fact only when every branch agrees).
 
 from __future__ import annotations
 
-import posixpath
 import re
 from typing import Any
 
@@ -15,8 +14,14 @@ from ...model import Condition, Dockerfile, Instruction, ShellCommand, Stage, Wo
 from ...records import Frozen, setfield
 from ...variables import expand
 from ..manifests import manifest_install
-from ..packages import parse_conda_spec, parse_requirement, requirement_lines
-from .copies import _copies_along, context_file_for
+from ..packages import parse_conda_spec, parse_requirement
+from ..requirements_files import (
+    EXTRA_INDEX_OPTIONS,
+    FIND_LINKS_OPTIONS,
+    INDEX_URL_OPTIONS,
+    requirements_files,
+)
+from .copies import copies_along
 from .locations import _absolute, _env_of_executable, _env_on_path
 from .options import Scope, _command_indexes, _env_values, _expanded, _Indexes, _python_of_command, _values
 from .records import CONDA_CUDA, Install, PythonFact, StageFacts, _set, cuda_of
@@ -33,7 +38,7 @@ class _StageWalker:
         self.build_context = build_context
         self.venvs: set[str] = set()  # environments created so far (python -m venv, uv venv, conda create -p)
         self.venvs_without_pip: set[str] = set()  # `uv venv` without `--seed` makes no pip in the environment
-        self.workdirs = _copies_along(lineage)[1]
+        self.workdirs = copies_along(lineage)[1]
         self.branched: list[Install] = []  # installs inside shell conditionals
 
     def run(self) -> None:
@@ -303,9 +308,7 @@ class _StageWalker:
         if invocation.has_flag("-e", "--editable"):
             self.facts.opaque.append(f"editable install (line {command.span.line})")
         self._manifest(step, context)
-        for option in invocation.options:
-            if option.name in ("-r", "--requirement") and option.value is not None:
-                self._requirements_file(step, option.value, context)
+        self._requirements_files(step, context)
 
     def _manifest(self, step: _Step, context: _PipContext | None) -> None:
         """The framework builds a project install brings: from the lock the command follows (``uv sync`` with
@@ -372,42 +375,30 @@ class _StageWalker:
         )
         self._add(step, _resolve(install, context.backend))
 
-    def _requirements_file(self, step: _Step, word: Word, context: _PipContext) -> None:
-        target = _expanded(word, step.scope)
-        found = context_file_for(self.lineage, step.instruction, target, self.build_context) if target else None
-        if found is None:
-            self.facts.opaque.append(f"-r {word.text} (line {word.span.line})")
+    def _requirements_files(self, step: _Step, context: _PipContext) -> None:
+        """The requirements of ``-r FILE`` (nested included), each with the command's indexes and its file's
+        own index options; a file that cannot be read, or that the build rewrites, is an unknown install."""
+        walk = requirements_files(self.lineage, step.instruction, step.command, self.build_context, step.scope)
+        if walk is None:
             return
-        seen: set[str] = set()
-        pending = [found]
+        if walk.rewritten:  # the image's file may not be the context's: what it lists is not known here
+            self.facts.opaque += [f"-r {w.text} (line {w.span.line}), rewritten in the build" for w in walk.words]
+            return
         indexes = context.indexes
-        while pending:
-            path, text = pending.pop(0)
-            if path in seen or len(seen) > 8:
-                continue
-            seen.add(path)
-            lines = requirement_lines(text)
+        for file in walk.files:
             file_indexes = _Indexes(list(indexes.index), list(indexes.extra), list(indexes.links))
-            for option, value in lines:
-                if option in ("-i", "--index-url"):
+            for option, value in file.options(*INDEX_URL_OPTIONS, *EXTRA_INDEX_OPTIONS, *FIND_LINKS_OPTIONS):
+                if option in INDEX_URL_OPTIONS:
                     file_indexes.index = [value]
-                elif option == "--extra-index-url":
+                elif option in EXTRA_INDEX_OPTIONS:
                     file_indexes.extra.append(value)
-                elif option in ("-f", "--find-links"):
+                else:
                     file_indexes.links.append(value)
             file_context = context.replace(indexes=file_indexes)
-            for option, value in lines:
-                if option == "":
-                    self._requirement(step, word, value, file_context, path)
-                elif option in ("-r", "--requirement"):
-                    nested = posixpath.normpath(posixpath.join(posixpath.dirname(path), value))
-                    nested_text = self.build_context.read_text(nested)
-                    if nested_text is None:
-                        self.facts.opaque.append(f"-r {value} in {path}")
-                    else:
-                        pending.append((nested, nested_text))
-                elif option in ("-e", "--editable"):
-                    self.facts.opaque.append(f"-e {value} in {path}")
+            for requirement in file.requirements:
+                self._requirement(step, file.at, requirement, file_context, file.path)
+            self.facts.opaque += [f"-e {value} in {file.path}" for _, value in file.options("-e", "--editable")]
+        self.facts.opaque += [unread.label for unread in walk.unread]
 
 
 def _outcome(install: Install) -> str:

@@ -127,22 +127,19 @@ class PackageIndexNotAllowed(Rule):
                 if value is not None:
                     how = f"pip config set {key}"
                     yield from self._index(ctx, positionals[1], value, key.endswith("extra-index-url"), how)
-        for option in invocation.options:
-            if option.name in ("-r", "--requirement") and option.value is not None:
-                yield from self._requirements(ctx, stage, instruction, option.value)
+        yield from self._requirements(ctx, stage, instruction, command)
 
-    def _requirements(self, ctx: RuleContext, stage: Stage, instruction: Instruction, word: Word) -> Iterator[Problem]:
-        """The index options of a requirements file the build context holds (``-r requirements.txt``)."""
-        from ...facts import context_file_for, requirement_lines
+    def _requirements(
+        self, ctx: RuleContext, stage: Stage, instruction: Instruction, command: ShellCommand
+    ) -> Iterator[Problem]:
+        """The index options of the requirements files the build context holds (``-r requirements.txt``, nested
+        ones included), reported on the command's ``-r`` value that reads them."""
+        from ...analysis.requirements_files import requirements_files
 
-        target = _expanded(word, instruction)
-        found = context_file_for(ctx.lineage(stage), instruction, target, ctx.build_context) if target else None
-        if found is None:
-            return
-        path, text = found
-        for option, value in requirement_lines(text):
-            if option in INDEX_OPTIONS | EXTRA_OPTIONS | LINK_OPTIONS:
-                yield from self._index(ctx, word, value, option in EXTRA_OPTIONS, f"{option} in {path}")
+        walk = requirements_files(ctx.lineage(stage), instruction, command, ctx.build_context)
+        for file in walk.files if walk is not None else ():
+            for option, value in file.options(*INDEX_OPTIONS, *EXTRA_OPTIONS, *LINK_OPTIONS):
+                yield from self._index(ctx, file.at, value, option in EXTRA_OPTIONS, f"{option} in {file.path}")
 
     # --- conda -------------------------------------------------------------------------------------------
 
