@@ -167,10 +167,18 @@ _NOT_CREDENTIALS = TEST_DIRS | {"site-packages", "node_modules", ".git"}
 def credential_files(walk: Any, directory: str) -> list[str]:
     """The credential files (the ML303 list: `.env`, private keys, `.netrc`, cloud credentials...) the walk
     sends under ``directory`` ("." for all), test fixtures and installed packages left out."""
+    every = memo(walk, "credential-files", lambda: _credential_files(walk))  # once per walk, not per Dockerfile
+    prefix = go_clean(directory)
+    if prefix == ".":
+        return every
+    return [path for path in every if path.startswith(prefix + "/")]
+
+
+def _credential_files(walk: Any) -> list[str]:
     venvs = tuple(venv + "/" for venv in walk.virtualenvs)
     return sorted(
         path
-        for path, _ in walk.under(directory)
+        for path, _ in walk.files
         if not path.startswith(venvs)
         and not _NOT_CREDENTIALS.intersection(path.lower().split("/")[:-1])
         and secret_file_kind(path) is not None
