@@ -33,7 +33,7 @@ class CopySourceIgnored(Rule):
     id = "ML804"
     name = "copy-source-ignored"
     severity = Severity.ERROR
-    summary = "a COPY/ADD source is excluded by `.dockerignore`"
+    summary = "a COPY/ADD source, or a path a RUN reads after `COPY . .`, is excluded by `.dockerignore`"
     tags = ("context", "correctness")
     options = WALK_OPTIONS
 
