@@ -131,7 +131,7 @@ def _validate(
     """Validate one config table (or a merged chain, with the file each policy key and lock came from)."""
     from typing import Literal
 
-    from pydantic import BaseModel, ConfigDict, Field, ValidationError
+    from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
     level = Literal["error", "warning", "info"]
 
@@ -143,7 +143,7 @@ def _validate(
         denied_images: list[str] | None = Field(default=None, alias="denied-images")
         required_labels: list[str] | None = Field(default=None, alias="required-labels")
         label_schema: dict[str, str] | None = Field(default=None, alias="label-schema")
-        strict_labels: bool | None = Field(default=None, alias="strict-labels")
+        strict_labels: StrictBool | None = Field(default=None, alias="strict-labels")  # "yes" is an error
         allowed_indexes: list[str] | None = Field(default=None, alias="allowed-indexes")
         allowed_channels: list[str] | None = Field(default=None, alias="allowed-channels")
         denied_packages: list[str] | None = Field(default=None, alias="denied-packages")
@@ -162,9 +162,9 @@ def _validate(
         targets: list[str] = []
         roles: dict[str, str] = {}
         per_file_ignores: dict[str, list[str]] = Field(default={}, alias="per-file-ignores")
-        plugins: bool = False
-        warn_unused_ignores: bool = Field(default=False, alias="warn-unused-ignores")
-        hadolint_pragmas: bool = Field(default=True, alias="hadolint-pragmas")
+        plugins: StrictBool = False
+        warn_unused_ignores: StrictBool = Field(default=False, alias="warn-unused-ignores")
+        hadolint_pragmas: StrictBool = Field(default=True, alias="hadolint-pragmas")
         rules: dict[str, dict[str, Any]] = {}
         extend: str | None = None
         locked: list[str] = []

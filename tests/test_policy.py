@@ -233,3 +233,17 @@ def test_sarif_results_carry_the_policy_source(capsys, project):
     log = json.loads(run(capsys, "--format", "sarif", "--sarif-root", str(project), "Dockerfile")[1])
     results = [r for r in log["runs"][0]["results"] if r["ruleId"] == "ML901"]
     assert results[0]["properties"]["policy"] == {"file": str(project / ".mllint.toml"), "key": "allowed-registries"}
+
+
+def test_booleans_are_strict(tmp_path):
+    """`strict-labels = "yes"` is a one-line error, not a silent `true` (TOML has real booleans)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "Dockerfile").write_text("FROM python:3.11-slim\n")
+    for config in ('[policy]\nstrict-labels = "yes"\nlabel-schema = { team = "text" }\n', 'hadolint-pragmas = "no"\n'):
+        (tmp_path / ".mllint.toml").write_text(config)
+        done = subprocess.run(
+            [sys.executable, "-m", "dockerlint_ml", "Dockerfile"], cwd=tmp_path, capture_output=True, text=True
+        )
+        assert done.returncode == 2 and "valid boolean" in done.stderr and done.stderr.count("\n") == 1

@@ -101,7 +101,10 @@ def _advice(command: ShellCommand, tool: str, origins: dict[str, str]) -> str:
     if tool == "pip":
         files = invocation.values("-r", "--requirement") or [w.text for w in invocation.positionals]
         copies = " and ".join(_copy_line(origins.get(f) or f, f) for f in files) or "`COPY requirements.txt ./`"
-        return f"copy only the requirements first ({copies}), install them, then copy the source"
+        return (
+            f"copy only the requirements first ({copies}, and any file they include with `-r`/`-c`), install "
+            "them, then copy the source"
+        )
     if tool == "poetry":
         return (
             "copy `pyproject.toml poetry.lock` first and run `poetry install --no-root` before copying the source "

@@ -56,6 +56,21 @@ def _pipefail_before(instruction: Instruction, command: ShellCommand) -> bool:
     return False
 
 
+def _apt_key_checked_later(stage: Stage, instruction: Instruction, last: ShellCommand) -> bool:
+    """``curl … | gpg --dearmor | tee /usr/share/keyrings/x.gpg`` followed by ``apt-get update`` in this or a later
+    RUN: a failed download leaves an empty keyring, and apt refuses the repository ("not signed")."""
+    targets = [w.text for w in last.words[1:] if not w.text.startswith("-")]
+    if not any(t.startswith(("/usr/share/keyrings/", "/etc/apt/")) for t in targets):
+        return False
+    after = stage.body[stage.body.index(instruction) :] if instruction in stage.body else []
+    return any(
+        command.name in ("apt-get", "apt") and "update" in command.argv
+        for later in after
+        if later.keyword == "RUN"
+        for command in later.commands
+    )
+
+
 class DownloadPipeUnchecked(Rule):
     """``wget -O- … | tar -x``, ``curl … | gunzip`` in a RUN whose shell does not set ``pipefail``: the RUN's
     status is the last command's, so a failed download is noticed only if that command happens to fail on
@@ -88,6 +103,8 @@ class DownloadPipeUnchecked(Rule):
                     last = max(rest, key=lambda c: c.pipe_index)
                     if last.name.rsplit("/", 1)[-1] not in _TOLERANT_SINKS:
                         continue  # the last command fails on a failed download's output: the build stops
+                    if _apt_key_checked_later(stage, instruction, last):
+                        continue  # an empty keyring makes the next `apt-get update` fail: the build stops there
                     yield self.problem(
                         download.span.cover(last.span),
                         f"`{download.name} … | {last.name}` without `pipefail`: the RUN's status is `{last.name}`'s, "

@@ -56,3 +56,17 @@ def test_ml317_near_misses():
         ["ML317"],
     )
     assert rule_lines(findings, "ML317") == []
+
+
+def test_ml317_is_silent_when_apt_update_checks_the_keyring_later():
+    """An empty keyring written by `tee` makes the next `apt-get update` refuse the repository: the build stops."""
+    findings = lint(
+        """
+        FROM ubuntu:22.04
+        RUN wget -qO- https://x.org/key.asc | gpg --dearmor | tee /usr/share/keyrings/x.gpg > /dev/null
+        RUN echo "deb [signed-by=/usr/share/keyrings/x.gpg] https://x.org/apt stable main" > /etc/apt/sources.list.d/x
+        RUN apt-get update && apt-get install -y --no-install-recommends x-runtime
+        """,
+        ["ML317"],
+    )
+    assert rule_lines(findings, "ML317") == []
