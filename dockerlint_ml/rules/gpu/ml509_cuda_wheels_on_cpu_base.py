@@ -48,7 +48,10 @@ def _gpu_hint(ctx: RuleContext, facts: StageFacts, candidates: list[Install]) ->
     if any(i.build == "cuda" for i in facts.all_installs if i not in candidates):
         return True  # `cupy-cuda12x`, `onnxruntime-gpu`, `torch==2.3.0+cu121`, an explicit cu121 index...
     stage = facts.stage
-    words = set(re.split(r"[^a-z0-9]+", f"{project_path(ctx.dockerfile.path)} {stage.name or ''}".lower()))
+    # the file's own name and the stage's (`Dockerfile.gpu`, `cuda.Dockerfile`, `AS gpu`), not its directories:
+    # a folder named after this rule (`cuda-wheels-on-cpu-base/`) or a project path says nothing about the image
+    name = project_path(ctx.dockerfile.path).replace("\\", "/").rsplit("/", 1)[-1]
+    words = set(re.split(r"[^a-z0-9]+", f"{name} {stage.name or ''}".lower()))
     if words & _GPU_WORDS:
         return True
     for member in ctx.lineage(stage):

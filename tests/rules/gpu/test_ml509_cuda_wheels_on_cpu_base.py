@@ -91,3 +91,11 @@ def test_ml509_silent_when_the_base_is_passed_in():
     """`FROM ${BASE_IMAGE}` with a CPU default: the file expects another base (often CUDA) from `--build-arg`."""
     text = "ARG BASE_IMAGE=ubuntu:22.04\nFROM ${BASE_IMAGE}\nRUN pip install --no-cache-dir torch==2.4.0\n"
     assert rule_lines(lint(text, ["ML509"]), "ML509") == []
+
+
+def test_ml509_directories_say_nothing_only_the_file_name_does():
+    """`docker/cuda-wheels-on-cpu-base/Dockerfile` (a folder named after the rule) is not a GPU hint;
+    `Dockerfile.gpu` is."""
+    text = "FROM python:3.11-slim\nRUN pip install --no-cache-dir torch==2.4.0\n"
+    assert _lines(text, path="cases/ML509-cuda-wheels-on-cpu-base/Dockerfile") == [2]
+    assert _lines(text, path="docker/Dockerfile.gpu") == []
