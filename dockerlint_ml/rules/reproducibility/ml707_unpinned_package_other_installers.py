@@ -189,10 +189,18 @@ def _message(command: ShellCommand, tool: str, names: list[str]) -> str:
     listed = ", ".join(f"`{name}`" for name in names)
     first = names[0]
     example, alternative = _PIN_HOW[tool]
-    pin = example.format(name=first, module=first.rsplit("@", 1)[0])
+    git = tool == "cargo" and command.invocation is not None and bool(command.invocation.values("--git"))
+    if git:
+        example = "`--rev <commit sha>` or `--tag vX.Y.Z`"  # `--version` does not pick a git revision
+    name = _npm_split(first)[0] if tool == "npm" else first  # `pm2@latest` -> `pm2@X.Y.Z`, not `pm2@latest@X.Y.Z`
+    pin = example.format(name=name, module=first.rsplit("@", 1)[0])
     if tool == "go":
         verb = "builds" if len(names) == 1 else "build"
         what = f"{listed} {verb} whatever that ref points to when the image is built"
+    elif git:
+        what = f"{listed} builds whatever the git branch points to when the image is built"
+    elif len(names) == 1 and tool == "npm" and _npm_split(first)[1]:
+        what = f"{listed} installs whatever the `{_npm_split(first)[1]}` dist-tag points to when the image is built"
     elif len(names) == 1:
         what = f"{listed} is installed without a version, so each build may get a different release"
     else:

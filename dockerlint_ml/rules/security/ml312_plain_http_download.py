@@ -17,6 +17,9 @@ from ..base import Problem, Rule, RuleContext
 # ML312
 
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "host.docker.internal"})
+#: link-local cloud metadata services (AWS/GCP/Azure 169.254.169.254, ECS 169.254.170.2, EC2 IPv6): HTTP only,
+#: reachable only from the host itself, so there is nothing to switch to HTTPS
+_METADATA = frozenset({"metadata.google.internal", "metadata", "fd00:ec2::254"})
 _INDEX_OPTIONS = frozenset(
     {"-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--index", "--default-index"}
 )
@@ -36,6 +39,8 @@ def _plain_http(text: str, scope) -> str | None:  # type: ignore[no-untyped-def]
     host = url_host(url)
     if not host or host in _LOOPBACK or host.endswith(".localhost") or host.startswith("127."):
         return None
+    if host.lower() in _METADATA or host.startswith("169.254.") or host.lower().startswith("fe80:"):
+        return None  # link-local / cloud metadata
     return url
 
 

@@ -60,9 +60,9 @@ def _secret_variable(text: str) -> str | None:
     return next((name for name, _offset, _default in variables_used(text) if is_secret_name(name)), None)
 
 
-def _writes(instruction: Instruction, command: ShellCommand) -> Iterator[tuple[str, str]]:
-    """(file, what) for an ``echo``/``printf``/heredoc write of a credential: into a credential file, or of a
-    credential-named variable into any file."""
+def _writes(instruction: Instruction, command: ShellCommand) -> Iterator[tuple[str, str, str | None]]:
+    """(file, what, the credential variable written) for an ``echo``/``printf``/heredoc write of a credential:
+    into a credential file, or of a credential-named variable into any file."""
     targets = [r.target for r in command.redirects if r.operator in (">", ">>", "&>", ">|")]
     if command.name == "tee":
         targets += [w.text for w in command.words[1:] if not w.text.startswith("-")]
@@ -86,9 +86,9 @@ def _writes(instruction: Instruction, command: ShellCommand) -> Iterator[tuple[s
     for target in targets:
         kind = next((label for pattern, label, _marker in CREDENTIAL_FILES if pattern.search(target)), None)
         if kind is not None and (variable or content.strip()):
-            yield target, f"`{command.name}` writes `{kind}`"
+            yield target, f"`{command.name}` writes `{kind}`", variable
         elif variable is not None:
-            yield target, f"`{command.name}` writes `${variable}` into `{target}`"
+            yield target, f"`{command.name}` writes `${variable}` into `{target}`", variable
 
 
 def _removed(instruction: Instruction, command: ShellCommand, path: str, logouts: tuple[str, ...]) -> bool:
@@ -132,7 +132,7 @@ class CredentialWrittenByLogin(Rule):
             for command in instruction.commands:
                 if command.wrapper is None and command.name in ("sudo", "env") and len(command.words) > 1:
                     continue  # the wrapped command is reported
-                found: list[tuple[str, str, tuple[str, ...]]] = []
+                found: list[tuple[str, str, tuple[str, ...], str | None]] = []
                 login = _login(command)
                 if (
                     login is not None
@@ -141,17 +141,20 @@ class CredentialWrittenByLogin(Rule):
                 ):
                     login = None  # the helper only stores what a later authenticated git command gets
                 if login is not None:
-                    found.append(login)
-                found.extend((what, path, ()) for path, what in _writes(instruction, command))
-                for what, path, logouts in found:
+                    found.append((*login, _secret_variable(" ".join(w.raw for w in command.words[1:]))))
+                found.extend((what, path, (), variable) for path, what, variable in _writes(instruction, command))
+                for what, path, logouts, variable in found:
                     if _removed(instruction, command, path, logouts) or command.span.line in seen:
                         continue
                     seen.add(command.span.line)
+                    # name the variable the RUN really uses (`${NPM_TOKEN}`); HF_TOKEN when none is visible
+                    env = variable or "HF_TOKEN"
                     yield self.problem(
                         command,
                         f"{what}: the credential is stored in `{posixpath.normpath(path)}` and stays in the image "
                         f"layer, readable by anyone who pulls it; use {SECRET_MOUNT_HINT} and let the tool read "
-                        "it from the environment (`env=HF_TOKEN`), or remove the file in the same RUN",
+                        f"it from the environment (`--mount=type=secret,id={env.lower()},env={env}`), or remove "
+                        "the file in the same RUN",
                     )
 
     @staticmethod

@@ -21,14 +21,32 @@ _APT_SETTINGS = re.compile(r"(?i)(?:APT::Get::AllowUnauthenticated|Acquire::Allo
 _RPM_OFF = re.compile(
     r"(?i)(?:^|[.\s]|\\n)(?:gpgcheck|repo_gpgcheck|localpkg_gpgcheck|sslverify)\s*=\s*(?:0|false|no)\b"
 )
+#: the same apt settings written to an apt.conf file: `APT::Get::AllowUnauthenticated "true";`
+_APT_CONF = re.compile(
+    r'(?i)(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories)\s+"?(?:true|1|yes)"?\s*;'
+)
 _TRUSTED = re.compile(r"\[[^\]]*\btrusted=yes\b[^\]]*\]")
 _WRITERS = frozenset({"echo", "printf", "tee", "sed", "cat"})
+
+
+def _sed_replacements(command: ShellCommand) -> list[str]:
+    """The replacement texts of ``sed``'s ``s/PATTERN/REPLACEMENT/`` scripts: what the edit writes (the pattern
+    is what it removes, so ``s/gpgcheck=0/gpgcheck=1/`` turns checks on)."""
+    replacements: list[str] = []
+    for word in command.words[1:]:
+        text = word.text
+        if len(text) < 4 or text[0] != "s" or text[1].isalnum() or text[1] in " \\\n":
+            continue
+        parts = re.split(r"(?<!\\)" + re.escape(text[1]), text[2:])
+        if len(parts) >= 2:
+            replacements.append(parts[1])
+    return replacements
 
 
 def _written_text(instruction: Instruction, command: ShellCommand) -> str:
     """What an ``echo``/``printf``/``sed`` (or a heredoc fed to ``cat``/``tee``) writes."""
     if command.name == "sed":
-        return " ".join(w.text for w in command.words[1:] if not w.text.startswith("-"))
+        return "\n".join(_sed_replacements(command))
     if command.name in ("cat", "tee"):
         return "\n".join(h.body for h in instruction.heredocs)
     return " ".join(w.text for w in command.words[1:])
@@ -40,6 +58,8 @@ def _problems(instruction: Instruction, command: ShellCommand) -> Iterator[tuple
     if tool == "apt-get":
         for option in command.invocation.options if command.invocation else ():
             if option.name in _APT_FLAGS:
+                if option.value is not None and option.value.text.lower() in ("false", "0", "no"):
+                    continue  # `--allow-unauthenticated=false` keeps the check
                 yield option.span, f"`{command.name} {option.name}`", "remove it and import the repository's key"
             elif option.name in ("-o", "--option") and option.value and _APT_SETTINGS.search(option.value.text):
                 yield option.span, f"`-o {option.value.text}`", "remove it and import the repository's key"
@@ -65,6 +85,13 @@ def _problems(instruction: Instruction, command: ShellCommand) -> Iterator[tuple
                 command.span,
                 "an apt source with `[trusted=yes]`",
                 ("drop `trusted=yes` and add the repository's key with `[signed-by=/usr/share/keyrings/<key>.gpg]`"),
+            )
+        setting = _APT_CONF.search(text)
+        if setting:
+            yield (
+                command.span,
+                f"an apt setting `{setting.group(0)}`",
+                "remove it and import the repository's key",
             )
         match = _RPM_OFF.search(text)
         if match and not re.search(r"(?i)sslverify", match.group(0)):
@@ -106,9 +133,9 @@ class UnsignedPackagesAllowed(Rule):
                     )
         for instruction in ctx.instructions("COPY", "ADD"):
             for heredoc in instruction.heredocs:
-                if _TRUSTED.search(heredoc.body) or _RPM_OFF.search(heredoc.body):
+                if _TRUSTED.search(heredoc.body) or _RPM_OFF.search(heredoc.body) or _APT_CONF.search(heredoc.body):
                     yield self.problem(
                         instruction,
                         "the repository file written here switches off package signature checks "
-                        "(`[trusted=yes]`/`gpgcheck=0`): add the repository's key instead",
+                        "(`[trusted=yes]`/`gpgcheck=0`/`AllowUnauthenticated`): add the repository's key instead",
                     )

@@ -102,3 +102,17 @@ def test_ml707_build_tools_are_exempt_like_ml703s_tooling():
         """
     assert _lines(text) == []
     assert _lines("FROM golang:1.22\nRUN go install github.com/google/go-licenses/v2@main\n") == []
+
+
+def test_ml707_advice_fits_dist_tags_and_cargo_git():
+    findings = lint(
+        "FROM rust:1.79-slim\nRUN npm install -g pm2@latest\n"
+        "RUN cargo install --git https://github.com/org/tool tool\nRUN cargo install ripgrep\n"
+        "RUN npm install -g pm2@5.4.0 && cargo install --git https://github.com/org/tool --rev 0a1b2c3 tool\n" + CMD,
+        ["ML707"],
+    )
+    assert rule_lines(findings, "ML707") == [2, 3, 4]
+    assert "`pm2@X.Y.Z`" in findings[0].message and "latest@" not in findings[0].message
+    assert "`latest` dist-tag" in findings[0].message
+    assert "--rev" in findings[1].message and "--version" not in findings[1].message
+    assert "--version X.Y.Z" in findings[2].message

@@ -44,3 +44,19 @@ def test_ml312_near_misses():
         ["ML312"],
     )
     assert rule_lines(findings, "ML312") == []
+
+
+def test_ml312_link_local_metadata_is_exempt():
+    findings = lint(
+        """
+        FROM python:3.11-slim
+        RUN wget -q -O /tmp/az http://169.254.169.254/latest/meta-data/placement/availability-zone || true
+        RUN curl -s http://169.254.170.2/v2/credentials || true
+        RUN curl -s -H 'Metadata-Flavor: Google' http://metadata.google.internal/computeMetadata/v1/ || true
+        RUN curl -s http://[fd00:ec2::254]/latest/meta-data/ || true
+        RUN curl -fsSL -o /tmp/m.bin http://metadata.example.com/model.bin
+        RUN curl -fsSL -o /tmp/n.bin http://169.25.4.1/model.bin
+        """,
+        ["ML312"],
+    )
+    assert rule_lines(findings, "ML312") == [6, 7]

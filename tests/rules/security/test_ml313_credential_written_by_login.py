@@ -50,3 +50,19 @@ def test_ml313_near_misses():
         ["ML313"],
     )
     assert rule_lines(findings, "ML313") == []
+
+
+def test_ml313_advice_names_the_variable_used():
+    findings = lint(
+        """
+        FROM node:20.14-slim
+        ARG NPM_TOKEN
+        RUN npm config set //registry.npmjs.org/:_authToken ${NPM_TOKEN} && npm ci
+        RUN docker login -u bot --password-stdin < /tmp/pw
+        """,
+        ["ML313"],
+    )
+    assert rule_lines(findings, "ML313") == [3, 4]
+    assert "`--mount=type=secret,id=npm_token,env=NPM_TOKEN`" in findings[0].message
+    assert "HF_TOKEN" not in findings[0].message
+    assert "env=HF_TOKEN" in findings[1].message  # no variable in sight: the default example

@@ -40,3 +40,31 @@ def test_ml315_near_misses():
         ["ML315"],
     )
     assert rule_lines(findings, "ML315") == []
+
+
+def test_ml315_sed_and_apt_conf():
+    findings = lint(
+        """
+        FROM centos:7
+        RUN sed -i 's/gpgcheck=1/gpgcheck=0/' /etc/yum.conf && yum install -y cuda && yum clean all
+        RUN sed -i -e 's|^gpgcheck=1|gpgcheck=0|' /etc/dnf/dnf.conf /etc/yum.repos.d/cuda.repo
+        RUN echo 'APT::Get::AllowUnauthenticated "true";' > /etc/apt/apt.conf.d/99unauth
+        """,
+        ["ML315"],
+    )
+    assert rule_lines(findings, "ML315") == [2, 3, 4]
+    assert "gpgcheck=0" in findings[0].message and "AllowUnauthenticated" in findings[2].message
+
+
+def test_ml315_sed_apt_conf_near_misses():
+    findings = lint(
+        """
+        FROM ubuntu:22.04
+        RUN sed -i 's/gpgcheck=0/gpgcheck=1/' /etc/yum.conf
+        RUN echo 'APT::Get::AllowUnauthenticated "false";' > /etc/apt/apt.conf.d/99auth
+        RUN apt-get update && apt-get install -y --allow-unauthenticated=false --no-install-recommends curl \\
+            && rm -rf /var/lib/apt/lists/*
+        """,
+        ["ML315"],
+    )
+    assert rule_lines(findings, "ML315") == []
