@@ -95,6 +95,28 @@ def _copy_line(origin: str, destination: str) -> str:
     return f"`COPY {origin} {destination}`"
 
 
+def _clone_replaces(
+    ctx: RuleContext, stage: Stage, clone: ShellCommand, run: Instruction, copies: list[Instruction]
+) -> bool:
+    """``git clone URL serve`` after ``COPY ./ serve``: the copied tree may be replaced (pytorch/serve does this
+    when ``LOCAL_CHANGES=false``), so moving the manifests first may copy files the build does not use."""
+    invocation = clone.invocation
+    words = [w.text for w in invocation.positionals] if invocation is not None else []
+    if len(words) < 2:  # `clone URL` without DIR clones into the repository's own name, not into a copy
+        return False
+
+    def resolved(path: str, at: Instruction) -> str:
+        base = workdir_before(ctx.dockerfile, stage, at, base=None) or "/"
+        return posixpath.normpath(posixpath.join(base, path.rstrip("/") or "/"))
+
+    target = resolved(words[-1], run)
+    return any(
+        resolved(copy.exec_form[-1] if copy.exec_form else copy.arguments[-1].text, copy) == target
+        for copy in copies
+        if copy.arguments
+    )
+
+
 def _advice(command: ShellCommand, tool: str, origins: dict[str, str]) -> str:
     invocation = command.invocation
     assert invocation is not None
@@ -219,6 +241,7 @@ class SourceBeforeDependencies(Rule):
         copies: list[Instruction] = []  # the source copies so far, latest last
         cloned = False  # a clone or download after the source copy: its manifests are not in the context
         installed_before: set[str] = set()  # tools that installed from manifests before the source copy
+        replaced = False  # a `git clone` into the directory a source copy filled: which tree is installed is unknown
         for instruction in stage.body:
             if is_source_copy(instruction):
                 source = source or instruction
@@ -231,6 +254,8 @@ class SourceBeforeDependencies(Rule):
                     (command.tool == "git" and command.subcommand == "clone") or command.name in ("curl", "wget")
                 ):
                     cloned = True
+                    if command.tool == "git" and _clone_replaces(ctx, stage, command, instruction, copies):
+                        replaced = True
                 found = _install_kind(command)
                 if found is None:
                     continue
@@ -249,7 +274,7 @@ class SourceBeforeDependencies(Rule):
                     ),
                     None,
                 )
-                if found_origins is None and cloned:
+                if (found_origins is None and cloned) or replaced:
                     continue  # the manifest may come from a clone or download, not from the context: cannot tell
                 # the copy that brings the manifest, else the last source copy: the one that invalidates the install
                 copy_at, origins = found_origins or (copies[-1], None)

@@ -268,3 +268,16 @@ def test_ml101_fix_source_before_dependencies_declines_when_unsure():
         RUN pip install --no-cache-dir -r "$REQS"
     """
     assert fixed(text, ["ML101"], unsafe=True) == dd(text)
+
+
+def test_ml101_silent_when_a_clone_may_replace_the_copied_tree():
+    """pytorch/serve: `COPY ./ serve`, then (when LOCAL_CHANGES=false) `rm -rf serve; git clone ... serve`: which
+    tree the install reads is unknown, and copying its manifests first may copy files the build does not use."""
+    text = (
+        "FROM python:3.11-slim\nCOPY ./ serve\n"
+        'RUN if [ "$LOCAL_CHANGES" = false ]; then rm -rf serve; git clone https://g/x -b main serve; fi\n'
+        "WORKDIR serve\nRUN pip install --no-cache-dir -r requirements/developer.txt\n"
+    )
+    assert rule_lines(lint(text, ["ML101"], dedent=False), "ML101") == []
+    other = text.replace("git clone https://g/x -b main serve", "git clone https://g/llama.cpp /opt/llama")
+    assert rule_lines(lint(other, ["ML101"], dedent=False), "ML101") == [5]
