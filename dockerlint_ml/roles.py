@@ -141,8 +141,6 @@ def _from_path(path: str) -> Role | None:
     directories, name = [p.lower() for p in parts[:-1]], parts[-1]
     if ".devcontainer" in directories:
         return Role("dev", f"path `{path}` (a dev container)")
-    if "hack" in directories:  # the Kubernetes convention: developer scripts and one-off tools
-        return Role("dev", f"path `{path}` (a `hack/` tool)")
     if any(directory in _CI_WORDS for directory in directories):
         return Role("ci", f"path `{path}` (a test/CI directory)")
     if directories and directories[-1] in _DOCS_WORDS:

@@ -57,18 +57,19 @@ def _pipefail_before(instruction: Instruction, command: ShellCommand) -> bool:
 
 
 def _apt_key_checked_later(stage: Stage, instruction: Instruction, last: ShellCommand) -> bool:
-    """``curl … | gpg --dearmor | tee /usr/share/keyrings/x.gpg`` followed by ``apt-get update`` in this or a later
-    RUN: a failed download leaves an empty keyring, and apt refuses the repository ("not signed")."""
-    targets = [w.text for w in last.words[1:] if not w.text.startswith("-")]
-    if not any(t.startswith(("/usr/share/keyrings/", "/etc/apt/")) for t in targets):
+    """``curl … | gpg --dearmor | tee /usr/share/keyrings/x.gpg`` whose key a source line uses (``signed-by=``),
+    followed by ``apt-get update`` in this or a later RUN: a failed download leaves an empty keyring, and apt
+    refuses the repository ("not signed"). A key nothing uses fails nothing: still reported."""
+    keys = [w.text for w in last.words[1:] if w.text.startswith(("/usr/share/keyrings/", "/etc/apt/"))]
+    if not keys:
         return False
     after = stage.body[stage.body.index(instruction) :] if instruction in stage.body else []
-    return any(
-        command.name in ("apt-get", "apt") and "update" in command.argv
-        for later in after
-        if later.keyword == "RUN"
-        for command in later.commands
+    commands = [command for later in after if later.keyword == "RUN" for command in later.commands]
+    # the key must be used: named by a `signed-by=` source line, or dropped where apt trusts every key
+    used = any(key.startswith("/etc/apt/trusted.gpg") for key in keys) or any(
+        key in word.text for command in commands for word in command.words for key in keys if command is not last
     )
+    return used and any(command.name in ("apt-get", "apt") and "update" in command.argv for command in commands)
 
 
 class DownloadPipeUnchecked(Rule):

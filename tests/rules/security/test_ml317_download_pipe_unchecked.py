@@ -70,3 +70,15 @@ def test_ml317_is_silent_when_apt_update_checks_the_keyring_later():
         ["ML317"],
     )
     assert rule_lines(findings, "ML317") == []
+
+
+def test_ml317_fires_when_nothing_uses_the_key_it_writes():
+    findings = lint(
+        """
+        FROM ubuntu:22.04
+        RUN wget -qO- https://x.org/key.asc | gpg --dearmor | tee /usr/share/keyrings/unused.gpg > /dev/null
+        RUN apt-get update && apt-get install -y --no-install-recommends curl
+        """,
+        ["ML317"],
+    )
+    assert rule_lines(findings, "ML317") == [2]
