@@ -27,7 +27,8 @@ class UnverifiedDownloadExecuted(Rule):
     (``sh x.sh``, ``python get-pip.py``, ``./installer``), installs (``dpkg -i``, ``rpm -i``,
     ``apt-get install ./x.deb``, ``alien``, ``pip install ./x.whl``), extracts into ``/usr``, or makes
     executable, followed through ``mv``/``cp``/``install``, with no ``sha256sum``/``gpg --verify``/
-    ``ADD --checksum`` in between. Each download is reported once, at its first use."""
+    ``ADD --checksum`` in between. Each download is reported once, at its first use, and one finding per
+    instruction names every unverified download it uses."""
 
     id = "ML311"
     name = "unverified-download-executed"
@@ -37,6 +38,18 @@ class UnverifiedDownloadExecuted(Rule):
     roles = DEPLOYED | {"notebook"}  # not CI, docs or dev tooling images
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
+        # one finding per RUN: the first unverified download it uses, and the names of the others
+        found: dict[int, list[tuple[object, str, str]]] = {}
+        for at, message, name, instruction in self._uses(ctx):
+            found.setdefault(id(instruction), []).append((at, message, name))
+        for uses in found.values():
+            at, message, _name = uses[0]
+            others = list(dict.fromkeys(name for _at, _message, name in uses[1:]))
+            if others:
+                message += f" (this instruction also uses {', '.join(f'`{n}`' for n in others)} unverified)"
+            yield self.problem(at, message)
+
+    def _uses(self, ctx: RuleContext) -> Iterator[tuple[object, str, str, object]]:
         for stage in ctx.dockerfile.stages:
             reported: set[int] = set()
             for use in fetched_uses(ctx.dockerfile, stage):
@@ -76,8 +89,10 @@ class UnverifiedDownloadExecuted(Rule):
                     what = f"{use.how.replace('extracts', 'is extracted', 1).replace('installs', 'is installed', 1)}"
                     what += f" by `{command.name}`"
                 plain = " over plain HTTP" if fetched.url.lower().startswith("http://") else ""
-                yield self.problem(
+                yield (
                     use.command if use.command is not None else use.instruction,
                     f"`{name}` (downloaded{plain} by {origin} from `{redact(fetched.url)}`) {what} with no checksum "
                     f"or signature check: {advice}",
+                    name,
+                    use.instruction,
                 )

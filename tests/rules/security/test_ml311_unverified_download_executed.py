@@ -99,3 +99,17 @@ def test_ml311_stays_silent_in_ci_and_docs_images():
     assert rule_lines(lint(text, ["ML311"], path="ci/Dockerfile"), "ML311") == []
     assert rule_lines(lint(text, ["ML311"], path="docs/Dockerfile"), "ML311") == []
     assert rule_lines(lint(text, ["ML311"]), "ML311") == [2]
+
+
+def test_ml311_one_finding_per_instruction_names_the_others():
+    findings = lint(
+        """
+        FROM ubuntu:22.04
+        RUN wget https://x.org/a.deb https://x.org/b.deb \\
+            && dpkg -i a.deb \\
+            && dpkg -i b.deb
+        """,
+        ["ML311"],
+    )
+    assert rule_lines(findings, "ML311") == [3]
+    assert "`a.deb`" in findings[0].message and "also uses `b.deb` unverified" in findings[0].message
