@@ -163,30 +163,28 @@ class BuildContext:
                 result.files.append((path, size))
         return result
 
+    def lstat(self, relative_path: str) -> os.stat_result | None:
+        """The entry's own status (never through a symlink); None if absent or outside the context."""
+        cleaned = go_clean(relative_path.replace("\\", "/").lstrip("/"))
+        if cleaned.startswith("..") or "\0" in cleaned:
+            return None
+        try:
+            return os.lstat(self.root / cleaned)
+        except (OSError, ValueError):
+            return None
+
     def kind(self, relative_path: str) -> str | None:
         """ "dir", "file" or "other" for an entry of the context (lstat: a symlink is "other"), None if absent
         or outside the context."""
-        cleaned = go_clean(relative_path.replace("\\", "/").lstrip("/"))
-        if cleaned == ".":
-            return "dir"
-        if cleaned.startswith("..") or "\0" in cleaned:
+        info = self.lstat(relative_path)
+        if info is None:
             return None
-        try:
-            mode = os.lstat(self.root / cleaned).st_mode
-        except (OSError, ValueError):
-            return None
-        return "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
+        return "dir" if stat.S_ISDIR(info.st_mode) else "file" if stat.S_ISREG(info.st_mode) else "other"
 
     def size(self, relative_path: str) -> int | None:
         """The apparent size of a regular file of the context (lstat), None if absent, not a file or outside."""
-        cleaned = go_clean(relative_path.replace("\\", "/").lstrip("/"))
-        if cleaned.startswith("..") or "\0" in cleaned:
-            return None
-        try:
-            info = os.lstat(self.root / cleaned)
-        except (OSError, ValueError):
-            return None
-        return info.st_size if stat.S_ISREG(info.st_mode) else None
+        info = self.lstat(relative_path)
+        return info.st_size if info is not None and stat.S_ISREG(info.st_mode) else None
 
     def glob(self, pattern: str, limit: int = 10_000) -> list[str] | None:
         """The context paths a COPY source glob matches (Go ``filepath.Match`` per path component, as BuildKit

@@ -26,6 +26,8 @@ from .variables import expand
 ROLES = ("serving", "training", "batch", "notebook", "dev", "ci", "docs", "base")
 #: Images that run in production: a server, a job, or a base others deploy from.
 DEPLOYED = frozenset({"serving", "training", "batch", "base"})
+#: Deployed images and notebooks (which people run and share): not CI, docs or dev tooling images.
+DEPLOYED_OR_NOTEBOOK = DEPLOYED | {"notebook"}
 #: Images that run a long-lived process for others to call or run as a job (not bases, not training rigs).
 SERVICES = frozenset({"serving", "batch"})
 #: Aliases users may write.

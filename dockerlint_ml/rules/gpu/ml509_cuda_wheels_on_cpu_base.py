@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from ...images import is_alpine
 from ...lazy_re import lazy
 from ...model import Severity, Word
-from ...roles import project_path
 from ...variables import expand
 from ..base import Problem, Rule, RuleContext
 from ..common import from_image_word
@@ -49,8 +48,8 @@ def _gpu_hint(ctx: RuleContext, facts: StageFacts, candidates: list[Install]) ->
         return True  # `cupy-cuda12x`, `onnxruntime-gpu`, `torch==2.3.0+cu121`, an explicit cu121 index...
     stage = facts.stage
     # the file's own name and the stage's (`Dockerfile.gpu`, `cuda.Dockerfile`, `AS gpu`), not its directories:
-    # a folder named after this rule (`cuda-wheels-on-cpu-base/`) or a project path says nothing about the image
-    name = project_path(ctx.dockerfile.path).replace("\\", "/").rsplit("/", 1)[-1]
+    # a folder named after this rule (`cuda-wheels-on-cpu-base/`) says nothing about the image
+    name = ctx.dockerfile.path.replace("\\", "/").rsplit("/", 1)[-1]
     words = set(re.split(r"[^a-z0-9]+", f"{name} {stage.name or ''}".lower()))
     if words & _GPU_WORDS:
         return True

@@ -11,7 +11,7 @@ from ...analysis.fetched import fetched_uses
 from ...analysis.urls import redact
 from ...lazy_re import lazy
 from ...model import Severity
-from ...roles import DEPLOYED
+from ...roles import DEPLOYED_OR_NOTEBOOK
 from ..base import Problem, Rule, RuleContext
 
 # ML311
@@ -35,7 +35,7 @@ class UnverifiedDownloadExecuted(Rule):
     severity = Severity.WARNING
     summary = "a downloaded file is run or installed without a checksum or signature check"
     tags = ("security", "supply-chain")
-    roles = DEPLOYED | {"notebook"}  # not CI, docs or dev tooling images
+    roles = DEPLOYED_OR_NOTEBOOK  # not CI, docs or dev tooling images
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         # one finding per RUN: the first unverified download it uses, and the names of the others

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from ...analysis.fetched import STDIN_INTERPRETERS, downloads_to_stdout
 from ...images import is_alpine
 from ...model import Instruction, Severity, ShellCommand, Stage
-from ...roles import DEPLOYED
+from ...roles import DEPLOYED_OR_NOTEBOOK
 from ..base import Problem, Rule, RuleContext
 
 # ML317
@@ -82,7 +82,7 @@ class DownloadPipeUnchecked(Rule):
     severity = Severity.WARNING
     summary = "a download is piped into another command in a shell without pipefail"
     tags = ("security", "correctness")
-    roles = DEPLOYED | {"notebook"}  # not CI, docs or dev tooling images
+    roles = DEPLOYED_OR_NOTEBOOK  # not CI, docs or dev tooling images
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for stage in ctx.dockerfile.stages:

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from ...analysis.env import last_env_values
 from ...lazy_re import lazy
 from ...model import Instruction, Severity, ShellCommand, Word
-from ...roles import DEPLOYED
+from ...roles import DEPLOYED_OR_NOTEBOOK
 from ..base import Problem, Rule, RuleContext
 from ._shared import _lineage, startup
 
@@ -73,7 +73,7 @@ class ServingAuthDisabled(Rule):
     summary = "a model server's or notebook's own authentication is switched off"
     tags = ("serving", "security")
     #: deployed images and notebooks (a Jupyter image is role `notebook`); a dev container is the developer's own
-    roles = DEPLOYED | {"notebook"}
+    roles = DEPLOYED_OR_NOTEBOOK
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         if ctx.final_stage is None:

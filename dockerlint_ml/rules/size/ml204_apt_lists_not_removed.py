@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...model import Dockerfile, Finding, Fix, Instruction, Severity, ShellCommand, memo
-from ...roles import DEPLOYED
+from ...roles import DEPLOYED_OR_NOTEBOOK
 from ..base import Problem, Rule, RuleContext
 from ..common import any_after, is_apt, is_apt_install, removes_path, rm_targets
 from ._shared import APT_LISTS, _apt_lists_cached, apt_spelling, is_apt_update
@@ -96,7 +96,7 @@ class AptListsNotRemoved(Rule):
     severity = Severity.WARNING
     summary = "apt-get update and install without removing /var/lib/apt/lists/* in the same RUN"
     tags = ("size",)
-    roles = DEPLOYED | {"notebook"}  # not CI, docs or dev tooling images (as ML703)
+    roles = DEPLOYED_OR_NOTEBOOK  # not CI, docs or dev tooling images (as ML703)
     fix_safety = "safe"
     fix_title = "append `&& rm -rf /var/lib/apt/lists/*` after the last apt command"
 

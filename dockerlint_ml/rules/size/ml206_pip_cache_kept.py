@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from ...analysis.env import env_flag
 from ...lazy_re import lazy
 from ...model import Dockerfile, Finding, Fix, Severity, ShellCommand
-from ...roles import DEPLOYED
+from ...roles import DEPLOYED_OR_NOTEBOOK
 from ..base import Problem, Rule, RuleContext
 from ..common import any_after, has_cache_mount, is_pip_install, requirement_name, rm_targets
 from ._shared import PIP_CACHE_DIRS
@@ -47,7 +47,7 @@ class PipCacheKept(Rule):
     severity = Severity.WARNING
     summary = "pip install keeps its download cache in the image"
     tags = ("size",)
-    roles = DEPLOYED | {"notebook"}  # not CI, docs or dev tooling images (as ML703)
+    roles = DEPLOYED_OR_NOTEBOOK  # not CI, docs or dev tooling images (as ML703)
     fix_safety = "safe"
     fix_title = "add `--no-cache-dir` to the pip install"
 

@@ -9,7 +9,7 @@ import functools
 from collections.abc import Iterator
 
 from ...model import Dockerfile, Finding, Fix, Severity, ShellCommand
-from ...roles import DEPLOYED
+from ...roles import DEPLOYED_OR_NOTEBOOK
 from ..base import Problem, Rule, RuleContext
 from ..common import RPM_TOOLS, any_after, has_cache_mount, is_rpm_install, removes_path, rm_targets
 from ._shared import append_clean
@@ -59,7 +59,7 @@ class OsPackageCacheKept(Rule):
     severity = Severity.WARNING
     summary = "apk add without --no-cache, or yum/dnf/zypper install without clean all"
     tags = ("size",)
-    roles = DEPLOYED | {"notebook"}  # not CI, docs or dev tooling images (as ML703)
+    roles = DEPLOYED_OR_NOTEBOOK  # not CI, docs or dev tooling images (as ML703)
     fix_safety = "safe"
     fix_title = "`apk add --no-cache`; append `yum`/`dnf`/`microdnf clean all`, `zypper clean --all`"
 

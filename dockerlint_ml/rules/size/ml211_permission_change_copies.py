@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import stat
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
@@ -165,13 +166,12 @@ def _costly(ctx: RuleContext, change: _Change, target: str, added: _Added) -> bo
         return name in ("*", ".*")  # `chmod +x /app/*.sh` rewrites scripts; `chown app /models/*` everything
     source = _context_path(target, added)
     context = ctx.build_context
-    kind = context.kind(source) if source is not None and context is not None and hasattr(context, "kind") else None
-    if kind is None:  # not in a readable context: without -R, a directory's own entry is all that changes
+    info = context.lstat(source) if source is not None and context is not None else None
+    if info is None:  # not in a readable context: without -R, a directory's own entry is all that changes
         return False
-    if kind == "dir":
+    if stat.S_ISDIR(info.st_mode):
         return True
-    size = context.size(source) if kind == "file" and hasattr(context, "size") else None
-    return size is not None and size >= _LARGE_FILE_BYTES
+    return stat.S_ISREG(info.st_mode) and info.st_size >= _LARGE_FILE_BYTES
 
 
 def _context_path(target: str, added: _Added) -> str | None:
