@@ -7,12 +7,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
 from .model import Severity
 from .settings import FAIL_ON_LEVELS, Settings
+
+if TYPE_CHECKING:
+    from .context import ContextPool
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github", "gitlab")
@@ -324,12 +328,11 @@ def _serve_lsp(ctx: click.Context) -> None:
     ctx.exit(EXIT_OK)
 
 
-def _build_context(path: str, context_dir: str | None, pool: object = None) -> object:
+def _build_context(path: str, context_dir: str | None, pool: ContextPool) -> object:
     """The build context rules may read: --context, else what a Compose/Bake file naming the Dockerfile says,
     else the Dockerfile's directory (none for stdin). ``.choice`` tells where it came from and its targets.
     Contexts from one ``pool`` (a ``context.ContextPool``, one per run) share their reads and walks."""
     from .buildfiles import ContextChoice, choose_context
-    from .context import BuildContext, ContextPool
 
     if path == "-":
         if not context_dir:
@@ -337,7 +340,7 @@ def _build_context(path: str, context_dir: str | None, pool: object = None) -> o
         choice = ContextChoice(os.path.realpath(context_dir), "--context")
     else:
         choice = choose_context(path, context_dir)
-    context = pool.context(choice.directory) if isinstance(pool, ContextPool) else BuildContext(choice.directory)
+    context = pool.context(choice.directory)
     context.choice = choice
     return context
 
@@ -354,6 +357,7 @@ def _facts_report(
     import json
 
     from .buildfiles import targets_for
+    from .context import ContextPool
     from .facts import dockerfile_facts
     from .files import collect, read
     from .parse import InputError, parse_bytes
@@ -362,6 +366,7 @@ def _facts_report(
     from .settings import all_targets
 
     documents, failed = [], False
+    pool = ContextPool()
     for item in collect(paths):
         try:
             if item.error is not None:
@@ -372,7 +377,7 @@ def _facts_report(
             _error(f"{item.path}: {error}")
             failed = True
             continue
-        build_context = _build_context(item.path, context_dir)
+        build_context = _build_context(item.path, context_dir, pool)
         stage_names = {stage.name for stage in dockerfile.stages if stage.name}
         for target in targets_for(all_targets(settings), build_context, stage_names):
             ctx = RuleContext(dockerfile, target, settings.rule_options, role_patterns=settings.roles)
