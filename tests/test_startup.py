@@ -43,6 +43,7 @@ def test_text_path_stays_lean(tmp_path):
     modules = modules_after(tmp_path, "Dockerfile")
     assert "dockerlint_ml.rules.size" in modules  # the probe really linted
     assert heavy(modules) == set()
+    assert "click" not in modules  # a plain `mllint FILE` needs no argument parser (cli.plain_paths)
     assert "dockerlint_ml.report.sarif" not in modules
     assert {name for name in modules if name.split(".")[0] in LSP or name.startswith("dockerlint_ml.lsp")} == set()
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from ..lazy_re import lazy
 from ..model import Instruction, ShellCommand, Span, Word
 from ..variables import expand_word
 from .env import env_flag
@@ -104,9 +105,9 @@ def _url_download(word: Word) -> ModelDownload | None:
     return ModelDownload(word.span, f"`{redact(url)}`", pinned, "download a versioned URL (a release tag or commit)")
 
 
-_CALL = re.compile(r"(?:\b[\w.]+\.)?(from_pretrained|snapshot_download|hf_hub_download)\s*\(")
-_REVISION = re.compile(r"\brevision\s*=\s*(?:([\"'])(.*?)\1)?")
-_LOCAL = re.compile(r"\s*(?:[rbuf]?[\"'](?:/|\./|\.\./|~)|(?:pretrained_model_name_or_path\s*=\s*)?[\"']/)")
+_CALL = lazy(r"(?:\b[\w.]+\.)?(from_pretrained|snapshot_download|hf_hub_download)\s*\(")
+_REVISION = lazy(r"\brevision\s*=\s*(?:([\"'])(.*?)\1)?")
+_LOCAL = lazy(r"\s*(?:[rbuf]?[\"'](?:/|\./|\.\./|~)|(?:pretrained_model_name_or_path\s*=\s*)?[\"']/)")
 
 
 def _call_arguments(code: str, start: int) -> str:

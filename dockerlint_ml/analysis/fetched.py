@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from fnmatch import fnmatchcase
 from typing import NamedTuple
 
+from ..lazy_re import lazy
 from ..model import Dockerfile, Instruction, ShellCommand, Stage, Word, memo
 from ..records import Record
 from ..shell import PYTHON_NAME, SHELLS
@@ -88,11 +89,11 @@ def downloads_to_stdout(command: ShellCommand) -> bool:
 # Following a downloaded file through a stage
 
 #: Commands that check a file's checksum or signature
-_HASH_TOOLS = re.compile(r"(?:sha(?:1|224|256|384|512)|md5|b2)sum|shasum")
+_HASH_TOOLS = lazy(r"(?:sha(?:1|224|256|384|512)|md5|b2)sum|shasum")
 _VERIFY_TOOLS = frozenset({"gpgv", "gpgv2", "minisign", "slsa-verifier", "signify", "sigstore"})
-_INTERPRETERS = re.compile(r"perl|ruby|node|php")
+_INTERPRETERS = lazy(r"perl|ruby|node|php")
 #: what runs a program it reads from stdin: `curl … | sh` (ML305), not data for another command (ML317)
-STDIN_INTERPRETERS = re.compile(rf"(?:{'|'.join(sorted(SHELLS))}|python[\d.]*|perl|ruby|node|php)")
+STDIN_INTERPRETERS = lazy(rf"(?:{'|'.join(sorted(SHELLS))}|python[\d.]*|perl|ruby|node|php)")
 _PATH_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 #: an archive extracted here installs programs and libraries system-wide
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib64")
@@ -154,7 +155,7 @@ class FetchedUse(NamedTuple):
     verified: bool
 
 
-_HOME = re.compile(r"^(?:~|\$HOME|\$\{HOME\})(?=/|$)")
+_HOME = lazy(r"^(?:~|\$HOME|\$\{HOME\})(?=/|$)")
 
 
 def _resolve(text: str, cwd: str | None, scope: Mapping[str, str | None]) -> str:

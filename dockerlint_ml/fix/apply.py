@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from ..model import Fix
+from ..records import Frozen, setfield
 
 
 def applicable(fix: Fix | None, unsafe: bool) -> bool:
     return fix is not None and (fix.safe or unsafe)
 
 
-@dataclass(frozen=True)
-class _TextMap:
+class _TextMap(Frozen):
     """Offsets of each line start in the original text (any mix of ``\\n``, ``\\r\\n``, ``\\r``)."""
 
-    text: str
-    starts: tuple[int, ...]
-    newline: str
+    __slots__ = ("newline", "starts", "text")
+    _fields = ("text", "starts", "newline")
+
+    def __init__(self, text: str, starts: tuple[int, ...], newline: str) -> None:
+        setfield(self, "text", text)
+        setfield(self, "starts", starts)
+        setfield(self, "newline", newline)
 
     @classmethod
     def of(cls, text: str) -> _TextMap:

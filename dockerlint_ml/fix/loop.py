@@ -10,10 +10,8 @@ individual rules and imports no rule module.
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..model import Dockerfile, Finding, Fix, Severity
@@ -166,6 +164,8 @@ def _one_by_one(
 
 def unified_diff(path: str, before: str, after: str) -> str:
     """A unified diff ``patch`` applies (``\\ No newline at end of file`` markers included)."""
+    import difflib  # only for --diff and the language server's previews
+
     lines = []
     for line in difflib.unified_diff(
         _split(before),
@@ -226,14 +226,16 @@ def _create_files(run: FixRun, result: FileResult, unsafe: bool, write: bool) ->
     return result.replace(findings=kept) if len(kept) != len(result.findings) else result
 
 
-@dataclass
 class FixRun:
-    results: list
-    diff: str = ""
-    applied: int = 0
-    changed: int = 0
-    stdin_text: str | None = None  # the fixed standard input, printed instead of written
-    created: set[str] = field(default_factory=set)  # files fixes created (or would create, for --diff)
+    """What ``fix_paths`` did: the remaining findings per file, and what it changed (or would, for --diff)."""
+
+    def __init__(self, results: list) -> None:
+        self.results = results
+        self.diff = ""
+        self.applied = 0
+        self.changed = 0
+        self.stdin_text: str | None = None  # the fixed standard input, printed instead of written
+        self.created: set[str] = set()  # files fixes created (or would create, for --diff)
 
 
 def fix_paths(

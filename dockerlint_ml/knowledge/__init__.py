@@ -10,15 +10,17 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Mapping
-from datetime import date
 from fnmatch import fnmatchcase
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..lazy_re import lazy
 from ..records import Frozen, setfield
+
+if TYPE_CHECKING:
+    from datetime import date
 
 _DIR = Path(__file__).resolve().parent
 
@@ -78,6 +80,8 @@ def _in_range(version: tuple[int, ...], low: str, high: str) -> bool:
 
 
 def _date(text: str) -> date | None:
+    from datetime import date  # only for ML705, when a base image has an end-of-life row (start-up time)
+
     try:
         return date.fromisoformat(text) if text else None
     except ValueError:

@@ -7,24 +7,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime
 from urllib.parse import urlsplit
 
+from ...lazy_re import lazy
 from ...model import Severity
 from ..base import Problem, Rule, RuleContext
 from ._shared import final_lineage, labels
 
 # semver.org's own regular expression (2.0.0)
-_SEMVER = re.compile(
+_SEMVER = lazy(
     r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?"
 )
-_HASH = re.compile(r"(?:sha256:)?[0-9a-fA-F]{7,64}")
-_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
+_HASH = lazy(r"(?:sha256:)?[0-9a-fA-F]{7,64}")
+_RFC3339 = lazy(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
 _ADDRESS = r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>.]+"
 #: an address, or a mailbox with a display name (`Jupyter Project <jupyter@googlegroups.com>`)
-_EMAIL = re.compile(rf"{_ADDRESS}|[^<>@]*<{_ADDRESS}>")
+_EMAIL = lazy(rf"{_ADDRESS}|[^<>@]*<{_ADDRESS}>")
 
 #: what each type means, for messages
 _EXPECTED = {
@@ -47,6 +47,8 @@ def _valid_url(value: str) -> bool:
 
 
 def _valid_rfc3339(value: str) -> bool:
+    from datetime import datetime  # only with an rfc3339 label schema (start-up time)
+
     if not _RFC3339.fullmatch(value):
         return False
     try:

@@ -5,15 +5,15 @@ Reference page: rules/ML906.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from ...lazy_re import lazy
 from ...model import Instruction, Severity
 from ..base import Problem, Rule, RuleContext
 from ..common import final_user, is_root_user
 from ._shared import final_lineage
 
-_NUMERIC_USER = re.compile(r"\d+(?::\d+)?")
+_NUMERIC_USER = lazy(r"\d+(?::\d+)?")
 
 #: what to add, per requirement, in messages
 _ADVICE = {

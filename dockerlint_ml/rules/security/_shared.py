@@ -17,7 +17,7 @@ SECRET_MOUNT_HINT = "`RUN --mount=type=secret,id=...` (BuildKit secrets never en
 
 #: Known credential formats, matched anywhere in a value or shell word, whatever the variable is called.
 CREDENTIAL_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern))
+    (kind, lazy(pattern))
     for kind, pattern in (
         ("private key", r"-----BEGIN[A-Z ]*PRIVATE KEY"),
         ("AWS access key", r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?![A-Z0-9])"),
@@ -45,7 +45,7 @@ SHORTEST_CREDENTIAL = 15
 _NEEDS_MIXED_CASE = frozenset({"Hugging Face token", "API key"})
 
 #: ``scheme://user:password@host`` with a literal password (not ``$VAR``/``${VAR}``).
-URL_PASSWORD = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://([^/\s:@]*):([^/\s@]+)@")
+URL_PASSWORD = lazy(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://([^/\s:@]*):([^/\s@]+)@")
 
 
 def _mixed(text: str) -> bool:

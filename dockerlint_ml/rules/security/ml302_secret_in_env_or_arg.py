@@ -5,10 +5,10 @@ Reference page: rules/ML302.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from ...lazy_re import lazy
 from ...model import Instruction, Severity
 from ..base import Problem, Rule, RuleContext
 from ._shared import (
@@ -24,7 +24,7 @@ from ._shared import (
 # ML302
 
 
-_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_REFERENCE = lazy(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _article(word: str) -> str:

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 
 from ...analysis.env import env_off
+from ...lazy_re import lazy
 from ...model import Severity, ShellCommand, Span, Word
 from ..base import Problem, Rule, RuleContext
 from ..common import CONDA_TOOLS
@@ -34,9 +35,9 @@ def _insecure_env(name: str, value: str | None) -> bool:
     return False
 
 
-_GIT_SSL_KEY = re.compile(r"http\.(?:.+\.)?sslverify", re.IGNORECASE)
+_GIT_SSL_KEY = lazy(r"http\.(?:.+\.)?sslverify", re.IGNORECASE)
 
-_APT_VERIFY = re.compile(r"Acquire::https?::(?:.+::)?Verify-(?:Peer|Host)\s*=?\s*\"?(?:false|0|no)", re.IGNORECASE)
+_APT_VERIFY = lazy(r"Acquire::https?::(?:.+::)?Verify-(?:Peer|Host)\s*=?\s*\"?(?:false|0|no)", re.IGNORECASE)
 
 
 class TlsVerificationDisabled(Rule):

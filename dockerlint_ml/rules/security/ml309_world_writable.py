@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...lazy_re import lazy
 from ...model import Severity, ShellCommand, Word
 from ..base import Problem, Rule, RuleContext
 
 # ML309
 
-_DASH_MODE = re.compile(r"-[rwxXst]+")
+_DASH_MODE = lazy(r"-[rwxXst]+")
 
 
 def world_writable_mode(mode: str) -> bool:

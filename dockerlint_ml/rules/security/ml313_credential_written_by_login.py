@@ -6,9 +6,9 @@ Reference page: rules/ML313.md.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 
+from ...lazy_re import lazy
 from ...model import Instruction, Severity, ShellCommand
 from ...variables import variables_used
 from ..base import Problem, Rule, RuleContext
@@ -17,7 +17,7 @@ from ._shared import CREDENTIAL_FILES, SECRET_MOUNT_HINT, is_secret_name
 
 # ML313
 
-_HOME = re.compile(r"^(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)(?=/|$)")
+_HOME = lazy(r"^(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)(?=/|$)")
 _NOT_FILES = ("/dev/", "/proc/")
 
 
@@ -109,7 +109,7 @@ def _removed(instruction: Instruction, command: ShellCommand, path: str, logouts
     return False
 
 
-_USERINFO = re.compile(r"://[^/\s@]+@")
+_USERINFO = lazy(r"://[^/\s@]+@")
 
 
 class CredentialWrittenByLogin(Rule):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...lazy_re import lazy
 from ...model import Instruction, Severity, ShellCommand
 from ...roles import DEPLOYED
 from ...variables import expand_word
@@ -17,7 +18,7 @@ from ..common import final_user, is_root_user
 # ML314
 
 #: a sudoers line granting commands without a password: `user ALL=(ALL) NOPASSWD: ALL`, `%sudo ALL=…`
-_ENTRY = re.compile(r"(?:^|[\n/'\"]|\\n)\s*(%?[A-Za-z0-9_.${}-]+)\s+[A-Za-z0-9_,]+\s*=[^\n/]*?NOPASSWD\s*:")
+_ENTRY = lazy(r"(?:^|[\n/'\"]|\\n)\s*(%?[A-Za-z0-9_.${}-]+)\s+[A-Za-z0-9_,]+\s*=[^\n/]*?NOPASSWD\s*:")
 
 
 def _entries(instruction: Instruction, command: ShellCommand) -> list[str]:

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 
 from ...analysis.commands import RPM_TOOLS
+from ...lazy_re import lazy
 from ...model import Instruction, Severity, ShellCommand, Span
 from ..base import Problem, Rule, RuleContext
 
@@ -16,16 +17,12 @@ from ..base import Problem, Rule, RuleContext
 
 #: apt options (and `-o` settings) that install packages whose signature does not check out
 _APT_FLAGS = frozenset({"--allow-unauthenticated", "--force-yes", "--allow-insecure-repositories"})
-_APT_SETTINGS = re.compile(r"(?i)(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories)=(?:true|1|yes)")
+_APT_SETTINGS = lazy(r"(?i)(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories)=(?:true|1|yes)")
 #: a yum/dnf setting that turns package or repository signature (or TLS) checks off
-_RPM_OFF = re.compile(
-    r"(?i)(?:^|[.\s]|\\n)(?:gpgcheck|repo_gpgcheck|localpkg_gpgcheck|sslverify)\s*=\s*(?:0|false|no)\b"
-)
+_RPM_OFF = lazy(r"(?i)(?:^|[.\s]|\\n)(?:gpgcheck|repo_gpgcheck|localpkg_gpgcheck|sslverify)\s*=\s*(?:0|false|no)\b")
 #: the same apt settings written to an apt.conf file: `APT::Get::AllowUnauthenticated "true";`
-_APT_CONF = re.compile(
-    r'(?i)(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories)\s+"?(?:true|1|yes)"?\s*;'
-)
-_TRUSTED = re.compile(r"\[[^\]]*\btrusted=yes\b[^\]]*\]")
+_APT_CONF = lazy(r'(?i)(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories)\s+"?(?:true|1|yes)"?\s*;')
+_TRUSTED = lazy(r"\[[^\]]*\btrusted=yes\b[^\]]*\]")
 _WRITERS = frozenset({"echo", "printf", "tee", "sed", "cat"})
 
 

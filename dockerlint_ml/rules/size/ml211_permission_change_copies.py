@@ -6,21 +6,21 @@ Reference page: rules/ML211.md.
 from __future__ import annotations
 
 import posixpath
-import re
 import stat
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
 from ...analysis.downloads import ARCHIVE_EXTENSIONS, is_model_file
 from ...analysis.paths import workdir_before
+from ...lazy_re import lazy
 from ...model import Dockerfile, Edit, Finding, Fix, Instruction, Severity, ShellCommand, Span, Stage
 from ...records import Frozen, setfield
 from ..base import Problem, Rule, RuleContext
 from ..common import copy_source_words, removes_path, rm_targets
 from ._shared import _GLOB, _fetched, _resolve
 
-_OCTAL = re.compile(r"[0-7]{3,4}")
-_SYMBOLIC_MODE = re.compile(r"-[rwxXst]+")  # `chmod -x file`: the tool grammar reads the mode as an option
+_OCTAL = lazy(r"[0-7]{3,4}")
+_SYMBOLIC_MODE = lazy(r"-[rwxXst]+")  # `chmod -x file`: the tool grammar reads the mode as an option
 
 
 class _Added(Frozen):
