@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -36,11 +35,14 @@ def _on_alarm(signum: int, frame: object) -> None:
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Interrupt the work after ``seconds`` (0: no limit; also none where SIGALRM cannot be used)."""
-    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
+    if not (seconds > 0 and hasattr(signal, "setitimer")):
         yield
         return
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+    except ValueError:  # not the main thread (the language server lints in a worker): no timer there
+        yield
+        return
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield

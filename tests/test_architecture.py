@@ -58,7 +58,10 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
         ),
     ),
     # `pages` (the rule pages) is read only by the CLI and the SARIF reporter
-    ("report/cli", frozenset({"report", "cli", "app", "command", "console", "__main__", "pages", "lsp"})),  # lsp: `mllint --lsp`
+    (
+        "report/cli",
+        frozenset({"report", "cli", "app", "command", "console", "__main__", "pages", "lsp"}),
+    ),  # lsp: `mllint --lsp`
 )
 
 

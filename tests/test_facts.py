@@ -41,7 +41,7 @@ def test_knowledge_accessors():
     assert kb.nvidia_cuda_tag("12.4.1-cudnn-devel-ubuntu22.04").cudnn == "cudnn"
     assert kb.cudnn_major_of_tag("12.4.1", "cudnn") == 9
     assert kb.ngc_release("24.05-py3").cuda == "12.4.1" and kb.ngc_release("19.10-py3") is None
-    assert kb.eol("debian", "bookworm").end.isoformat() == "2028-06-30"  # LTS, not regular support
+    assert kb.eol("debian", "bookworm").end == "2028-06-30"  # LTS, not regular support
     assert kb.eol("ubuntu", "focal").version == "20.04"
     assert kb.base_image("python", "3.11-slim").has_tool("curl") is False
     assert kb.cuda_eol_major_max() == 10

@@ -14,13 +14,10 @@ from fnmatch import fnmatchcase
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..lazy_re import lazy
 from ..records import Frozen, setfield
-
-if TYPE_CHECKING:
-    from datetime import date
 
 _DIR = Path(__file__).resolve().parent
 
@@ -79,13 +76,12 @@ def _in_range(version: tuple[int, ...], low: str, high: str) -> bool:
     return not (high_t is not None and version[: len(high_t)] > high_t)
 
 
-def _date(text: str) -> date | None:
-    from datetime import date  # only for ML705, when a base image has an end-of-life row (start-up time)
+_ISO_DATE = lazy(r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])")
 
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+
+def _date(text: str) -> str | None:
+    """An ISO ``YYYY-MM-DD`` date as it is (ISO dates compare as strings; no ``datetime`` at start-up)."""
+    return text if text and _ISO_DATE.fullmatch(text) else None
 
 
 def normalize(name: str) -> str:
@@ -772,11 +768,11 @@ class EolEntry(Frozen):
     product: str  # "python", "debian", "ubuntu", "centos", "rhel", "alpine"
     version: str
     codename: str
-    end: date | None  # the date the rules compare against (see eol())
+    end: str | None  # the ISO date (YYYY-MM-DD) the rules compare against (see eol())
     kind: str  # what ``end`` is: "security support", "LTS", "standard support", ...
     source: str
 
-    def __init__(self, product: str, version: str, codename: str, end: date | None, kind: str, source: str) -> None:
+    def __init__(self, product: str, version: str, codename: str, end: str | None, kind: str, source: str) -> None:
         setfield(self, "product", product)
         setfield(self, "version", version)
         setfield(self, "codename", codename)

@@ -5,6 +5,7 @@ Reference page: rules/ML705.md.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -30,16 +31,10 @@ class EolBaseImage(Rule):
     options: ClassVar[dict[str, str]] = {"as-of": ""}
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
-        from datetime import date
-
         from ... import knowledge as kb
         from ...facts import base_facts, needed_stages
 
-        configured = str(ctx.options(self)["as-of"] or "")
-        try:
-            today = date.fromisoformat(configured) if configured else date.today()
-        except ValueError:
-            today = date.today()
+        today = _as_of(str(ctx.options(self)["as-of"] or ""))
         needed = needed_stages(ctx.dockerfile, ctx.shipped_indexes)
         reported: set = set()
         for stage in ctx.dockerfile.stages:
@@ -71,3 +66,16 @@ class EolBaseImage(Rule):
                 "fixes; move to a supported release (e.g. `python:3.12-slim-bookworm`, `ubuntu:24.04`, an "
                 "`ubuntu24.04` CUDA tag)",
             )
+
+
+def _as_of(configured: str) -> str:
+    """The ISO date to judge on: the ``as-of`` option when it is a valid date, else today (local time, as
+    ``date.today()``). ISO dates compare as strings, so ``datetime`` is imported only to check an option."""
+    if configured:
+        from datetime import date
+
+        try:
+            return date.fromisoformat(configured).isoformat()
+        except ValueError:
+            pass
+    return time.strftime("%Y-%m-%d")
