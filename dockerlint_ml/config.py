@@ -19,16 +19,23 @@ class ConfigError(Exception):
     """A one-line error naming the file, the key and what is allowed."""
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
+def _read(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+def _load_toml(path: Path, data: bytes | None = None) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover
         import tomli as tomllib
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+        return tomllib.loads((_read(path) if data is None else data).decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 ({error.reason} at byte {error.start})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
 
@@ -46,10 +53,14 @@ def discover(start: Path) -> tuple[Path, dict[str, Any]] | None:
     for directory in (start, *start.parents):
         for name in CONFIG_NAMES:
             candidate = directory / name
-            if candidate.is_file():
-                section = _section(candidate, _load_toml(candidate))
-                if section is not None:
-                    return candidate, section
+            if not candidate.is_file():
+                continue
+            data = _read(candidate)
+            if name == "pyproject.toml" and b"mllint" not in data:
+                continue  # no [tool.mllint] in any spelling: not ours to parse (tomllib costs ~4 ms at start-up)
+            section = _section(candidate, _load_toml(candidate, data))
+            if section is not None:
+                return candidate, section
     return None
 
 

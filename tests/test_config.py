@@ -35,6 +35,44 @@ def test_pyproject_without_section_is_skipped(capsys, project):
     assert code == 1 and "ML206" in out
 
 
+@pytest.mark.parametrize(
+    "table",
+    [
+        '[tool]\nmllint = { select = ["ML206"], fail-on = "error" }\n',
+        'tool.mllint.select = ["ML206"]\ntool.mllint.fail-on = "error"\n',
+        '[tool."mllint"]\nselect = ["ML206"]\nfail-on = "error"\n',
+    ],
+)
+def test_every_spelling_of_the_pyproject_table_is_read(capsys, project, table):
+    """Discovery skips parsing a pyproject.toml that does not mention mllint at all (start-up time): every
+    TOML spelling of the table still names it."""
+    dotted_keys_first = table.startswith("tool.")  # dotted keys after [project] would belong to it
+    write(
+        project / "pyproject.toml",
+        table + "[project]\nname = 'x'\n" if dotted_keys_first else "[project]\nname = 'x'\n" + table,
+    )
+    code, out, _ = run(capsys, "Dockerfile")
+    assert "ML206" in out and "ML301" not in out and code == 0
+
+
+def test_a_broken_pyproject_without_our_table_is_not_our_error(capsys, project, tmp_path):
+    """Another tool's broken pyproject.toml does not stop the search upward (it cannot hold [tool.mllint])."""
+    write(project / ".mllint.toml", 'select = ["ML206"]\n')
+    write(project / "sub" / "pyproject.toml", "[project\nname = \xff\n")
+    write(project / "sub" / "Dockerfile", BAD)
+    import os
+
+    os.chdir(project / "sub")
+    code, out, err = run(capsys, "Dockerfile")
+    assert code == 1 and err == "" and "ML206" in out and "ML301" not in out
+
+
+def test_a_pyproject_with_our_table_that_is_not_utf8_is_one_line(capsys, project):
+    (project / "pyproject.toml").write_bytes(b'[tool.mllint]\nselect = ["ML206"]\n# \xff\n')
+    code, _, err = run(capsys, "Dockerfile")
+    assert code == 2 and err.startswith("mllint: error: ") and "not UTF-8" in err and err.count("\n") == 1
+
+
 def test_cli_overrides_config(capsys, project):
     write(project / ".mllint.toml", 'select = ["ML001"]\nfail-on = "never"\n')
     code, out, _ = run(capsys, "--select", "ML206", "--fail-on", "warning", "Dockerfile")
