@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from ..lazy_re import lazy
 from ..model import Instruction, ShellCommand, Span, Word
+from ..records import Frozen, setfield
 from ..variables import expand_word
 from .env import env_flag
 from .git import FULL_SHA, git_clone_pinned
@@ -49,14 +49,18 @@ def is_model_file(name: str) -> bool:
 # Build-time model downloads
 
 
-class ModelDownload(NamedTuple):
+class ModelDownload(Frozen):
     """A build-time model download: where, what (for messages), whether it is pinned to a fixed revision
     (None: cannot tell, e.g. a plain URL or a revision held in a variable) and how to pin it."""
 
-    span: Span
-    description: str
-    pinned: bool | None
-    how_to_pin: str = ""
+    __slots__ = ("description", "how_to_pin", "pinned", "span")
+    _fields = ("span", "description", "pinned", "how_to_pin")
+
+    def __init__(self, span: Span, description: str, pinned: bool | None, how_to_pin: str = "") -> None:
+        setfield(self, "span", span)
+        setfield(self, "description", description)
+        setfield(self, "pinned", pinned)
+        setfield(self, "how_to_pin", how_to_pin)
 
 
 def is_model_url(url: str) -> bool:

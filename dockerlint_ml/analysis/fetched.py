@@ -8,11 +8,10 @@ import posixpath
 import re
 from collections.abc import Iterator, Mapping
 from fnmatch import fnmatchcase
-from typing import NamedTuple
 
 from ..lazy_re import lazy
 from ..model import Dockerfile, Instruction, ShellCommand, Stage, Word, memo
-from ..records import Record
+from ..records import Frozen, Record, setfield
 from ..shell import PYTHON_NAME, SHELLS
 from ..variables import expand
 from .paths import workdir_before
@@ -20,11 +19,15 @@ from .paths import workdir_before
 DOWNLOADERS = frozenset({"curl", "wget"})
 
 
-class Download(NamedTuple):
+class Download(Frozen):
     """One URL a ``curl``/``wget`` command fetches, and the file it writes (None: stdout)."""
 
-    url: Word
-    output: str | None
+    __slots__ = ("output", "url")
+    _fields = ("url", "output")
+
+    def __init__(self, url: Word, output: str | None) -> None:
+        setfield(self, "url", url)
+        setfield(self, "output", output)
 
 
 def _url_name(url: str) -> str:
@@ -145,14 +148,21 @@ class Fetched(Record):
         self.verified = verified
 
 
-class FetchedUse(NamedTuple):
-    """A downloaded file run or installed: ``how`` says what happened (``runs``, ``installs``, ...)."""
+class FetchedUse(Frozen):
+    """A downloaded file run or installed: ``how`` says what happened (``runs``, ``installs``, ...);
+    ``command`` is None for ``ADD --chmod=755 URL``."""
 
-    fetched: Fetched
-    instruction: Instruction
-    command: ShellCommand | None  # None for ``ADD --chmod=755 URL``
-    how: str
-    verified: bool
+    __slots__ = ("command", "fetched", "how", "instruction", "verified")
+    _fields = ("fetched", "instruction", "command", "how", "verified")
+
+    def __init__(
+        self, fetched: Fetched, instruction: Instruction, command: ShellCommand | None, how: str, verified: bool
+    ) -> None:
+        setfield(self, "fetched", fetched)
+        setfield(self, "instruction", instruction)
+        setfield(self, "command", command)
+        setfield(self, "how", how)
+        setfield(self, "verified", verified)
 
 
 _HOME = lazy(r"^(?:~|\$HOME|\$\{HOME\})(?=/|$)")
@@ -261,7 +271,7 @@ class _Walk:
                 for fetched in self.files:
                     fetched.verified = True
                 for index, pending in list(self.pending.items()):
-                    self.pending[index] = pending._replace(verified=True)
+                    self.pending[index] = pending.replace(verified=True)
                 continue
             for download in command_downloads(command):
                 if download.output is not None:
