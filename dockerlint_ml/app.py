@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .model import Severity
@@ -62,7 +61,7 @@ def _load_settings(config: str | None, isolated: bool, plugins: bool) -> tuple[S
     from .registry import PluginError, all_rules
 
     try:
-        found = None if isolated else load_file(Path(config)) if config else discover(Path.cwd())
+        found = None if isolated else load_file(config) if config else discover(os.getcwd())
         rules = all_rules(plugins or (found is not None and found[1].get("plugins") is True))
         if found is None:
             return Settings(), rules
@@ -468,6 +467,8 @@ def _render(
 
         return github.render(results)
     if output_format in ("sarif", "gitlab"):
+        from pathlib import Path
+
         from .report.common import find_root
 
         root = Path(sarif_root) if sarif_root else find_root(Path.cwd())

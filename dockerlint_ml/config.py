@@ -3,12 +3,15 @@ validated with pydantic (imported only when a config file exists), turned into :
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .model import Severity
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CONFIG_NAMES = (".mllint.toml", "mllint.toml", "pyproject.toml")
 #: at most this many files in an `extend` chain
@@ -19,7 +22,7 @@ class ConfigError(Exception):
     """A one-line error naming the file, the key and what is allowed."""
 
 
-def _read(path: Path) -> bytes:
+def _read(path: str | Path) -> bytes:
     try:
         with open(path, "rb") as handle:
             return handle.read()
@@ -27,7 +30,7 @@ def _read(path: Path) -> bytes:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
-def _load_toml(path: Path, data: bytes | None = None) -> dict[str, Any]:
+def _load_toml(path: str | Path, data: bytes | None = None) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover
@@ -40,31 +43,40 @@ def _load_toml(path: Path, data: bytes | None = None) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
 
 
-def _section(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
-    if path.name == "pyproject.toml":
+def _section(path: str | Path, data: dict[str, Any]) -> dict[str, Any] | None:
+    if os.path.basename(path) == "pyproject.toml":
         tool = data.get("tool", {})
         return tool.get("mllint") if isinstance(tool, dict) else None
     return data
 
 
-def discover(start: Path) -> tuple[Path, dict[str, Any]] | None:
+def discover(start: str | os.PathLike[str]) -> tuple[Path, dict[str, Any]] | None:
     """The nearest config: in each directory upward, ``.mllint.toml`` first, then a pyproject.toml that
-    has a ``[tool.mllint]`` table."""
-    for directory in (start, *start.parents):
+    has a ``[tool.mllint]`` table. (``os.path`` until one is found: pathlib is not needed on a plain run.)"""
+    directory = os.path.abspath(start)
+    while True:
         for name in CONFIG_NAMES:
-            candidate = directory / name
-            if not candidate.is_file():
+            candidate = os.path.join(directory, name)
+            if not os.path.isfile(candidate):
                 continue
             data = _read(candidate)
             if name == "pyproject.toml" and b"mllint" not in data:
                 continue  # no [tool.mllint] in any spelling: not ours to parse (tomllib costs ~4 ms at start-up)
             section = _section(candidate, _load_toml(candidate, data))
             if section is not None:
-                return candidate, section
-    return None
+                from pathlib import Path
+
+                return Path(candidate), section
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
 
 
-def load_file(path: Path) -> tuple[Path, dict[str, Any]]:
+def load_file(path: str | Path) -> tuple[Path, dict[str, Any]]:
+    from pathlib import Path
+
+    path = Path(path)
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found")
     section = _section(path, _load_toml(path))
@@ -78,6 +90,8 @@ def _where(path: Path) -> str:
 def extend_chain(path: Path, section: dict[str, Any]) -> list[tuple[Path, dict[str, Any]]]:
     """``path``'s config and the files it extends (``extend = "../org/mllint.toml"``, relative to the file that
     says it), base first; a cycle, a missing file or a chain longer than MAX_EXTENDS is a ConfigError."""
+    from pathlib import Path
+
     chain = [(path, section)]
     seen = [path.resolve()]
     current_path, current = path, section

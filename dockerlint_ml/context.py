@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import stat
 import time
-from pathlib import Path
 
 from .dockerignore import BadPattern, PatternMatcher, go_clean, read_ignore, valid_go_pattern
 
@@ -28,7 +27,7 @@ class ContextPool:
     own ``BuildContext`` object (``choice`` is per Dockerfile); a pool lives as long as one run."""
 
     def __init__(self) -> None:
-        self._state: dict[Path, tuple[dict, dict, dict]] = {}
+        self._state: dict[str, tuple[dict, dict, dict]] = {}
 
     def context(self, directory: str | os.PathLike[str]) -> BuildContext:
         context = BuildContext(directory)
@@ -42,25 +41,25 @@ class BuildContext:
     choice: object = None
 
     def __init__(self, directory: str | os.PathLike[str], max_bytes: int = MAX_CONTEXT_FILE_BYTES) -> None:
-        self.root = Path(directory).resolve()
+        self.root = os.path.realpath(directory)  # a str: pathlib is not needed on the lint path
         self.max_bytes = max_bytes
         self._cache: dict[str, str | None] = {}
         self._ignore_cache: dict[str, IgnoreFile | None] = {}
         self._walks: dict[tuple[int, int, float], ContextWalk | None] = {}
 
     def __repr__(self) -> str:
-        return f"BuildContext({str(self.root)!r})"
+        return f"BuildContext({self.root!r})"
 
-    def _inside(self, relative_path: str) -> Path | None:
+    def _inside(self, relative_path: str) -> str | None:
         cleaned = relative_path.replace("\\", "/").lstrip("/")
         if not cleaned or "\0" in cleaned:
             return None
         try:
-            candidate = (self.root / cleaned).resolve()
-        except (OSError, RuntimeError, ValueError):
+            candidate = os.path.realpath(os.path.join(self.root, cleaned))
+        except (OSError, ValueError):
             return None
-        if candidate != self.root and self.root not in candidate.parents:
-            return None
+        if candidate != self.root and not candidate.startswith(os.path.join(self.root, "")):
+            return None  # outside the context (through `..` or a symlink)
         return candidate
 
     def read_text(self, relative_path: str) -> str | None:
@@ -96,7 +95,7 @@ class BuildContext:
             found = _ignore_file(os.path.basename(specific), _read_small(specific, self.max_bytes))
         elif key:  # the context's own file: one object for every Dockerfile, so they share one walk
             found = self.ignore_file(None)
-        elif os.path.lexists(self.root / ".dockerignore"):
+        elif os.path.lexists(os.path.join(self.root, ".dockerignore")):
             found = _ignore_file(".dockerignore", self.read_text(".dockerignore"))
         self._ignore_cache[key] = found
         return found
@@ -119,10 +118,10 @@ class BuildContext:
 
     def _walk(self, ignore: IgnoreFile | None, max_entries: int, max_seconds: float) -> ContextWalk | None:
         matcher = ignore.matcher if ignore else None
-        result = ContextWalk(str(self.root), ignore.label if ignore else None)
+        result = ContextWalk(self.root, ignore.label if ignore else None)
         deadline = time.monotonic() + max_seconds
         # (absolute directory, path relative to the root, the parent's per-pattern match results)
-        pending: list[tuple[str, str, list[bool] | None]] = [(str(self.root), "", [])]
+        pending: list[tuple[str, str, list[bool] | None]] = [(self.root, "", [])]
         first = True
         while pending:
             directory, relative, parent = pending.pop()
@@ -169,7 +168,7 @@ class BuildContext:
         if cleaned.startswith("..") or "\0" in cleaned:
             return None
         try:
-            return os.lstat(self.root / cleaned)
+            return os.lstat(os.path.join(self.root, cleaned))
         except (OSError, ValueError):
             return None
 
@@ -206,11 +205,11 @@ class BuildContext:
                     continue  # never through a file or a symlink
                 if matcher is None:
                     candidate = f"{base}/{component}" if base else component
-                    if os.path.lexists(self.root / candidate):
+                    if os.path.lexists(os.path.join(self.root, candidate)):
                         following.append(candidate)
                     continue
                 try:
-                    with os.scandir(self.root / base) as entries:
+                    with os.scandir(os.path.join(self.root, base)) as entries:
                         names = sorted(entry.name for entry in entries)
                 except OSError:
                     continue

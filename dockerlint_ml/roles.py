@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
-from pathlib import PurePosixPath
 
 from .lazy_re import lazy
 from .model import Dockerfile, Instruction, ShellCommand, Stage
@@ -137,7 +136,7 @@ def _from_path(path: str) -> Role | None:
     """``.devcontainer/``, ``ci/``/``tests/`` anywhere in the project path; ``docs/`` as the file's own directory
     (a sample server under ``docs/samples/x/`` is not a docs build); ``Dockerfile.dev``/``Dockerfile.QA``."""
     path = project_path(path)
-    parts = PurePosixPath(path.replace("\\", "/")).parts
+    parts = [part for part in path.replace("\\", "/").split("/") if part and part != "."]
     if not parts:
         return None
     directories, name = [p.lower() for p in parts[:-1]], parts[-1]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 from ..lazy_re import lazy
 from ..model import Instruction, ShellCommand, Span, Word
@@ -13,7 +12,7 @@ from ..records import Frozen, setfield
 from ..variables import expand_word
 from .env import env_flag
 from .git import FULL_SHA, git_clone_pinned
-from .urls import redact, url_host, url_path_segments, url_words
+from .urls import redact, split_url, url_host, url_path_segments, url_words
 
 MODEL_EXTENSIONS = (
     ".pt",
@@ -69,7 +68,7 @@ def is_model_url(url: str) -> bool:
     if url_host(url) in HUB_HOSTS and "resolve" in segments:
         return True
     try:
-        path = urlsplit(url if "://" in url else "https://" + url).path
+        path = split_url(url if "://" in url else "https://" + url).path
     except ValueError:
         return False
     return is_model_file(path.rsplit("/", 1)[-1])
@@ -296,7 +295,7 @@ def model_downloads(instruction: Instruction) -> list[ModelDownload]:
 
 def model_artifact_kind(text: str, from_stage: bool) -> tuple[str, list[str]] | None:
     """For a COPY source that is a model file or model directory: ("file"|"directory"|"cache", components)."""
-    path = urlsplit(text).path if "://" in text else text
+    path = split_url(text).path if "://" in text else text
     components = [c for c in path.split("/") if c not in ("", ".")]
     if not components:
         return None

@@ -13,10 +13,10 @@ they were so that findings do not change:
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from ..lazy_re import lazy
 from ..records import Frozen, setfield
+from .urls import split_url
 
 #: archives pip installs by path (``./dist/pkg-1.0.tar.gz``); ML703 knows all of them as direct references
 ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tgz", ".tar.bz2")
@@ -120,7 +120,7 @@ def vcs_without_ref(text: str) -> bool:
         return False
     url = text.split("+", 1)[1].split("#", 1)[0]
     try:
-        path = urlsplit(url).path
+        path = split_url(url).path
     except ValueError:
         return False
     return "@" not in path

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..images import full_name
 from ..model import ImageRef
 from ..records import Frozen, setfield
+from .urls import split_url
 
 #: the policy keys, as written in TOML
 KEYS = (
@@ -167,7 +167,7 @@ def image_pattern(image: ImageRef, patterns: tuple[str, ...]) -> str | None:
 def _normal_url(text: str) -> str:
     """A package index URL without credentials, query or trailing slash, scheme and host lowercased."""
     try:
-        parts = urlsplit(text.strip())
+        parts = split_url(text.strip())
     except ValueError:
         return text.strip().rstrip("/")
     host = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")

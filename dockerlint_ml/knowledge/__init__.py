@@ -7,19 +7,19 @@ of ints (``"3.10" > "3.9"``), never as strings.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Mapping
 from fnmatch import fnmatchcase
 from functools import cache
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from ..lazy_re import lazy
 from ..records import Frozen, setfield
 
-_DIR = Path(__file__).resolve().parent
+_DIR = os.path.dirname(os.path.realpath(__file__))
 
 
 @cache
@@ -30,7 +30,7 @@ def load(name: str) -> dict[str, Any]:
     (``python tools/compile_knowledge.py`` rewrites it). The TOML itself is the fallback.
     """
     try:
-        with open(_DIR / "compiled" / f"{name}.json", "rb") as handle:
+        with open(os.path.join(_DIR, "compiled", f"{name}.json"), "rb") as handle:
             data = handle.read()
     except OSError:
         return load_toml(name)
@@ -45,7 +45,7 @@ def load_toml(name: str) -> dict[str, Any]:
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
-    with open(_DIR / f"{name}.toml", "rb") as handle:
+    with open(os.path.join(_DIR, f"{name}.toml"), "rb") as handle:
         return tomllib.load(handle)
 
 

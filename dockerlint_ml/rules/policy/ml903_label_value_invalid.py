@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
+from ...analysis.urls import split_url
 from ...lazy_re import lazy
 from ...model import Severity
 from ..base import Problem, Rule, RuleContext
@@ -40,7 +40,7 @@ _EXPECTED = {
 
 def _valid_url(value: str) -> bool:
     try:
-        parts = urlsplit(value)
+        parts = split_url(value)
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
