@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .lazy_re import lazy
 from .records import Frozen, setfield
 
 #: in the order Compose looks for them (it reads the first one found)
@@ -311,7 +312,7 @@ def _build(
     return directory, os.path.realpath(os.path.join(directory, dockerfile)), target
 
 
-_VARIABLE = re.compile(r"\$(?:\$|\{(\w+)(?:(:?[-?])([^}]*))?\}|(\w+))")
+_VARIABLE = lazy(r"\$(?:\$|\{(\w+)(?:(:?[-?])([^}]*))?\}|(\w+))")
 
 
 def _interpolate(text: str, scope: Mapping[str, str]) -> str | None:

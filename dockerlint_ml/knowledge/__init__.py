@@ -545,7 +545,11 @@ def devel_image(repository: str, tag: str | None) -> DevelImage | None:
     """The devel flavor ``repository:tag`` is, or None (a runtime image, or not a known image family)."""
     tokens = tag.lower().split("-") if tag else []
     for row in load("images").get("devel_image", []):
-        if not any(fnmatchcase(repository.lower(), glob) for glob in _globs(row["repository"])):
+        name = repository.lower()
+        # the literal prefix first: fnmatchcase compiles a regex per glob, ~50 us each on the first file
+        if not any(
+            name.startswith(_literal_prefix(glob)) and fnmatchcase(name, glob) for glob in _globs(row["repository"])
+        ):
             continue
         token = next((t for t in tokens if t in row["tokens"]), None)
         if token is None:
