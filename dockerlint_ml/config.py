@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
 
 from .model import Severity
 from .settings import Settings
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms at start-up)
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
 
 CONFIG_NAMES = (".mllint.toml", "mllint.toml", "pyproject.toml")
 #: at most this many files in an `extend` chain
@@ -154,7 +155,7 @@ def _validate(
     locked_sources: dict[str, str] | None = None,
 ) -> Settings:
     """Validate one config table (or a merged chain, with the file each policy key and lock came from)."""
-    from typing import Literal
+    from typing import Any, Literal  # noqa: F401  # pydantic resolves the annotations below at run time
 
     from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from typing import Any
 
 from .buildfiles import targets_for
 from .model import Dockerfile, Finding
@@ -15,6 +14,10 @@ from .results import FileResult, fails
 from .rules.base import Rule, RuleContext
 from .settings import Settings, all_targets, governing, ignored_for_path, is_enabled, policy_configured
 from .suppress import apply_suppressions
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms at start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["FileResult", "Linter", "fails"]
 

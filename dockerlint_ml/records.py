@@ -12,7 +12,10 @@ with ``object.__setattr__`` (what a frozen dataclass's generated ``__init__`` do
 from __future__ import annotations
 
 from operator import attrgetter
-from typing import Any, ClassVar
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms at start-up)
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 __all__ = ["Frozen", "Record", "setfield"]
 

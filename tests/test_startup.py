@@ -12,6 +12,13 @@ from .conftest import ROOT
 HEAVY = ("pydantic", "sarif_om", "jsonschema", "importlib.metadata", "attr", "multiprocessing")
 #: the language server (`mllint --lsp` only): pygls and what it pulls in
 LSP = ("pygls", "lsprotocol", "cattrs", "attrs", "asyncio")
+#: standard modules the plain path does without (1-2 ms each): ``typing`` (write ``TYPE_CHECKING = False`` /
+#: ``if TYPE_CHECKING: from typing import Any`` as the lint-path modules do; tree-sitter is loaded without its
+#: ``__init__``, which imports it), ``pathlib`` (os.path), ``urllib.parse`` (``analysis.urls.split_url``),
+#: ``datetime`` (ISO dates compare as strings), ``dataclasses`` (``records.Record``), ``threading``, ``tomllib``
+#: (only when a config mentions mllint), ``difflib`` (--diff only)
+STDLIB_OFF_PATH = ("typing", "pathlib", "urllib.parse", "datetime", "dataclasses", "threading", "tomllib", "difflib")
+STDLIB_HINT = "a module on the plain lint path imports one of STDLIB_OFF_PATH at run time (see the comment there)"
 PROBE = """
 import json, sys
 from dockerlint_ml.cli import main
@@ -35,6 +42,17 @@ def modules_after(tmp_path, *args: str) -> set[str]:
     return set(json.loads(done.stderr.strip().splitlines()[-1]))
 
 
+def interpreter_modules() -> set[str]:
+    """What the bare interpreter has imported (a site-packages ``.pth`` file may import typing itself)."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import json, sys; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    return set(json.loads(done.stdout))
+
+
 def heavy(modules: set[str]) -> set[str]:
     return {name for name in modules if name.split(".")[0] in HEAVY or name in HEAVY}
 
@@ -44,6 +62,7 @@ def test_text_path_stays_lean(tmp_path):
     assert "dockerlint_ml.rules.size" in modules  # the probe really linted
     assert heavy(modules) == set()
     assert "click" not in modules  # a plain `mllint FILE` needs no argument parser (cli.plain_paths)
+    assert set(STDLIB_OFF_PATH) & (modules - interpreter_modules()) == set(), STDLIB_HINT
     assert "dockerlint_ml.report.sarif" not in modules
     assert {name for name in modules if name.split(".")[0] in LSP or name.startswith("dockerlint_ml.lsp")} == set()
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from ..model import ShellCommand, Word
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms at start-up)
 if TYPE_CHECKING:
     from urllib.parse import SplitResult
 

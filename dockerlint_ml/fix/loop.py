@@ -12,28 +12,28 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
 
 from ..model import Dockerfile, Finding, Fix, Severity
 from .apply import applicable, apply_fixes
 
-if TYPE_CHECKING:  # lint.py is not imported at run time: it imports this package lazily
-    from ..lint import FileResult, Linter
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms at start-up)
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+
+    from ..lint import FileResult, Linter  # lint.py is not imported at run time: it imports this package lazily
+
+    class FixingRule(Protocol):
+        """What the loop needs of a rule: its ID, whether it can fix, and the fix itself."""
+
+        id: str
+        fixable: bool
+
+        def fix(self, dockerfile: Dockerfile, finding: Finding) -> Fix | None: ...
+
+    #: rule ID -> the rule (an instance) whose ``fix`` repairs its findings
+    Fixers = Mapping[str, FixingRule]
 
 MAX_ROUNDS = 10
-
-
-class FixingRule(Protocol):
-    """What the loop needs of a rule: its ID, whether it can fix, and the fix itself."""
-
-    id: str
-    fixable: bool
-
-    def fix(self, dockerfile: Dockerfile, finding: Finding) -> Fix | None: ...
-
-
-#: rule ID -> the rule (an instance) whose ``fix`` repairs its findings
-Fixers = Mapping[str, FixingRule]
 
 
 def fixers_for(rules: Iterable[Any]) -> dict[str, FixingRule]:

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import Any, ClassVar
 
 from ..baseimages import BaseImage, known_base
 from ..model import Dockerfile, Finding, Fix, Instruction, Severity, ShellCommand, Span, Stage, Word
 from ..records import Frozen, Record, setfield
 from ..roles import Role, infer_role
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms at start-up)
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 FAMILIES = {
     "0": "correctness",

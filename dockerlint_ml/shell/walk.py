@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from ..lazy_re import lazy
 from ..logical_text import LogicalText
 from ..model import Condition, Heredoc, Redirect, ShellCommand, Span, Word
 from .tools import WRAPPERS, parse_invocation, script_index, tool_of, unwrap
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms at start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_NESTING = 16  # `sh -c` inside `sh -c` ...: deeper scripts are not unwrapped
 MAX_CONDITIONS = (
@@ -30,35 +33,41 @@ def _tree_sitter_parser() -> Any:
     """Built on first use."""
     global _parser
     if _parser is None:
-        from tree_sitter import Language, Parser
-
-        _parser = Parser(Language(_bash_language()))
+        binding = _extension("tree_sitter")
+        _parser = binding.Parser(binding.Language(_extension("tree_sitter_bash").language()))
     return _parser
 
 
-def _bash_language() -> Any:
-    """tree-sitter-bash's compiled grammar, loaded from its extension module without importing the package:
-    the package's ``__init__`` imports importlib.resources, and with it tempfile, random and shutil (~5 ms).
-    Only ``importlib.machinery`` (loaded with the interpreter), not ``importlib.util`` (~1 ms more)."""
+def _extension(package: str) -> Any:
+    """``package._binding``, the compiled module of tree-sitter or of its bash grammar, loaded without running
+    ``package/__init__.py``: tree-sitter's imports typing (~2 ms), tree-sitter-bash's importlib.resources and
+    with it tempfile, random and shutil (~5 ms). Only ``importlib.machinery`` (loaded with the interpreter),
+    not ``importlib.util`` (~1 ms more). It is registered under its name, so a later ``import package`` (the
+    language server, tests) runs the ``__init__`` on top of the same module instead of loading it twice."""
+    import sys
+
+    name = f"{package}._binding"
+    if name in sys.modules:
+        return sys.modules[name]
     try:
         from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader, ModuleSpec, PathFinder
         from os import path
 
-        package = PathFinder.find_spec("tree_sitter_bash")  # finds it on sys.path without running it
-        for directory in package.submodule_search_locations or () if package else ():
+        spec = PathFinder.find_spec(package)  # finds it on sys.path without running it
+        for directory in spec.submodule_search_locations or () if spec else ():
             for suffix in EXTENSION_SUFFIXES:
                 location = path.join(directory, f"_binding{suffix}")
                 if path.isfile(location):
-                    name = "tree_sitter_bash._binding"
                     loader = ExtensionFileLoader(name, location)
                     module = loader.create_module(ModuleSpec(name, loader, origin=location))
                     loader.exec_module(module)
-                    return module.language()
+                    sys.modules[name] = module
+                    return module
     except (ImportError, OSError, AttributeError):  # pragma: no cover - another layout: import it normally
         pass
-    import tree_sitter_bash  # pragma: no cover
+    from importlib import import_module  # pragma: no cover
 
-    return tree_sitter_bash.language()  # pragma: no cover
+    return import_module(name)  # pragma: no cover
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -106,7 +115,8 @@ def _touching_joined(nodes: list[Any]) -> list[list[Any]]:
     return groups
 
 
-Ancestors = tuple[Any, "Ancestors"] | None
+if TYPE_CHECKING:
+    Ancestors = tuple[Any, "Ancestors"] | None
 Conditions = tuple[Condition, ...]
 
 _VARIABLE = lazy(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")

@@ -8,13 +8,16 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator, Sequence
 from fnmatch import fnmatchcase
-from typing import Any
 
 from ...model import Dockerfile, Instruction, Stage, memo
 from ...variables import expand
 from .locations import _absolute, _carried_location
 from .options import _expanded
 from .records import Install, StageFacts, _set
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms at start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _workdir_step(current: str, instruction: Instruction) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar
 
 from ...model import Fix, Severity
 from ..base import Problem, Rule, RuleContext
@@ -25,6 +24,10 @@ from ._shared import (
     partial_note,
     size_text,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms at start-up)
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 #: what an ML image never needs, whatever the project (patterns for the starter file)
 ALWAYS_OUT = (

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from ..base import RuleContext
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms at start-up)
 if TYPE_CHECKING:
     from ...facts import Cuda, Install, StageFacts
 

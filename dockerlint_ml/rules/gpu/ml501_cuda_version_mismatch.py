@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from ...model import Severity
 from ..base import Problem, Rule, RuleContext
 from ._shared import _TORCH_FAMILY, _dedupe, _definite, _label, _provider, _shipped_facts, _verified, _what
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms at start-up)
 if TYPE_CHECKING:
     from ...facts import Cuda, Install
 

@@ -6,13 +6,13 @@ Reference page: rules/ML505.md.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from ...images import full_name
 from ...model import Severity
 from ..base import Problem, Rule, RuleContext
 from ._shared import _dedupe, _definite, _shipped_facts, _verified, _what
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms at start-up)
 if TYPE_CHECKING:
     from ...facts import StageFacts
 

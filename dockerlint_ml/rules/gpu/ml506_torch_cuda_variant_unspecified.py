@@ -7,12 +7,12 @@ Reference page: rules/ML506.md.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from ...model import Severity
 from ..base import Problem, Rule, RuleContext
 from ._shared import _definite, _label, _shipped_facts, _what
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms at start-up)
 if TYPE_CHECKING:
     from ...facts import Cuda, Install
 

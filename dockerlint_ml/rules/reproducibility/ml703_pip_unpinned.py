@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import ClassVar
 
 from ...analysis.manifests import Dependency, ManifestInstall, manifest_install
 from ...analysis.packages import is_direct_reference, normalize, parse, requirement_pinned, vcs_without_ref
@@ -21,6 +20,10 @@ from ...variables import expand
 from ..base import Problem, Rule, RuleContext
 from ..common import any_after, is_python_install
 from ._shared import _NIGHTLY_NAME, _substitutes
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms at start-up)
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 # ML703 pip-unpinned
 

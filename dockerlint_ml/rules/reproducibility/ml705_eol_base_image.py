@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import ClassVar
 
 from ...model import Severity
 from ..base import Problem, Rule, RuleContext
 from ._shared import _at_base, _subject
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms at start-up)
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 # ML705 eol-base-image
 

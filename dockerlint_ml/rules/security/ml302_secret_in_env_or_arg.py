@@ -6,7 +6,6 @@ Reference page: rules/ML302.md.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
 
 from ...lazy_re import lazy
 from ...model import Instruction, Severity
@@ -20,6 +19,10 @@ from ._shared import (
     mask,
     url_password,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms at start-up)
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 # ML302
 

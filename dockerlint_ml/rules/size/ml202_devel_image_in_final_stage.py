@@ -6,7 +6,6 @@ Reference page: rules/ML202.md.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from ...images import full_name
 from ...model import ImageRef, Severity
@@ -15,6 +14,7 @@ from ..base import Problem, Rule, RuleContext
 from ..common import from_image_word
 from ._shared import _base_image, _without_tag
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms at start-up)
 if TYPE_CHECKING:
     from ...knowledge import DevelImage
 
