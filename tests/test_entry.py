@@ -126,3 +126,31 @@ def test_the_click_command_is_the_documented_interface():
     assert isinstance(command, click.Command)
     names = {option for param in command.params for option in param.opts}
     assert {"--select", "--fix", "--lsp", "--format"} <= names
+
+
+def test_time_limit_interrupts_and_restores_the_previous_handler():
+    import signal
+    import threading
+    import time
+
+    from dockerlint_ml.batch import FileTimeout, TimeLimit
+
+    before = signal.getsignal(signal.SIGALRM)
+    with pytest.raises(FileTimeout), TimeLimit(0.05):
+        time.sleep(2)
+    assert signal.getsignal(signal.SIGALRM) == before
+    with TimeLimit(5):
+        pass
+    assert signal.getsignal(signal.SIGALRM) == before and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+    outcome = []
+
+    def in_a_thread():  # no SIGALRM outside the main thread: the work runs without a limit
+        with TimeLimit(0.01):
+            time.sleep(0.05)
+        outcome.append("done")
+
+    worker = threading.Thread(target=in_a_thread)
+    worker.start()
+    worker.join()
+    assert outcome == ["done"]

@@ -119,7 +119,7 @@ def test_an_unparsable_buffer_and_a_timeout_are_problems_not_crashes(tmp_path: P
         raise batch.FileTimeout()  # the time limit ran out (deterministic: no race with a real timer)
         yield
 
-    monkeypatch.setattr(batch, "time_limit", expired)
+    monkeypatch.setattr(batch, "TimeLimit", expired)
     slow = "FROM python:3.11-slim\n" + "RUN pip install a && apt-get install -y b\n" * 3000
     with pytest.raises(LintProblem, match="gave up"):
         engine.lint(str(tmp_path / "Dockerfile"), slow)

@@ -168,13 +168,13 @@ class Engine:
 
     def lint(self, path: str, text: str) -> Outcome:
         """Lint the editor's ``text`` of the document at ``path``; raises :class:`LintProblem`."""
-        from ..batch import FileTimeout, time_limit
+        from ..batch import FileTimeout, TimeLimit
 
         linter = self.linter_for(path)
         context = self.context_for(path)
         memory = self.memory_for(path)
         try:
-            with time_limit(LINT_TIMEOUT):
+            with TimeLimit(LINT_TIMEOUT):
                 result = linter.lint_bytes(text.encode("utf-8", "surrogatepass"), path, context, memory)
                 if result.dockerfile is not None and any(f.rule in linter.fixable_rules for f in result.findings):
                     from ..fix import attach_fixes
@@ -188,13 +188,13 @@ class Engine:
 
     def fix_all(self, path: str, text: str) -> str | None:
         """The text with every safe fix applied (re-linted to a fixpoint, as ``mllint --fix``); None if none."""
-        from ..batch import FileTimeout, time_limit
+        from ..batch import FileTimeout, TimeLimit
         from ..fix import fix_source
 
         linter = self.linter_for(path)
         context = self.context_for(path)
         try:
-            with time_limit(LINT_TIMEOUT):
+            with TimeLimit(LINT_TIMEOUT):
                 new_text, _remaining, applied = fix_source(
                     text.encode("utf-8", "surrogatepass"), path, linter, False, context
                 )

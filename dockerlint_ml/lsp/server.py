@@ -7,7 +7,7 @@ instruction. Hover: a finding's rule page summary; on ``FROM``, what ``--facts``
 
 Never crash the editor: anything that goes wrong while linting is one ``window/logMessage`` and the last good
 diagnostics stay. Handlers run on the event loop in the main thread, so the engine's per-file timeout
-(SIGALRM, batch.time_limit) applies to a pathological buffer too.
+(SIGALRM, batch.TimeLimit) applies to a pathological buffer too.
 """
 
 from __future__ import annotations

@@ -233,7 +233,7 @@ def rules_in_package(package: str, path: Iterable[str]) -> list[type[Rule]]:
     """The rules of a family package: every ``Rule`` subclass with an ``id`` defined in one of its ``ml*.py``
     modules, ordered by ID. A new rule module is picked up without editing the family's ``__init__``."""
     import os
-    from importlib import import_module
+    import sys
 
     found: list[type[Rule]] = []
     stems = sorted(
@@ -245,7 +245,8 @@ def rules_in_package(package: str, path: Iterable[str]) -> list[type[Rule]]:
         }
     )
     for stem in stems:
-        module = import_module(f"{package}.{stem}")
+        __import__(f"{package}.{stem}")  # not importlib.import_module: the importlib package costs ~0.4 ms
+        module = sys.modules[f"{package}.{stem}"]
         for value in vars(module).values():
             if (
                 isinstance(value, type)
