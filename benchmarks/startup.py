@@ -38,7 +38,14 @@ RUN pip install --no-cache-dir torch==2.4.0 --index-url https://download.pytorch
 COPY model/ /models/
 CMD ["python3", "serve.py"]
 """
-MLLINT = "from dockerlint_ml.cli import main; main()"
+#: what the ``mllint`` script runs (used when the script is not beside the interpreter)
+CONSOLE = "from dockerlint_ml.console import main; main()"
+
+
+def mllint_command() -> list[str]:
+    """The installed ``mllint`` script of this interpreter's environment, as pre-commit runs it."""
+    script = Path(sys.executable).parent / "mllint"
+    return [str(script)] if script.is_file() else [sys.executable, "-c", CONSOLE]
 
 
 def timed(argv: list[str], cwd: Path) -> float:
@@ -69,9 +76,11 @@ def main() -> int:
         (root / "Dockerfile").write_text(SMALL)
         for index in range(5):
             (root / f"Dockerfile.{index}").write_text(GPU if index % 2 else SMALL)
-        cases = {
-            "one small file, cold": [python, "-c", MLLINT, "--isolated", "Dockerfile"],
-            "pre-commit batch of 5 files": [python, "-c", MLLINT, "--isolated", *(f"Dockerfile.{i}" for i in range(5))],
+        mllint = mllint_command()
+        cases = {  # a temporary directory: no config file above it
+            "one small file, cold": [*mllint, "Dockerfile"],
+            "pre-commit batch of 5 files": [*mllint, *(f"Dockerfile.{i}" for i in range(5))],
+            "one file with an option (click)": [*mllint, "--quiet", "Dockerfile"],
         }
         print(f"{'case':32} {'mllint ms':>10} {'python -c pass ms':>18} {'ratio':>7}")
         for label, argv in cases.items():
