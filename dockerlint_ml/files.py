@@ -21,6 +21,15 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 #: directory search and the pre-commit hook leave them out (lint the rendered file; a template named explicitly
 #: on the command line is still linted).
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tpl", ".tmpl", ".template", ".mustache", ".erb")
+#: Files named like Dockerfiles that are something else: `Dockerfile.dockerignore` (Docker's per-Dockerfile
+#: ignore file), `dockerfile_test.sh`, `dockerfile_utils.py`, `Dockerfile.md`, patches and backups. Linting one
+#: is a run of false ML001 errors. (`Dockerfile.cpp`, `Dockerfile.gpu`, `Dockerfile_cuda` are Dockerfiles.)
+NOT_DOCKERFILE_SUFFIXES = (
+    ".dockerignore", ".sh", ".bash", ".zsh", ".fish", ".ps1", ".bat", ".cmd", ".py", ".ipynb", ".md", ".markdown",
+    ".rst", ".txt", ".adoc", ".json", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".lock", ".bak", ".orig", ".rej",
+    ".swp", ".diff", ".patch", ".log", ".html", ".xml", ".go", ".js", ".ts", ".rs", ".bzl", ".nix", ".mk",
+    ".csv", ".sig", ".asc", ".sha256",
+)  # fmt: skip
 
 
 class Input(Frozen):
@@ -37,7 +46,10 @@ class Input(Frozen):
 
 
 def is_dockerfile_name(name: str) -> bool:
-    return bool(DOCKERFILE_NAME.match(name)) and not name.lower().endswith(TEMPLATE_SUFFIXES)
+    """Whether a directory search (and the language server) takes ``name`` for a Dockerfile; the pre-commit
+    hooks' ``files``/``exclude`` say the same (a test keeps them equal)."""
+    lowered = name.lower()
+    return bool(DOCKERFILE_NAME.match(name)) and not lowered.endswith(TEMPLATE_SUFFIXES + NOT_DOCKERFILE_SUFFIXES)
 
 
 def _walk(root: str) -> Iterator[str]:

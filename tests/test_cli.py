@@ -219,3 +219,14 @@ def test_directory_search_leaves_templates_out(capsys, project):
     write(project / "docker" / "Dockerfile", "FROM python:3.12-slim\n")
     _, out, _ = run(capsys, "--isolated", "docker")
     assert "jinja" not in out and ".j2" not in out and "ML001" not in out
+
+
+def test_directory_search_leaves_out_files_only_named_like_dockerfiles(capsys, project):
+    """tensorflow/serving keeps `dockerfile_test.sh` scripts next to its Dockerfiles; Docker reads
+    `Dockerfile.dockerignore`: linting either was a run of false ML001 errors."""
+    write(project / "docker" / "tests" / "dockerfile_devel_test.sh", "#!/bin/bash\ndeclare -r X=1\nsource a.sh\n")
+    write(project / "docker" / "Dockerfile.dockerignore", "*.pyc\n.git\n")
+    write(project / "docker" / "dockerfile_utils.py", "import os\n")
+    write(project / "docker" / "Dockerfile.cpp", "FROM python:3.12-slim\nUSER 1000\n")
+    code, out, _ = run(capsys, "--isolated", "--select", "ML001", "docker")
+    assert code == 0 and out == "No problems found in 1 file.\n"

@@ -45,6 +45,25 @@ def test_pre_commit_hook_definition_matches_all_dockerfile_names():
         assert not pattern.search(name), name
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Dockerfile", "dockerfile", "Dockerfile.gpu", "Dockerfile-gpu", "Dockerfile_cuda", "Dockerfile.cpp",
+        "Dockerfile.rocm", "Dockerfile.ubi9", "app.dockerfile", "x86.cu118.base.dockerfile", "Containerfile",
+        "Containerfile.fedora", "Dockerfile.dockerignore", "Dockerfile.j2", "Dockerfile-uv.jinja",
+        "dockerfile_test.sh", "dockerfile_devel_gpu_test.sh", "dockerfile_utils.py", "Dockerfile.md",
+        "Dockerfile.txt", "Dockerfile.yaml", "Dockerfile.orig", "Dockerfile.patch", "README.md", "main.py",
+    ],
+)  # fmt: skip
+def test_pre_commit_hooks_and_the_directory_search_take_the_same_files(name):
+    """A file pre-commit hands to mllint is one `mllint DIR` and the language server would lint, and back."""
+    from dockerlint_ml.files import is_dockerfile_name
+
+    for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text()):
+        taken = bool(re.search(hook["files"], f"src/{name}")) and not re.search(hook["exclude"], f"src/{name}")
+        assert taken is is_dockerfile_name(name), (hook["id"], name)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_pre_commit_try_repo_end_to_end(tmp_path):
