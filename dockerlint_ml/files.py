@@ -23,12 +23,12 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tpl", ".tmpl", ".template", ".mustache", ".erb")
 #: Files named like Dockerfiles that are something else: `Dockerfile.dockerignore` (Docker's per-Dockerfile
 #: ignore file), `dockerfile_test.sh`, `dockerfile_utils.py`, `Dockerfile.md`, patches and backups. Linting one
-#: is a run of false ML001 errors. (`Dockerfile.cpp`, `Dockerfile.gpu`, `Dockerfile_cuda` are Dockerfiles.)
+#: is a run of false ML001 errors. (`Dockerfile.cpp`, `Dockerfile.nix`, `Dockerfile.go`, `Dockerfile_cuda` are
+#: Dockerfiles: no language suffix is in the list.)
 NOT_DOCKERFILE_SUFFIXES = (
     ".dockerignore", ".sh", ".bash", ".zsh", ".fish", ".ps1", ".bat", ".cmd", ".py", ".ipynb", ".md", ".markdown",
     ".rst", ".txt", ".adoc", ".json", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".lock", ".bak", ".orig", ".rej",
-    ".swp", ".diff", ".patch", ".log", ".html", ".xml", ".go", ".js", ".ts", ".rs", ".bzl", ".nix", ".mk",
-    ".csv", ".sig", ".asc", ".sha256",
+    ".swp", ".diff", ".patch", ".log", ".html", ".xml", ".bzl", ".mk", ".csv", ".sig", ".asc", ".sha256",
 )  # fmt: skip
 
 
