@@ -49,7 +49,8 @@ def test_pre_commit_hook_definition_matches_all_dockerfile_names():
     "name",
     [
         "Dockerfile", "dockerfile", "Dockerfile.gpu", "Dockerfile-gpu", "Dockerfile_cuda", "Dockerfile.cpp",
-        "Dockerfile.rocm", "Dockerfile.ubi9", "Dockerfile.nix", "Dockerfile.go", "app.dockerfile", "x86.cu118.base.dockerfile", "Containerfile",
+        "Dockerfile.rocm", "Dockerfile.ubi9", "Dockerfile.nix", "Dockerfile.go",
+        "app.dockerfile", "x86.cu118.base.dockerfile", "Containerfile",
         "Containerfile.fedora", "Dockerfile.dockerignore", "Dockerfile.j2", "Dockerfile-uv.jinja",
         "dockerfile_test.sh", "dockerfile_devel_gpu_test.sh", "dockerfile_utils.py", "Dockerfile.md",
         "Dockerfile.txt", "Dockerfile.yaml", "Dockerfile.orig", "Dockerfile.patch", "README.md", "main.py",
