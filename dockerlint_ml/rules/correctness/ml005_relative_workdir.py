@@ -36,12 +36,31 @@ class RelativeWorkdir(Rule):
             path = word.text
             if not path or _ABSOLUTE.match(path) or word.raw.startswith("$"):
                 continue
+            if self._anchored(ctx, instruction):
+                continue  # an earlier WORKDIR of this build set an absolute directory: no base image can move it
             tilde = " (`~` is not expanded by Docker)" if path.startswith("~") else ""
             yield self.problem(
                 word,
                 f"WORKDIR `{path}` is relative{tilde}: it resolves against the previous WORKDIR, which a base "
                 f"image can change; {self._advice(ctx, instruction, path)}",
             )
+
+    @staticmethod
+    def _anchored(ctx: RuleContext, instruction: Instruction) -> bool:
+        """Whether an absolute (or variable) WORKDIR comes before ``instruction`` in its stage or the stages it
+        is built FROM: the relative one then resolves against a directory the Dockerfile itself chose."""
+        stage = ctx.stage_of(instruction)
+        if stage is None:
+            return False
+        for member in ctx.lineage(stage):
+            for earlier in member.instructions:
+                if earlier is instruction:
+                    return False
+                if earlier.keyword == "WORKDIR" and earlier.arguments:
+                    first = earlier.arguments[0]
+                    if _ABSOLUTE.match(first.text) or first.raw.startswith("$"):
+                        return True
+        return False
 
     @staticmethod
     def _advice(ctx: RuleContext, instruction: Instruction, path: str) -> str:

@@ -37,7 +37,28 @@ def test_ml005_absolute_variable_and_windows_paths_are_fine():
 def test_ml005_names_the_path_it_resolves_to_from_the_base_workdir():
     findings = lint("FROM golang:1.25\nRUN git clone https://x/y.git\nWORKDIR y\n", ["ML005"], dedent=False)
     assert "`/go/y`" in findings[0].message  # golang's WORKDIR is /go: `/y` would break the build
-    findings = lint("FROM python:3.12-slim\nWORKDIR /srv\nWORKDIR app\n", ["ML005"], dedent=False)
-    assert "`/srv/app`" in findings[0].message
+    findings = lint("FROM python:3.12-slim\nWORKDIR ./srv\nWORKDIR app\n", ["ML005"], dedent=False)
+    assert "`/srv/app`" in findings[1].message
     findings = lint("FROM example.com/unknown:1\nWORKDIR app\n", ["ML005"], dedent=False)
     assert "base image's WORKDIR joined with it" in findings[0].message
+
+
+def test_ml005_is_silent_after_an_absolute_workdir_of_the_build():
+    """The stated risk is a base image moving the directory: once this Dockerfile (this stage or one it is
+    built FROM) chose an absolute WORKDIR, a relative one resolves against it whatever the base does."""
+    text = """
+        FROM ubuntu:22.04 AS base
+        WORKDIR /app
+        COPY pyproject.toml build/pkg/
+        WORKDIR build/pkg/
+        FROM base
+        WORKDIR sub
+        FROM ubuntu:22.04
+        ARG ROOT=/srv
+        WORKDIR ${ROOT}
+        WORKDIR models
+        FROM ubuntu:22.04
+        WORKDIR models
+        WORKDIR /models
+        """
+    assert lines(text, "ML005") == [12]
