@@ -20,7 +20,7 @@ from ..analysis.commands import os_package_name as os_package_name
 from ..analysis.packages import project_name
 from ..analysis.paths import workdir_before as workdir_before
 from ..images import full_name
-from ..model import ImageRef, Instruction, ShellCommand, Stage, Word, memo
+from ..model import Dockerfile, ImageRef, Instruction, ShellCommand, Stage, Word, memo
 from ..variables import expand_word
 from .base import RuleContext
 
@@ -143,6 +143,21 @@ def copy_source_words(instruction: Instruction) -> list[Word]:
         else:
             words = [Word(text, text, instruction.span) for text in instruction.exec_form]
     return [word for word in words[:-1] if not word.text.startswith("<<")]
+
+
+def root_filesystem_source(dockerfile: Dockerfile, stage: Stage) -> Stage | None:
+    """The stage whose whole filesystem ``stage`` copies (``COPY --from=build / /``, as a ``FROM scratch`` squash
+    does), or None. The files (shell, ``useradd``, ``/etc/passwd``) come with it; its ``USER`` and ``ENV`` do not."""
+    for instruction in stage.of("COPY"):
+        flag = instruction.flag("from")
+        sources = copy_source_words(instruction)
+        if flag is None or not flag.value or len(sources) != 1 or not instruction.arguments:
+            continue
+        if sources[0].text.rstrip("/") == "" and instruction.arguments[-1].text.rstrip("/") == "":
+            source = dockerfile.stage_named(expand_word(flag.value, instruction.scope) or "")
+            if source is not None and source.index < stage.index:
+                return source
+    return None
 
 
 def context_sources(instruction: Instruction) -> list[Word]:

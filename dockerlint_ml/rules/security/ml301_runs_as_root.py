@@ -14,7 +14,7 @@ from ...roles import SERVICES
 from ...runtime import startup as container_startup
 from ...variables import expand, expand_word
 from ..base import Problem, Rule, RuleContext
-from ..common import final_user, is_root_user, workdir_before
+from ..common import final_user, is_root_user, root_filesystem_source, workdir_before
 
 # ML301
 
@@ -139,6 +139,14 @@ class RunsAsRoot(Rule):
     def _advice(ctx: RuleContext, scratch: bool) -> str:
         base = ctx.base_image
         image = ctx.lineage(ctx.final_stage)[0].image if ctx.final_stage else None
+        squashed = root_filesystem_source(ctx.dockerfile, ctx.final_stage) if scratch and ctx.final_stage else None
+        if squashed is not None:  # `FROM scratch` + `COPY --from=build / /`: the files of `build`, not its USER
+            source_image = ctx.lineage(squashed)[0].image
+            create = "adduser -D -u 1000 app" if is_alpine(source_image) else "useradd --create-home --uid 1000 app"
+            return (
+                f"the files (and `useradd`) come from stage `{squashed.label}`, its USER does not: create the user "
+                f"there (`RUN {create}`) and add `USER app` after the `COPY --from={squashed.label} / /`"
+            )
         no_shell = scratch or (image is not None and "distroless" in (image.registry or "") + image.repository)
         if no_shell:
             return "the image has no shell or `useradd`, so set a numeric user: `USER 65532:65532`"

@@ -198,3 +198,22 @@ def test_ml301_advice_mentions_root_held_runtimes_and_relative_commands():
     assert "move `/root/.local/bin` out of /root" in lint(text, ["ML301"])[0].message
     relative = "FROM python:3.12-slim\nCMD python examples/app.py model/ workdir 8080\n"
     assert "WORKDIR` that user owns" in lint(relative, ["ML301"], dedent=False)[0].message
+
+
+def test_ml301_a_squashed_scratch_image_gets_advice_for_the_stage_it_copies():
+    """`FROM scratch` + `COPY --from=base / /` ships base's files (a shell, `useradd`) but not its USER: the
+    finding is true, and the advice creates the user in `base` instead of a bare numeric USER without a home."""
+    text = """
+        FROM python:3.11-bookworm AS base
+        RUN pip install --no-cache-dir uvicorn==0.30.0
+        FROM scratch
+        COPY --from=base / /
+        ENTRYPOINT ["uvicorn", "app:app", "--host", "0.0.0.0"]
+        """
+    [finding] = lint(text, ["ML301"])
+    assert "come from stage `base`" in finding.message and "useradd --create-home" in finding.message
+    assert "65532" not in finding.message
+    alpine = text.replace("python:3.11-bookworm", "python:3.11-alpine")
+    assert "adduser -D" in lint(alpine, ["ML301"])[0].message
+    partial = text.replace("COPY --from=base / /", "COPY --from=base /usr/local /usr/local")
+    assert "USER 65532:65532" in lint(partial, ["ML301"])[0].message  # only a directory: no shell, no useradd
