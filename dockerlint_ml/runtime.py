@@ -250,8 +250,12 @@ def startup(lineage: Sequence[Stage]) -> Startup:
                 entrypoint = instruction
                 if not cmd_set_here:  # BuildKit: an ENTRYPOINT resets a CMD inherited from the parent
                     cmd = None
-    if entrypoint is not None and not entrypoint.exec_form:
-        cmd = None
+    if entrypoint is not None and entrypoint.exec_form == ():
+        entrypoint = None  # `ENTRYPOINT []` resets it: the CMD runs on its own
+    if entrypoint is not None and entrypoint.exec_form is None:
+        cmd = None  # a shell-form ENTRYPOINT ignores CMD
+    if cmd is not None and cmd.exec_form == ():
+        cmd = None  # `CMD []`: nothing to run
     return Startup(entrypoint, cmd)
 
 

@@ -52,6 +52,10 @@ def role_of(text: str, path: str = "Dockerfile", patterns: dict | None = None, t
             "serving",
         ),
         ("FROM mcr.microsoft.com/devcontainers/python:3.12\n", "Dockerfile", "dev"),
+        # `ENTRYPOINT []` resets the entrypoint (it runs nothing); `CMD []` is no command
+        ('FROM python:3.12-slim\nENTRYPOINT []\nCMD ["/bin/bash"]\n', "Dockerfile", "dev"),
+        ('FROM python:3.12-slim\nENTRYPOINT ["uvicorn", "app:app"]\nCMD []\n', "Dockerfile", "serving"),
+        ("FROM python:3.12-slim\nENTRYPOINT []\n", "Dockerfile", "base"),
     ],
 )
 def test_inferred_role(text, path, role):
