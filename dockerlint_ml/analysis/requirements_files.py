@@ -95,7 +95,7 @@ class RequirementsFiles(Frozen):
     words: tuple[Word, ...]  # the command's `-r` values
     files: tuple[RequirementsFile, ...]  # read, in reading order (each `-r` of the command, then its nested)
     unread: tuple[UnreadFile, ...]
-    rewritten: bool  # an earlier command of the build writes one of the files read (see _rewritten)
+    rewritten: bool  # an earlier command of the build writes one of the files read (see rewritten_by_build)
 
     def __init__(
         self, words: tuple[Word, ...], files: tuple[RequirementsFile, ...], unread: tuple[UnreadFile, ...],
@@ -165,7 +165,7 @@ def requirements_files(
             pending += [(value, path, nested) for option, value in lines if option in REQUIREMENT_OPTIONS]
     workdir = copies_along(lineage)[1].get(id(instruction), ("/", 0))[0]
     paths = [posixpath.join(workdir, f.image_path) for f in files]
-    rewritten = bool(files) and _rewritten(lineage, instruction, command, paths)
+    rewritten = bool(files) and rewritten_by_build(lineage, instruction, command, paths)
     return RequirementsFiles(words, tuple(files), tuple(unread), rewritten)
 
 
@@ -207,7 +207,9 @@ def requirements_install(
 _REPLACING = frozenset({"git", "rm", "mv", "cp", "ln", "tar", "unzip", "rsync"})
 
 
-def _rewritten(lineage: Sequence[Stage], instruction: Instruction, command: ShellCommand, paths: list[str]) -> bool:
+def rewritten_by_build(
+    lineage: Sequence[Stage], instruction: Instruction, command: ShellCommand, paths: list[str]
+) -> bool:
     """Whether an earlier command of the build names one of the files (``pip-compile -o requirements.txt``,
     ``sed -i ... requirements.txt``, ``> requirements.txt``) other than to install it, or replaces a directory
     they are in (``git clone ... serve``): what the image holds may then not be what the context does."""

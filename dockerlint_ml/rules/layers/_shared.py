@@ -22,6 +22,9 @@ _MANIFEST_NAME = lazy(
     re.VERBOSE,
 )
 
+#: a directory of requirements files: `requirements/`, `reqs/`, `requirements_cpu/`, `requirements-gpu/`
+_REQUIREMENTS_DIRECTORY = lazy(r"(?:requirements|reqs)(?:[_-][a-z0-9_-]+)?")
+
 _MANIFEST_EXTENSIONS = (".txt", ".in", ".toml", ".lock", ".cfg", ".yml", ".yaml", ".json")
 
 
@@ -37,7 +40,11 @@ def is_manifest(path: str) -> bool:
         return bool(_MANIFEST_NAME.fullmatch(re.sub(r"[*?]|\[[^]]*\]", "", name))) or name.endswith(
             _MANIFEST_EXTENSIONS
         )
-    return len(parts) > 1 and parts[-2] in ("requirements", "reqs") and name.endswith((".txt", ".in"))
+    if _REQUIREMENTS_DIRECTORY.fullmatch(name):
+        return True  # `COPY requirements_cpu/ /opt/requirements_cpu/`: a folder of requirements files
+    return (
+        len(parts) > 1 and _REQUIREMENTS_DIRECTORY.fullmatch(parts[-2]) is not None and name.endswith((".txt", ".in"))
+    )
 
 
 def is_source_copy(instruction: Instruction) -> bool:

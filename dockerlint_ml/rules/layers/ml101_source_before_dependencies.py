@@ -9,6 +9,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from ...analysis.requirements_files import rewritten_by_build
 from ...lazy_re import lazy
 from ...model import Dockerfile, Edit, Finding, Fix, Instruction, Severity, ShellCommand, Span, Stage
 from ..base import Problem, Rule, RuleContext
@@ -208,6 +209,32 @@ def _context_path(manifest: str, dest: str, workdir: str | None) -> str | None:
     return manifest_path[len(prefix) :] if manifest_path.startswith(prefix) else None
 
 
+def _runs_copied_script(run: Instruction, copy: Instruction) -> bool:
+    """Whether ``run`` executes the one file ``copy`` brought (``COPY compile.sh .`` + ``RUN ./compile.sh`` or
+    ``RUN bash /build/compile.sh``): a build step that has to come first, not a copy of the source."""
+    sources = context_sources(copy)
+    if len(sources) != 1 or "$" in sources[0].text or sources[0].text.rstrip("/").endswith((".", "*")):
+        return False
+    name = posixpath.basename(sources[0].text.rstrip("/"))
+    if not name or "." not in name:
+        return False  # a directory, or a file without an extension: cannot tell a script from a source tree
+    for command in run.commands:
+        argv = command.argv
+        program = (
+            argv[1] if len(argv) > 1 and argv[0] in ("sh", "bash", "python", "python3") else argv[0] if argv else ""
+        )
+        if posixpath.basename(program) == name:
+            return True
+    return False
+
+
+def _generated_requirements(ctx: RuleContext, stage: Stage, run: Instruction, command: ShellCommand) -> bool:
+    """Whether a requirements file the install reads is written by the build itself (a redirect, ``sed -i``,
+    ``pip-compile -o``): copying it first, as the advice says, is not possible."""
+    files = list(command.invocation.values("-r", "--requirement")) if command.invocation is not None else []
+    return bool(files) and rewritten_by_build(ctx.lineage(stage), run, command, files)
+
+
 def _whole_context_copy(instruction: Instruction) -> bool:
     if instruction.keyword not in ("COPY", "ADD") or instruction.heredocs or instruction.args.startswith("["):
         return False
@@ -249,6 +276,9 @@ class SourceBeforeDependencies(Rule):
                 continue
             if instruction.keyword != "RUN":
                 continue
+            if copies and _runs_copied_script(instruction, copies[-1]):
+                copies.pop()  # `COPY compile.sh .` + `RUN ./compile.sh`: a build step, not the source
+                source = copies[0] if copies else None
             for command in instruction.commands:
                 if source is not None and (
                     (command.tool == "git" and command.subcommand == "clone") or command.name in ("curl", "wget")
@@ -276,6 +306,8 @@ class SourceBeforeDependencies(Rule):
                 )
                 if (found_origins is None and cloned) or replaced:
                     continue  # the manifest may come from a clone or download, not from the context: cannot tell
+                if _generated_requirements(ctx, stage, instruction, command):
+                    continue  # `grep ... > /tmp/req.txt && pip install -r /tmp/req.txt`: no file to copy first
                 # the copy that brings the manifest, else the last source copy: the one that invalidates the install
                 copy_at, origins = found_origins or (copies[-1], None)
                 copy = _short(f"{copy_at.raw_keyword} {copy_at.args}")

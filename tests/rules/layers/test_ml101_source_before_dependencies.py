@@ -281,3 +281,40 @@ def test_ml101_silent_when_a_clone_may_replace_the_copied_tree():
     assert rule_lines(lint(text, ["ML101"], dedent=False), "ML101") == []
     other = text.replace("git clone https://g/x -b main serve", "git clone https://g/llama.cpp /opt/llama")
     assert rule_lines(lint(other, ["ML101"], dedent=False), "ML101") == [5]
+
+
+def test_ml101_near_misses_from_unseen_repositories():
+    """Three shapes two reviewers judged false on repositories mllint had never seen."""
+    build_script = """
+        FROM ubuntu:22.04
+        WORKDIR /build
+        COPY dockerfiles/build_scripts/compile.sh compile.sh
+        RUN ./compile.sh
+        COPY uv.lock pyproject.toml ./
+        RUN uv sync --locked
+        """
+    generated = """
+        FROM python:3.12-slim
+        COPY . /app
+        WORKDIR /app
+        RUN grep -E '^torch' requirements/runtime.txt > /tmp/req_torch.txt && pip install -r /tmp/req_torch.txt
+        """
+    requirements_folder = """
+        FROM python:3.12-slim
+        COPY requirements_cpu/ /opt/requirements_cpu/
+        RUN pip install --no-cache-dir -r /opt/requirements_cpu/base.txt
+        COPY . .
+        """
+    for text in (build_script, generated, requirements_folder):
+        assert lint(text, ["ML101"]) == [], text
+
+
+def test_ml101_still_reports_a_script_copied_with_the_source():
+    text = """
+        FROM python:3.12-slim
+        WORKDIR /app
+        COPY src/ src/
+        RUN bash src/setup.sh
+        RUN pip install -r src/requirements.txt
+        """
+    assert [f.span.line for f in lint(text, ["ML101"])] == [5]
