@@ -287,16 +287,23 @@ HEALTH_ENDPOINTS: dict[str, tuple[int, str]] = {
     "gradio": (7860, "/"),
     "ollama": (11434, "/"),
 }
-_PORT_OPTIONS = ("--port", "-p", "--http-port", "--rest_api_port", "--inference-address")
+#: options that name the HTTP port where a server also listens on another protocol (TF Serving's `--port` is gRPC)
+_HTTP_PORT_OPTIONS = ("--rest_api_port", "--http-port", "--http_port", "--inference-address")
+_PORT_OPTIONS = ("--port", "-p", "--bind", "-b", "--host-port")
 
 
 def listening_port(argv: Sequence[str]) -> int | None:
-    """A port given on the command line: `--port 8080`, `--port=8080`, `--bind 0.0.0.0:8080`, `-b :8080`."""
+    """A port given on the command line: `--port 8080`, `--port=8080`, `--bind 0.0.0.0:8080`, `-b :8080`; an HTTP
+    port option (`--rest_api_port=8501`) wins over a plain `--port`, which may be gRPC."""
+    return _option_port(argv, _HTTP_PORT_OPTIONS) or _option_port(argv, _PORT_OPTIONS)
+
+
+def _option_port(argv: Sequence[str], names: Sequence[str]) -> int | None:
     for index, arg in enumerate(argv):
         name, equals, value = arg.partition("=")
         if not equals:
             value = argv[index + 1] if index + 1 < len(argv) else ""
-        if name in _PORT_OPTIONS or name in ("--bind", "-b", "--host-port"):
+        if name in names:
             digits = value.rsplit(":", 1)[-1]
             if digits.isdigit():
                 return int(digits)

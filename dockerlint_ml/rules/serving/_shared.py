@@ -73,9 +73,9 @@ def _first_served_port(ctx: RuleContext) -> tuple[Instruction, int] | None:
     return None
 
 
-def _first_exposed_port(ctx: RuleContext) -> int | None:
-    found = _first_served_port(ctx)
-    return found[1] if found else None
+def _served_ports(ctx: RuleContext) -> list[int]:
+    """The known EXPOSEd ports of the final image a server may answer on (side UIs left out), in order."""
+    return [port for _, port in exposed_ports(_lineage(ctx)) if port is not None and port not in SIDE_UI_PORTS]
 
 
 def _tool_provided(ctx: RuleContext, tool: str) -> bool:

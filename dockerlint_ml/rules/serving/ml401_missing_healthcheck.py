@@ -5,12 +5,13 @@ Reference page: rules/ML401.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import posixpath
+from collections.abc import Iterator, Sequence
 
 from ...model import Severity
 from ...runtime import HEALTH_ENDPOINTS, Startup, listening_port
 from ..base import Problem, Rule, RuleContext
-from ._shared import Serving, _first_exposed_port, _lineage_instructions, _tool_provided, serving_evidence, startup
+from ._shared import Serving, _lineage_instructions, _served_ports, _tool_provided, serving_evidence, startup
 
 # Rules
 
@@ -47,23 +48,41 @@ class MissingHealthcheck(Rule):
     def _example(ctx: RuleContext, start: Startup, evidence: Serving) -> str:
         """A HEALTHCHECK that works in this image: its port, a tool it has, the server's known endpoint."""
         server_name = evidence.what.split("`")[1] if evidence.server is not None else _installed_server(ctx)
-        port, path = HEALTH_ENDPOINTS.get(server_name or "", (None, "/health"))
+        known = HEALTH_ENDPOINTS.get(server_name or "")
+        port, path = known or (None, "/health")
         argv_port = next((listening_port(argv) for _, argv in start.argvs() if listening_port(argv)), None)
-        exposed = _first_exposed_port(ctx)
-        port = argv_port or exposed or port or 8000
+        exposed = _served_ports(ctx)
+        if argv_port is None and port is not None and port in exposed:
+            argv_port = port  # the server's own HTTP port among several exposed (TF Serving: 8500 gRPC, 8501 REST)
+        port = argv_port or (exposed[0] if exposed else None) or port or 8000
+        model = next((value for _, argv in start.argvs() if (value := _option_value(argv, "--model_name"))), None)
+        if "<model>" in path and model:
+            path = path.replace("<model>", model)
         url = f"http://localhost:{port}{path}"
+        guessed = "" if known and server_name not in _APP_DEFINED_ROUTES else " (point it at the server's health route)"
         base = ctx.base_image
         tools = set(base.tools) if base is not None and base.tools is not None else set()
         tools |= {tool for tool in ("curl", "wget") if _tool_provided(ctx, tool)}
         if "curl" in tools:
-            return f"`HEALTHCHECK CMD curl -fsS {url} || exit 1`"
+            return f"`HEALTHCHECK CMD curl -fsS {url} || exit 1`{guessed}"
         if "wget" in tools:
-            return f"`HEALTHCHECK CMD wget -qO- {url} || exit 1`"
+            return f"`HEALTHCHECK CMD wget -qO- {url} || exit 1`{guessed}"
         python = (evidence.server is not None and evidence.server.python) or "python" in tools
         if python or base is None:
-            return f"`HEALTHCHECK CMD python -c \"import urllib.request as u; u.urlopen('{url}')\"`"
-        return f"`HEALTHCHECK CMD curl -fsS {url} || exit 1` (install curl first: the image has none)"
+            return f"`HEALTHCHECK CMD python -c \"import urllib.request as u; u.urlopen('{url}')\"`{guessed}"
+        return f"`HEALTHCHECK CMD curl -fsS {url} || exit 1` (install curl first: the image has none){guessed}"
 
+
+def _option_value(argv: Sequence[str], name: str) -> str | None:
+    for index, arg in enumerate(argv):
+        option, equals, value = arg.partition("=")
+        if option == name:
+            return value if equals else (argv[index + 1] if index + 1 < len(argv) else None)
+    return None
+
+
+#: servers whose routes the application defines: `/health` is a convention there, not a known endpoint
+_APP_DEFINED_ROUTES = frozenset({"uvicorn", "python -m uvicorn", "gunicorn", "hypercorn", "fastapi", "flask", "gradio"})
 
 #: pip packages that are a server whose health endpoint is known (HEALTH_ENDPOINTS key)
 _SERVER_PACKAGES = {"torchserve": "torchserve", "vllm": "vllm", "mlserver": "mlserver", "bentoml": "bentoml",
@@ -72,10 +91,19 @@ _SERVER_PACKAGES = {"torchserve": "torchserve", "vllm": "vllm", "mlserver": "mls
 
 def _installed_server(ctx: RuleContext) -> str | None:
     """A known server the image installs (`pip install torchserve`, also in a builder whose environment is
-    copied in), when the command that starts it is a script mllint cannot read (`dockerd-entrypoint.sh serve`)."""
+    copied in) or copies in (`COPY --from=build /usr/local/bin/tensorflow_model_server /usr/bin/...`), when the
+    command that starts it is a script mllint cannot read (`dockerd-entrypoint.sh serve`)."""
     from ...facts import facts_for
 
     final = ctx.final_stage
+    for instruction in _lineage_instructions(ctx, "COPY", "ADD"):  # a server binary copied in from a builder
+        words = instruction.arguments
+        if len(words) >= 2:
+            into_directory = words[-1].text.endswith("/")
+            names = [posixpath.basename(w.text) for w in words[:-1]] if into_directory else [words[-1].text]
+            for name in (posixpath.basename(n) for n in names):
+                if name in HEALTH_ENDPOINTS and " " not in name:
+                    return name
     for stage in facts_for(ctx):
         if final is None or stage.stage.index != final.index:
             continue

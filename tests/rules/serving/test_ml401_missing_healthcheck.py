@@ -115,3 +115,36 @@ def test_ml401_inherited_healthcheck_and_side_ui_ports():
     assert lint(jupyter, ["ML401"], dedent=False) == []
     dask = 'FROM python:3.12-slim\nEXPOSE 8787\nCMD ["jupyter", "lab"]\n'
     assert lint(dask, ["ML401"], dedent=False) == []
+
+
+def test_ml401_probes_the_http_port_of_a_server_that_also_speaks_grpc():
+    """TF Serving listens on 8500 (gRPC) and 8501 (REST): the example must probe REST, with the model's name."""
+    text = """
+        FROM ubuntu:22.04
+        COPY --from=tensorflow/serving:2.17.0 /usr/bin/tensorflow_model_server /usr/bin/
+        EXPOSE 8500
+        EXPOSE 8501
+        ENTRYPOINT ["tensorflow_model_server", "--port=8500", "--rest_api_port=8501", "--model_name=m"]
+        """
+    [finding] = lint(text, ["ML401"])
+    assert "http://localhost:8501/v1/models/m" in finding.message
+    script = text.replace(
+        'ENTRYPOINT ["tensorflow_model_server", "--port=8500", "--rest_api_port=8501", "--model_name=m"]',
+        'ENTRYPOINT ["/usr/bin/tf_serving_entrypoint.sh"]',
+    )
+    [finding] = lint(script, ["ML401"])  # the binary copied in says which server the script starts
+    assert "http://localhost:8501/v1/models/<model>" in finding.message
+
+
+def test_ml401_says_when_the_health_route_is_a_guess():
+    text = """
+        FROM python:3.11-slim
+        EXPOSE 10101
+        ENTRYPOINT ["wave", "run", "--no-reload", "app"]
+        """
+    [finding] = lint(text, ["ML401"])
+    assert "point it at the server's health route" in finding.message
+    app_defined = 'FROM python:3.11-slim\nCMD ["uvicorn", "app:app", "--port", "8080"]\n'
+    assert "health route" in lint(app_defined, ["ML401"], dedent=False)[0].message  # the app defines /health
+    known = 'FROM python:3.11-slim\nRUN pip install --no-cache-dir vllm==0.6.0\nCMD ["vllm", "serve", "m"]\n'
+    assert "health route" not in lint(known, ["ML401"], dedent=False)[0].message
