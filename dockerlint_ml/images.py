@@ -44,3 +44,13 @@ def is_alpine(image: ImageRef | None) -> bool:
         return False
     tokens = image.tag.lower().split("-") if image.tag else []
     return image.name == "alpine" or any(token.startswith("alpine") for token in tokens)
+
+
+def is_jetson(image: ImageRef | None) -> bool:
+    """An NVIDIA Jetson (L4T) image: `nvcr.io/nvidia/l4t-*` (l4t-base, l4t-jetpack, l4t-ml, l4t-pytorch...) or
+    dusty-nv's `dustynv/*` builds. On Jetson a non-root user needs the host's GPU device groups (video, and on
+    JetPack 6 more) to initialise CUDA: NVIDIA/nvidia-docker#1449, dusty-nv/jetson-containers#1136."""
+    if image is None:
+        return False
+    name = full_name(image).lower()
+    return any(part.startswith("l4t-") or part == "l4t" for part in name.split("/")) or name.startswith("dustynv/")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable, Iterator
 
-from ...images import is_alpine
+from ...images import is_alpine, is_jetson
 from ...model import Severity
 from ...roles import SERVICES
 from ...runtime import startup as container_startup
@@ -91,7 +91,8 @@ class RunsAsRoot(Rule):
     """The image runs as root: the final stage (with the stages it is built ``FROM``) sets no ``USER``, or
     the last ``USER`` is ``root``/``0``. A ``USER`` given by a variable of unknown value, or a base image
     known to run as non-root (base-image knowledge: jupyter's ``jovyan``, torchserve's ``model-server``,
-    ``*:nonroot`` distroless, chainguard), keeps the rule silent. Only for images that run a service or a
+    ``*:nonroot`` distroless, chainguard), or a Jetson (L4T) base, where CUDA needs device groups a plain user
+    lacks, keeps the rule silent. Only for images that run a service or a
     job (roles ``serving`` and ``batch``): a dev container, CI runner, training rig or base image runs as
     root by design."""
 
@@ -117,6 +118,8 @@ class RunsAsRoot(Rule):
                 return  # a scratch stage with nothing to run only carries files out (`--output`, `COPY --from`)
             if image.tag and "nonroot" in image.tag.lower():
                 return
+            if is_jetson(image):
+                return  # Jetson: CUDA needs device groups a plain useradd lacks; no advice here would work everywhere
             base = ctx.base_image
             if base is not None and (base.user or base.dev_user):
                 return  # the base runs as (or hands the session to) its own unprivileged user

@@ -217,3 +217,15 @@ def test_ml301_a_squashed_scratch_image_gets_advice_for_the_stage_it_copies():
     assert "adduser -D" in lint(alpine, ["ML301"])[0].message
     partial = text.replace("COPY --from=base / /", "COPY --from=base /usr/local /usr/local")
     assert "USER 65532:65532" in lint(partial, ["ML301"])[0].message  # only a directory: no shell, no useradd
+
+
+@pytest.mark.parametrize(
+    "base", ["nvcr.io/nvidia/l4t-jetpack:r36.4.0", "nvcr.io/nvidia/l4t-ml:r35.2.1-py3", "dustynv/l4t-pytorch:r36.2.0"]
+)
+def test_ml301_is_silent_on_jetson_bases(base):
+    """A plain `useradd` user cannot initialise CUDA on Jetson (it needs the host's GPU device groups)."""
+    text = (
+        f'FROM {base}\nCOPY app.py /app/app.py\nENTRYPOINT ["python3", "-m", "uvicorn", "app:app", "--port", "9001"]\n'
+    )
+    assert lint(text, ["ML301"], dedent=False) == []
+    assert lint(text.replace(base, "nvcr.io/nvidia/cuda:12.4.1-runtime-ubuntu22.04"), ["ML301"], dedent=False)
