@@ -5,6 +5,7 @@ Reference page: rules/ML209.md.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator, Mapping
 from fnmatch import fnmatchcase
 
@@ -17,6 +18,7 @@ from ..base import Problem, Rule, RuleContext
 from ..common import (
     CONDA_TOOLS,
     RPM_TOOLS,
+    context_sources,
     has_cache_mount,
     is_apt_install,
     is_conda_install,
@@ -85,16 +87,18 @@ def _transparent(command: ShellCommand, wrappers: set[str | None]) -> bool:
 
 
 class _Created(Frozen):
-    _fields = ("path", "line", "how")
+    _fields = ("path", "line", "how", "source")
     __slots__ = _fields
     path: str
     line: int
     how: str
+    source: str | None  # for a COPY/ADD of one build-context path: that path (its size can be read)
 
-    def __init__(self, path: str, line: int, how: str) -> None:
+    def __init__(self, path: str, line: int, how: str, source: str | None = None) -> None:
         setfield(self, "path", path)
         setfield(self, "line", line)
         setfield(self, "how", how)
+        setfield(self, "source", source)
 
 
 class _Layers:
@@ -223,12 +227,12 @@ class CleanupInLaterLayer(Rule):
             shipped = ctx.is_shipped(stage)
             for instruction in stage.body:
                 if shipped and instruction.keyword == "RUN":
-                    problem = self._check_run(instruction, state)
+                    problem = self._check_run(ctx, instruction, state)
                     if problem is not None:
                         yield problem
                 _record(instruction, state)
 
-    def _check_run(self, instruction: Instruction, layers: _Layers) -> Problem | None:
+    def _check_run(self, ctx: RuleContext, instruction: Instruction, layers: _Layers) -> Problem | None:
         if not instruction.commands or any(m.get("type") == "cache" for m in instruction.mounts()):
             return None
         wrappers = {c.wrapper for c in instruction.commands}
@@ -239,7 +243,7 @@ class CleanupInLaterLayer(Rule):
             for target in _cleanup_targets(command, instruction.scope, layers.cwd):
                 for candidate in _homes(target, layers):
                     created = layers.find(candidate)
-                    if created is None:
+                    if created is None or _small_copy(ctx, created):
                         continue
                     where = "the conda package cache" if created.path == _CONDA_PKGS else f"`{created.path}`"
                     if created.how in ("COPY", "ADD"):
@@ -260,6 +264,29 @@ class CleanupInLaterLayer(Rule):
         return None
 
 
+#: below this, what a later layer deletes from a COPY is not worth a warning (a few sources or a wheel)
+SMALL_COPY_BYTES = 10 * 1024 * 1024
+
+
+def _small_copy(ctx: RuleContext, created: _Created) -> bool:
+    """Whether ``created`` is a COPY/ADD of a build-context path whose size the context shows is below
+    SMALL_COPY_BYTES (a whole walk for a directory). Unknown sizes count as large: the finding stands."""
+    context = ctx.build_context
+    if created.source is None or context is None:
+        return False
+    info = context.lstat(created.source)
+    if info is None:
+        return False
+    if stat.S_ISREG(info.st_mode):
+        return info.st_size < SMALL_COPY_BYTES
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    walk = context.walk(ctx.dockerfile.path)
+    if walk is None or walk.partial:
+        return False
+    return sum(size for _, size in walk.under(created.source)) < SMALL_COPY_BYTES
+
+
 def _record(instruction: Instruction, layers: _Layers) -> None:
     """Update ``layers`` with what ``instruction`` leaves in the image (and the WORKDIR/USER it sets)."""
     keyword = instruction.keyword
@@ -272,8 +299,10 @@ def _record(instruction: Instruction, layers: _Layers) -> None:
         name = user.partition(":")[0] if user is not None else ""
         layers.home = "/root" if name in ("root", "0") else (f"/home/{name}" if name and not name.isdigit() else None)
     elif keyword in ("COPY", "ADD"):
+        sources = context_sources(instruction)
+        source = sources[0].text if len(sources) == 1 and "$" not in sources[0].text else None
         for path, how in _copy_created(instruction, layers.cwd):
-            layers.add(_Created(path, instruction.line, how))
+            layers.add(_Created(path, instruction.line, how, source))
     elif keyword == "RUN":
         cwd = layers.cwd
         made: list[tuple[int, _Created]] = []
