@@ -130,10 +130,14 @@ class PipUnpinned(Rule):
 
         ignored = {normalize(name) for name in ctx.options(self)["ignore-packages"]}
         reported: dict[int, set[tuple[str, ...]]] = {}  # per RUN: package lists already reported
+        settled: dict[int, set[str]] = {}  # per stage: packages an install gave a version specifier
         needed = needed_stages(ctx.dockerfile, ctx.shipped_indexes)
         for instruction, command in ctx.commands():
             if instruction.stage_index not in needed:
                 continue  # a stage the build of the shipped image never runs or copies from
+            before = _settled_before(ctx, instruction, settled)
+            if is_python_install(command) and command.invocation is not None and instruction.stage_index is not None:
+                settled.setdefault(instruction.stage_index, set()).update(_specified(ctx, instruction, command))
             manifest = _manifest(ctx, instruction, command)
             if manifest is not None:  # `pip install .`, `uv sync`, `conda env create -f`: the file's dependencies
                 unpinned = [d for d in manifest.unpinned if d.key not in ignored and d.key not in kb.python_tooling()]
@@ -160,6 +164,10 @@ class PipUnpinned(Rule):
                 for item in items
                 if item.key not in ignored and item.key not in tooling and not _NIGHTLY_NAME.search(item.key)
             ]
+            if loose and not command.has_flag(*_UPGRADING) and all(i.kind == "bare" and i.key in before for i in loose):
+                # `pip install twine requests` after `-r reqs.txt` gave requests `>=2.33,<3`: pip keeps what is
+                # installed. (Next to another unpinned package, that one's latest release may upgrade it.)
+                loose = []
             if any(item.kind == "floor" for item in loose) and any_after(instruction, command, _project_install):
                 # `pip install "hub>=1.5" && pip install -e .`: the project's own requirements settle the floor
                 loose = [item for item in loose if item.kind != "floor"]
@@ -276,6 +284,36 @@ def _classify(word: Word, text: str, via: str | None = None) -> _Loose | None:
     specifier = requirement.specifier
     kind = "bare" if not specifier else "floor" if re.fullmatch(r">=?\s*[^,]+", specifier) else "loose"
     return _Loose(word, text, name, normalize(written), kind, via)
+
+
+#: options that make pip replace what is installed (without them, an installed package satisfies a bare name)
+_UPGRADING = ("-U", "--upgrade", "--force-reinstall", "-I", "--ignore-installed")
+
+
+def _specified(ctx: RuleContext, instruction: Instruction, command: ShellCommand) -> set[str]:
+    """The packages ``command`` installs with a version specifier, on its line or in requirements files it
+    reads (all of a file's packages when constraints or hashes decide them)."""
+    keys = set()
+    for word in command.invocation.positionals if command.invocation is not None else ():
+        requirement = parse(word.text)
+        if requirement is not None and requirement.specifier:
+            keys.add(requirement.key)
+    stage = ctx.stage_of(instruction)
+    if command.has_flag(*_FILE_OPTIONS) and stage is not None and ctx.build_context is not None:
+        found = requirements_install(ctx.lineage(stage), instruction, command, ctx.build_context)
+        for _path, text in found.requirements if found is not None else ():
+            requirement = parse(text)
+            if requirement is not None and (requirement.specifier or found.decided):
+                keys.add(requirement.key)
+    return keys
+
+
+def _settled_before(ctx: RuleContext, instruction: Instruction, settled: dict[int, set[str]]) -> set[str]:
+    """What installs earlier in ``instruction``'s stage and the stages it is built FROM gave a specifier."""
+    stage = ctx.stage_of(instruction)
+    if stage is None:
+        return set()
+    return set().union(*(settled.get(member.index, set()) for member in ctx.lineage(stage)))
 
 
 def _requirements_files(

@@ -317,3 +317,25 @@ def test_ml703_requirements_file_scope_and_command_line(tmp_path):
     assert [f.span.line for f in findings] == [6]
     assert "2 packages" in findings[0].message and "`requests`, `numpy`" in findings[0].message
     assert "(in requirements.txt and on the command line)" in findings[0].message
+
+
+def test_ml703_a_bare_name_an_earlier_install_already_settled_is_a_no_op(tmp_path):
+    """`pip install twine requests` after `-r requirements.txt` installed `requests>=2.33,<3`: pip keeps what
+    is installed (no -U), so nothing can drift (roboflow/inference, judged false on review). Next to another
+    unpinned package it still counts: that one's latest release may require a newer one."""
+    dockerfile = """
+        FROM python:3.12-slim
+        WORKDIR /app
+        COPY requirements.txt ./
+        RUN pip install --no-cache-dir -r requirements.txt
+        RUN pip install --no-cache-dir twine requests && python setup.py bdist_wheel
+        CMD ["python", "serve.py"]
+        """
+    files = {"requirements.txt": "requests>=2.33.0,<3.0.0\nnumpy==2.1.0\n"}
+    assert _in_context(tmp_path, files, dockerfile) == []
+    upgraded = dockerfile.replace("pip install --no-cache-dir twine requests", "pip install -U twine requests")
+    assert "requests" in _in_context(tmp_path / "u", files, upgraded)[0].message  # -U: it floats again
+    inline = 'FROM python:3.12-slim\nRUN pip install numpy==2.1.0\nRUN pip install numpy\nCMD ["python"]\n'
+    assert lint(inline, ["ML703"], dedent=False) == []
+    beside = inline.replace("RUN pip install numpy\n", "RUN pip install numpy pandas\n")
+    assert len(lint(beside, ["ML703"], dedent=False)) == 1
