@@ -21,6 +21,16 @@ def _ends_in_exec(instruction: Instruction) -> bool:
     return bool(top) and top[-1].name == "exec"
 
 
+_JOB_CONTROL = frozenset({"fg", "bg", "wait", "jobs"})
+
+
+def _runs_several_processes(instruction: Instruction) -> bool:
+    """Background jobs (`a & b & c && fg`, `... ; wait`) or more than two commands: a script's job, not an
+    exec form's (`cd /app && server` is still one server: `exec` fixes it)."""
+    top = [c for c in instruction.commands if c.wrapper is None]
+    return len(top) > 2 or any(c.name in _JOB_CONTROL for c in top)
+
+
 # the fix: shell form -> exec form, only when the shell adds nothing
 _SHELL_WORDS = frozenset(
     re.split(
@@ -57,6 +67,15 @@ class ShellFormEntrypoint(Rule):
                 message = (
                     "CMD in shell form is passed to the exec-form ENTRYPOINT as `/bin/sh -c '...'` arguments, so a "
                     f"shell sits between them and the server: write `{exec_form}`"
+                )
+            elif _runs_several_processes(instruction):
+                # `redis-server & celery worker & uvicorn app && fg`: no exec form can say that
+                script = f'{keyword} ["/entrypoint.sh"]'
+                message = (
+                    f"{keyword} in shell form runs as `/bin/sh -c`: the shell is PID 1 and SIGTERM never reaches "
+                    "the processes it starts, so graceful shutdown is lost; move the commands into a script that "
+                    f"starts the helpers and ends with `exec <the main server>`, run it as `{script}`, and add "
+                    "`--init` (or tini) so the helpers are stopped and reaped too"
                 )
             else:
                 message = (

@@ -128,3 +128,17 @@ def test_ml403_fix_entrypoint_with_cmd_is_an_unsafe_fix():
     """
     assert fixed(text, ["ML403"]) == dd(text)
     assert 'ENTRYPOINT ["uvicorn", "main:app"]' in fixed(text, ["ML403"], unsafe=True)
+
+
+def test_ml403_several_background_processes_get_script_advice():
+    """No exec form can start `redis-server & celery ... & uvicorn ... && fg`: the advice is a script ending in
+    `exec` plus an init (the exec-form advice was judged impossible to follow on review)."""
+    text = """
+        FROM python:3.11-slim
+        ENTRYPOINT redis-server & celery -A tasks worker & uvicorn app:app --host 0.0.0.0 && fg
+        """
+    [finding] = lint(text, ["ML403"])
+    assert "ends with `exec <the main server>`" in finding.message and "--init" in finding.message
+    assert 'ENTRYPOINT ["executable"' not in finding.message
+    one = 'FROM python:3.11-slim\nCMD cd /app && uvicorn app:app --host 0.0.0.0\n'
+    assert "start the command with `exec`" in lint(one, ["ML403"], dedent=False)[0].message
