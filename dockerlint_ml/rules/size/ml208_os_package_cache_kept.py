@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from ...model import Dockerfile, Finding, Fix, Severity, ShellCommand
+from ...model import Dockerfile, Finding, Fix, Instruction, Severity, ShellCommand
 from ...roles import DEPLOYED_OR_NOTEBOOK
 from ..base import Problem, Rule, RuleContext
 from ..common import RPM_TOOLS, any_after, has_cache_mount, is_rpm_install, removes_path, rm_targets
@@ -51,6 +51,16 @@ _OS_ADVICE = {
 }
 
 
+_APK_UPDATE_ADVICE = (
+    "apk update stores the package index in /var/cache/apk, and `apk add --no-cache` later does not remove it: "
+    "drop `apk update` and install with `apk add --no-cache` (it fetches a fresh index without storing it)"
+)
+
+
+def _apk_cache_cleaned(instruction: Instruction, command: ShellCommand) -> bool:
+    return has_cache_mount(instruction, *_OS_CACHES["apk"]) or any_after(instruction, command, _OS_CLEANERS["apk"])
+
+
 class OsPackageCacheKept(Rule):
     """apk/yum/dnf/microdnf/zypper leave their package cache in the layer."""
 
@@ -65,9 +75,17 @@ class OsPackageCacheKept(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         for instruction in ctx.instructions("RUN", shipped_only=True):
+            index_stored = False  # an `apk update` of this RUN stored the index: that is the one finding
             for command in instruction.commands:
+                if command.tool == "apk" and command.subcommand == "update":
+                    if not _apk_cache_cleaned(instruction, command):
+                        index_stored = True
+                        yield self.problem(command, _APK_UPDATE_ADVICE)
+                    continue
                 family = _cache_family(command)
                 if family is None or has_cache_mount(instruction, *_OS_CACHES[family]):
+                    continue
+                if family == "apk" and index_stored:
                     continue
                 if any_after(instruction, command, _OS_CLEANERS[family]):
                     continue

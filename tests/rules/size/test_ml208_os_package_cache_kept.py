@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...conftest import dd, fixed
+from ...conftest import dd, fixed, lint
 from .helpers import lines
 
 
@@ -75,3 +75,19 @@ def test_ml208_fix_os_package_caches():
         RUN zypper --non-interactive install -y git && zypper clean --all
         """
     )
+
+
+def test_ml208_apk_update_is_what_stores_the_index():
+    """`apk update && apk add wget`: --no-cache on the add would leave the index `apk update` stored (the
+    earlier advice did not work); the finding points at `apk update`, once per RUN."""
+    text = """
+        FROM alpine:3.22
+        RUN apk update && apk add wget && apk add --no-cache curl
+        RUN apk update && apk add --no-cache git
+        RUN apk update && apk add jq && rm -rf /var/cache/apk/*
+        RUN apk add --no-cache bash
+        """
+    findings = lint(text, ["ML208"])
+    assert [(f.span.line, f.span.column) for f in findings] == [(2, 5), (3, 5)]
+    assert all("drop `apk update`" in f.message for f in findings)
+    assert fixed(text, ["ML208"]) == dd(text)  # no safe edit: dropping apk update is the user's call
