@@ -87,6 +87,29 @@ def _free_uid(taken: Iterable[int]) -> int:
     return uid
 
 
+_JETSON_ENV = frozenset({"L4T_VERSION", "RUNNING_ON_JETSON", "JETPACK_VERSION"})
+
+
+def _jetson(ctx: RuleContext) -> bool:
+    """A Jetson (L4T) image: built FROM one, shipping CUDA copied from a stage built FROM one (`FROM ubuntu:22.04`
+    + `COPY --from=cuda_rt /usr/local/cuda ...` where `cuda_rt` is `l4t-cuda`), or saying so in its ENV."""
+    final = ctx.final_stage
+    if final is None:
+        return False
+    if is_jetson(ctx.lineage(final)[0].image):
+        return True
+    for stage in ctx.lineage(final):
+        for instruction in stage.of("ENV"):  # `ENV RUNNING_ON_JETSON=True L4T_VERSION=38.4.0`: built for Jetson
+            if any(key in _JETSON_ENV or key.startswith(("JETSON_", "JETPACK_")) for key, _, _ in instruction.pairs()):
+                return True
+        for instruction in stage.of("COPY"):
+            flag = instruction.flag("from")
+            source = ctx.dockerfile.stage_named(expand_word(flag.value, instruction.scope) or "") if flag else None
+            if source is not None and is_jetson(ctx.lineage(source)[0].image):
+                return True
+    return False
+
+
 class RunsAsRoot(Rule):
     """The image runs as root: the final stage (with the stages it is built ``FROM``) sets no ``USER``, or
     the last ``USER`` is ``root``/``0``. A ``USER`` given by a variable of unknown value, or a base image
@@ -118,7 +141,7 @@ class RunsAsRoot(Rule):
                 return  # a scratch stage with nothing to run only carries files out (`--output`, `COPY --from`)
             if image.tag and "nonroot" in image.tag.lower():
                 return
-            if is_jetson(image):
+            if _jetson(ctx):
                 return  # Jetson: CUDA needs device groups a plain useradd lacks; no advice here would work everywhere
             base = ctx.base_image
             if base is not None and (base.user or base.dev_user):

@@ -229,3 +229,19 @@ def test_ml301_is_silent_on_jetson_bases(base):
     )
     assert lint(text, ["ML301"], dedent=False) == []
     assert lint(text.replace(base, "nvcr.io/nvidia/cuda:12.4.1-runtime-ubuntu22.04"), ["ML301"], dedent=False)
+
+
+def test_ml301_knows_a_jetson_image_by_what_it_copies_or_declares():
+    copies = """
+        FROM nvcr.io/nvidia/l4t-cuda:12.6.11-runtime AS cuda_rt
+        FROM ubuntu:22.04
+        COPY --from=cuda_rt /usr/local/cuda /usr/local/cuda
+        CMD ["python3", "-m", "uvicorn", "app:app"]
+        """
+    declares = """
+        FROM ubuntu:24.04
+        ENV RUNNING_ON_JETSON=True L4T_VERSION=38.4.0
+        CMD ["python3", "-m", "uvicorn", "app:app"]
+        """
+    assert lint(copies, ["ML301"]) == [] and lint(declares, ["ML301"]) == []
+    assert lint(declares.replace("RUNNING_ON_JETSON=True L4T_VERSION=38.4.0", "APP=1"), ["ML301"])

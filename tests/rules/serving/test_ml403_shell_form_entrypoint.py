@@ -140,5 +140,5 @@ def test_ml403_several_background_processes_get_script_advice():
     [finding] = lint(text, ["ML403"])
     assert "ends with `exec <the main server>`" in finding.message and "--init" in finding.message
     assert 'ENTRYPOINT ["executable"' not in finding.message
-    one = 'FROM python:3.11-slim\nCMD cd /app && uvicorn app:app --host 0.0.0.0\n'
+    one = "FROM python:3.11-slim\nCMD cd /app && uvicorn app:app --host 0.0.0.0\n"
     assert "start the command with `exec`" in lint(one, ["ML403"], dedent=False)[0].message
