@@ -164,6 +164,7 @@ class PipUnpinned(Rule):
                 for item in items
                 if item.key not in ignored and item.key not in tooling and not _NIGHTLY_NAME.search(item.key)
             ]
+            loose = [item for item in loose if not (item.kind == "floor" and _security_floor(ctx, instruction, item))]
             if loose and not command.has_flag(*_UPGRADING) and all(i.kind == "bare" and i.key in before for i in loose):
                 # `pip install twine requests` after `-r reqs.txt` gave requests `>=2.33,<3`: pip keeps what is
                 # installed. (Next to another unpinned package, that one's latest release may upgrade it.)
@@ -306,6 +307,16 @@ def _specified(ctx: RuleContext, instruction: Instruction, command: ShellCommand
             if requirement is not None and (requirement.specifier or found.decided):
                 keys.add(requirement.key)
     return keys
+
+
+_CVE = lazy(r"\bCVE-\d{4}-\d+|\bGHSA-[\w-]+", re.IGNORECASE)
+
+
+def _security_floor(ctx: RuleContext, instruction: Instruction, item: _Loose) -> bool:
+    """A `>=` floor a comment next to it justifies with an advisory (`# h11 0.13 has CVE-2025-43859`): the
+    minimum is the point, pinning it would freeze the fix (roboflow/inference)."""
+    first, last = instruction.line - 5, item.word.span.line
+    return any(first <= line <= last and _CVE.search(text) for line, text in ctx.dockerfile.comments)
 
 
 def _settled_before(ctx: RuleContext, instruction: Instruction, settled: dict[int, set[str]]) -> set[str]:

@@ -339,3 +339,16 @@ def test_ml703_a_bare_name_an_earlier_install_already_settled_is_a_no_op(tmp_pat
     assert lint(inline, ["ML703"], dedent=False) == []
     beside = inline.replace("RUN pip install numpy\n", "RUN pip install numpy pandas\n")
     assert len(lint(beside, ["ML703"], dedent=False)) == 1
+
+
+def test_ml703_a_floor_a_comment_justifies_with_an_advisory_is_deliberate():
+    text = """
+        FROM nvcr.io/nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04
+        # apt's uvicorn drags in python3-h11 0.13.0 (CVE-2025-43859): upgrade it in place
+        RUN apt-get update && apt-get install -y uvicorn python3-pip && rm -rf /var/lib/apt/lists/* \\
+         && pip3 install --no-cache-dir --upgrade --target=/usr/lib/python3/dist-packages "h11>=0.16.0"
+        CMD ["uvicorn", "app:app"]
+        """
+    assert lint(text, ["ML703"]) == []
+    assert len(lint(text.replace("(CVE-2025-43859)", "(old)"), ["ML703"])) == 1
+    assert len(lint(text.replace('"h11>=0.16.0"', "h11"), ["ML703"])) == 1  # a bare name is no floor
