@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-from ...model import Severity
+from ...model import ImageRef, Severity
 from ..base import Problem, Rule, RuleContext
 from ._shared import _at_base, _subject
 
@@ -40,9 +40,12 @@ class EolBaseImage(Rule):
         today = _as_of(str(ctx.options(self)["as-of"] or ""))
         needed = needed_stages(ctx.dockerfile, ctx.shipped_indexes)
         reported: set = set()
+        shipped = {_same(s.image) for s in ctx.shipped_stages if s.image is not None}
         for stage in ctx.dockerfile.stages:
             if stage.index not in needed or stage.image is None:
                 continue
+            if not ctx.is_shipped(stage) and _same(stage.image) in shipped:
+                continue  # a builder on the same base as the shipped image: one finding, on the shipped stage
             base = base_facts(stage.image, stage.index)
             entries = []
             if base.python:
@@ -82,3 +85,7 @@ def _as_of(configured: str) -> str:
         except ValueError:
             pass
     return time.strftime("%Y-%m-%d")
+
+
+def _same(image: ImageRef) -> tuple[str | None, str, str | None]:
+    return (image.registry, image.repository, image.tag)

@@ -78,3 +78,16 @@ def test_ml705_silent_for_stages_the_build_does_not_need():
         FROM python:3.12-slim
         """
     assert _lines(text, "ML705", **EOL) == []
+
+
+def test_ml705_a_builder_on_the_shipped_base_is_one_finding_on_the_shipped_stage():
+    text = """
+        FROM python:3.8-slim AS build
+        RUN python -m venv /opt/venv
+        FROM python:3.8-slim
+        COPY --from=build /opt/venv /opt/venv
+        CMD ["/opt/venv/bin/python"]
+        """
+    assert [f.span.line for f in lint(text, ["ML705"], rule_options={"ML705": {"as-of": "2026-11-25"}})] == [3]
+    other = text.replace("FROM python:3.8-slim AS build", "FROM python:3.7-slim AS build")
+    assert [f.span.line for f in lint(other, ["ML705"], rule_options={"ML705": {"as-of": "2026-11-25"}})] == [1, 3]
