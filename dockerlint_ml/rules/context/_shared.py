@@ -135,11 +135,13 @@ def large_items(
 ) -> list[tuple[str, int]]:
     """What is not worth sending among ``files``: `.git` directories (unless ``keep_git``: the build runs git
     on them) and virtualenvs (as one item each, with their total size), model weights / datasets / archives
-    of at least ``min-artifact-kib`` (a 3 KiB test fixture is not worth a finding), and any file of
+    of at least ``min-artifact-kib`` (a 3 KiB test fixture is not worth a finding) outside Python packages
+    (``pkg/encoder/vocab.txt.gz`` beside an ``__init__.py`` is data the code reads), and any file of
     ``threshold-mib`` or more."""
     threshold = float(options["threshold-mib"]) * 1024 * 1024
     minimum = float(options["min-artifact-kib"]) * 1024
     venvs = tuple(venv + "/" for venv in walk.virtualenvs)
+    packages = {path[: -len("/__init__.py")] for path, _ in files if path.endswith("/__init__.py")}
     groups: dict[str, int] = {}
     items: list[tuple[str, int]] = []
     for path, size in files:
@@ -147,7 +149,12 @@ def large_items(
         if group is not None:
             if not (keep_git and group.endswith(".git/")):
                 groups[group] = groups.get(group, 0) + size
-        elif size >= threshold or (size >= minimum and is_artifact_name(path) and not in_test_data(path)):
+        elif size >= threshold or (
+            size >= minimum
+            and is_artifact_name(path)
+            and not in_test_data(path)
+            and path.rpartition("/")[0] not in packages  # package data the code loads (a tokenizer's vocab.gz)
+        ):
             items.append((path, size))
     return items + sorted(groups.items())
 

@@ -113,3 +113,20 @@ def test_git_not_named_when_the_build_runs_git_on_the_copied_tree(tmp_path):
     # the same context without git in the build: `.git` is reported
     (finding,) = lint_context(tmp_path, dockerfile.replace("git rev-parse HEAD", "echo 1"), "ML802")
     assert "`.git/` (30.0 MiB)" in finding.message
+
+
+def test_package_data_beside_an_init_is_source_not_an_artifact(tmp_path):
+    """roboflow/inference ships a 1.3 MiB `bpe_simple_vocab_16e6.txt.gz` inside its Python package: the code
+    reads it at run time, so excluding it (the advice) would break the image."""
+    files = {
+        "serve.py": "",
+        ".dockerignore": "*.md\n",
+        "inference/models/encoder/__init__.py": "",
+        "inference/models/encoder/bpe_simple_vocab_16e6.txt.gz": 2 * MiB,
+        "exports/model.onnx": 300 * MiB,
+        "inference/models/encoder/weights.safetensors": 80 * MiB,  # over the size threshold: reported anyway
+    }
+    make(tmp_path, files)
+    (finding,) = lint_context(tmp_path, APP, "ML802")
+    assert "bpe_simple_vocab" not in finding.message
+    assert "`exports/model.onnx`" in finding.message and "weights.safetensors" in finding.message
