@@ -37,6 +37,8 @@ _INLINE = lazy(r"#\s*mllint:\s*role\s*=\s*([A-Za-z-]+)", re.IGNORECASE)
 _DEV_WORDS = frozenset({"dev", "devel", "develop", "development", "devcontainer", ".devcontainer"})
 _CI_WORDS = frozenset({"ci", "cicd", ".ci", "test", "tests", "testing", "e2e", "qa", "integration-tests"})
 _DOCS_WORDS = frozenset({"docs", "doc", "documentation"})
+#: a benchmark rig is run by developers to measure, never deployed
+_BENCH_WORDS = frozenset({"benchmark", "benchmarks", "bench", "benches"})
 
 #: Programs whose start says what the container is for (basename of the first real word).
 _NOTEBOOK_PROGRAMS = frozenset(
@@ -133,8 +135,8 @@ def project_path(path: str) -> str:
 
 
 def _from_path(path: str) -> Role | None:
-    """``.devcontainer/``, ``ci/``/``tests/`` anywhere in the project path; ``docs/`` as the file's own directory
-    (a sample server under ``docs/samples/x/`` is not a docs build); ``Dockerfile.dev``/``Dockerfile.QA``."""
+    """``.devcontainer/``, ``ci/``/``tests/``, ``benchmarks/`` anywhere in the project path; ``docs/`` as the file's
+    own directory (a sample server under ``docs/samples/x/`` is not a docs build); ``Dockerfile.dev``/``.QA``."""
     path = project_path(path)
     parts = [part for part in path.replace("\\", "/").split("/") if part and part != "."]
     if not parts:
@@ -144,6 +146,8 @@ def _from_path(path: str) -> Role | None:
         return Role("dev", f"path `{path}` (a dev container)")
     if any(directory in _CI_WORDS for directory in directories):
         return Role("ci", f"path `{path}` (a test/CI directory)")
+    if any(directory in _BENCH_WORDS for directory in directories):
+        return Role("dev", f"path `{path}` (a benchmark directory)")
     if directories and directories[-1] in _DOCS_WORDS:
         return Role("docs", f"path `{path}` (a docs directory)")
     suffix_words = _words(name) - {"dockerfile", "containerfile"}

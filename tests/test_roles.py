@@ -31,6 +31,7 @@ def role_of(text: str, path: str = "Dockerfile", patterns: dict | None = None, t
         ('FROM python:3.12-slim\nCMD ["python", "app.py"]\n', "ci/Dockerfile", "ci"),
         ('FROM python:3.12-slim\nCMD ["python", "app.py"]\n', "docker/Dockerfile.dev", "dev"),
         ('FROM python:3.12-slim\nCMD ["python", "app.py"]\n', "docs/Dockerfile", "docs"),
+        ("FROM python:3.12-slim\nRUN pip install torch\n", "benchmarks/fp8/torchao/Dockerfile", "dev"),
         # a sample server under docs/samples/ is not a docs build
         ('FROM python:3.12-slim\nCMD ["uvicorn", "app:app"]\n', "docs/samples/x/Dockerfile", "serving"),
         # a stage named dev is a dev image even when it starts a server
