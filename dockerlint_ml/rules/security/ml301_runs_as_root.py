@@ -171,7 +171,8 @@ class RunsAsRoot(Rule):
             create = "adduser -D -u 1000 app" if is_alpine(source_image) else "useradd --create-home --uid 1000 app"
             return (
                 f"the files (and `useradd`) come from stage `{squashed.label}`, its USER does not: create the user "
-                f"there (`RUN {create}`) and add `USER app` after the `COPY --from={squashed.label} / /`"
+                f"there (`RUN {create}`) and switch to it with `USER app` before the CMD/ENTRYPOINT, after the "
+                "last step that needs root"
             )
         no_shell = scratch or (image is not None and "distroless" in (image.registry or "") + image.repository)
         if no_shell:

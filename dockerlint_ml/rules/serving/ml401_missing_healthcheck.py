@@ -58,6 +58,8 @@ class MissingHealthcheck(Rule):
         model = next((value for _, argv in start.argvs() if (value := _option_value(argv, "--model_name"))), None)
         if "<model>" in path and model:
             path = path.replace("<model>", model)
+        elif "<model>" in path and _image_env(ctx, "MODEL_NAME"):
+            path = path.replace("<model>", "${MODEL_NAME}")  # TF Serving's images name it in ENV
         url = f"http://localhost:{port}{path}"
         guessed = "" if known and server_name not in _APP_DEFINED_ROUTES else " (point it at the server's health route)"
         base = ctx.base_image
@@ -71,6 +73,14 @@ class MissingHealthcheck(Rule):
         if python or base is None:
             return f"`HEALTHCHECK CMD python -c \"import urllib.request as u; u.urlopen('{url}')\"`{guessed}"
         return f"`HEALTHCHECK CMD curl -fsS {url} || exit 1` (install curl first: the image has none){guessed}"
+
+
+def _image_env(ctx: RuleContext, name: str) -> bool:
+    """Whether the final image sets ``name`` with ENV (a HEALTHCHECK command can then read it)."""
+    final = ctx.final_stage
+    return final is not None and any(
+        key == name for stage in ctx.lineage(final) for i in stage.of("ENV") for key, _, _ in i.pairs()
+    )
 
 
 def _option_value(argv: Sequence[str], name: str) -> str | None:

@@ -51,10 +51,21 @@ _OS_ADVICE = {
 }
 
 
-_APK_UPDATE_ADVICE = (
-    "apk update stores the package index in /var/cache/apk, and `apk add --no-cache` later does not remove it: "
-    "drop `apk update` and install with `apk add --no-cache` (it fetches a fresh index without storing it)"
-)
+def _apk_update_advice(instruction: Instruction, update: ShellCommand) -> str:
+    """Drop the update when every later apk command fetches its own index (`--no-cache`); else (`apk upgrade`,
+    `apk add` without it use the stored index) remove the index at the end of the RUN."""
+    commands = list(instruction.commands)
+    after = commands[commands.index(update) + 1 :]
+    later = [c for c in after if c.tool == "apk" and c.subcommand not in (None, "update")]
+    if later and all(c.has_flag("--no-cache") for c in later):
+        return (
+            "apk update stores the package index in /var/cache/apk, and `apk add --no-cache` does not remove it: "
+            "drop `apk update` (`apk add --no-cache` fetches a fresh index without storing it)"
+        )
+    return (
+        "apk update stores the package index in /var/cache/apk, and the apk commands after it use it: end the RUN "
+        "with `&& rm -rf /var/cache/apk/*` (or give each of them `--no-cache` and drop `apk update`)"
+    )
 
 
 def _apk_cache_cleaned(instruction: Instruction, command: ShellCommand) -> bool:
@@ -78,9 +89,9 @@ class OsPackageCacheKept(Rule):
             index_stored = False  # an `apk update` of this RUN stored the index: that is the one finding
             for command in instruction.commands:
                 if command.tool == "apk" and command.subcommand == "update":
-                    if not _apk_cache_cleaned(instruction, command):
+                    if not index_stored and not _apk_cache_cleaned(instruction, command):
                         index_stored = True
-                        yield self.problem(command, _APK_UPDATE_ADVICE)
+                        yield self.problem(command, _apk_update_advice(instruction, command))
                     continue
                 family = _cache_family(command)
                 if family is None or has_cache_mount(instruction, *_OS_CACHES[family]):

@@ -148,3 +148,16 @@ def test_ml401_says_when_the_health_route_is_a_guess():
     assert "health route" in lint(app_defined, ["ML401"], dedent=False)[0].message  # the app defines /health
     known = 'FROM python:3.11-slim\nRUN pip install --no-cache-dir vllm==0.6.0\nCMD ["vllm", "serve", "m"]\n'
     assert "health route" not in lint(known, ["ML401"], dedent=False)[0].message
+
+
+def test_ml401_tf_serving_model_name_from_the_image_env():
+    text = """
+        FROM ubuntu:22.04
+        COPY --from=tensorflow/serving:2.17.0 /usr/bin/tensorflow_model_server /usr/bin/tensorflow_model_server
+        EXPOSE 8500
+        EXPOSE 8501
+        ENV MODEL_NAME=model
+        ENTRYPOINT ["/usr/bin/tf_serving_entrypoint.sh"]
+        """
+    [finding] = lint(text, ["ML401"])
+    assert "http://localhost:8501/v1/models/${MODEL_NAME}" in finding.message

@@ -89,5 +89,12 @@ def test_ml208_apk_update_is_what_stores_the_index():
         """
     findings = lint(text, ["ML208"])
     assert [(f.span.line, f.span.column) for f in findings] == [(2, 5), (3, 5)]
-    assert all("drop `apk update`" in f.message for f in findings)
+    assert "end the RUN with `&& rm -rf /var/cache/apk/*`" in findings[0].message  # `apk add wget` uses the index
+    assert "drop `apk update`" in findings[1].message
+    twice = """
+        FROM alpine:3.20
+        RUN apk update && apk upgrade && apk add wget && echo "https://x.org/extras" >> /etc/apk/repositories \\
+            && apk update && apk add --no-cache curl
+        """
+    assert len(lint(twice, ["ML208"])) == 1  # once per RUN
     assert fixed(text, ["ML208"]) == dd(text)  # no safe edit: dropping apk update is the user's call
