@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterator
 
 from ...model import Severity, Stage, Word
-from ...roles import DEPLOYED_OR_NOTEBOOK
 from ..base import Problem, Rule, RuleContext
 from ..common import from_image_word
 from ._shared import _NIGHTLY_NAME, _at_base, _external_images, _subject, arg_origin
@@ -54,7 +53,6 @@ class BaseImageUnpinned(Rule):
     severity = Severity.WARNING
     summary = "FROM image without a tag, or with a moving tag such as :latest"
     tags = ("reproducibility",)
-    roles = DEPLOYED_OR_NOTEBOOK  # a CI or dev image may track the latest base on purpose (as ML703)
 
     def check(self, ctx: RuleContext) -> Iterator[Problem]:
         from ...facts import needed_stages
