@@ -5,7 +5,6 @@ Reference page: rules/ML403.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ...lazy_re import lazy
@@ -33,13 +32,13 @@ def _runs_several_processes(instruction: Instruction) -> bool:
 
 # the fix: shell form -> exec form, only when the shell adds nothing
 _SHELL_WORDS = frozenset(
-    re.split(
-        r"\s+",
-        "exec cd source . export set unset if then else elif fi for while until do done case esac function eval "
-        "trap ulimit umask alias read shift wait return exit local declare readonly typeset : { } ( ) ! [[ ]] "
-        "time builtin command",
-    )
-)
+    {
+        "exec", "cd", "source", ".", "export", "set", "unset", "if", "then", "else", "elif", "fi", "for", "while",
+        "until", "do", "done", "case", "esac", "function", "eval", "trap", "ulimit", "umask", "alias", "read",
+        "shift", "wait", "return", "exit", "local", "declare", "readonly", "typeset", ":", "{", "}", "(", ")", "!",
+        "[[", "]]", "time", "builtin", "command",
+    }
+)  # fmt: skip
 
 _ASSIGNMENT = lazy(r"[A-Za-z_][A-Za-z0-9_]*=")
 
