@@ -35,23 +35,28 @@ DOCKERFILE_DIRECTORY = "the Dockerfile's directory"
 class ContextChoice(Frozen):
     """The build context chosen for one Dockerfile, and where the choice came from."""
 
-    _fields = ("directory", "origin", "targets")
+    _fields = ("directory", "origin", "targets", "healthcheck")
     __slots__ = _fields
     directory: str  # absolute path
     origin: str  # "--context", "compose.yaml service `api`", "the Dockerfile's directory"
     #: the stages the build file builds (None: the last stage); () when no build file said
     targets: tuple[str | None, ...]
+    #: every Compose service building this Dockerfile defines (or disables) its own `healthcheck:`
+    healthcheck: bool
 
-    def __init__(self, directory: str, origin: str, targets: tuple[str | None, ...] = ()) -> None:
+    def __init__(
+        self, directory: str, origin: str, targets: tuple[str | None, ...] = (), healthcheck: bool = False
+    ) -> None:
         setfield(self, "directory", directory)
         setfield(self, "origin", origin)
         setfield(self, "targets", targets)
+        setfield(self, "healthcheck", healthcheck)
 
 
 class _Build(Frozen):
     """One build a Compose service or Bake target describes."""
 
-    _fields = ("file", "kind", "name", "context", "dockerfile", "target")
+    _fields = ("file", "kind", "name", "context", "dockerfile", "target", "healthcheck")
     __slots__ = _fields
     file: str  # "compose.yaml"
     kind: str  # "service" (Compose) or "target" (Bake)
@@ -59,14 +64,25 @@ class _Build(Frozen):
     context: str  # absolute
     dockerfile: str  # absolute
     target: str | None
+    healthcheck: bool  # a Compose service with its own `healthcheck:` (it replaces the image's)
 
-    def __init__(self, file: str, kind: str, name: str, context: str, dockerfile: str, target: str | None) -> None:
+    def __init__(
+        self,
+        file: str,
+        kind: str,
+        name: str,
+        context: str,
+        dockerfile: str,
+        target: str | None,
+        healthcheck: bool = False,
+    ) -> None:
         setfield(self, "file", file)
         setfield(self, "kind", kind)
         setfield(self, "name", name)
         setfield(self, "context", context)
         setfield(self, "dockerfile", dockerfile)
         setfield(self, "target", target)
+        setfield(self, "healthcheck", healthcheck)
 
 
 def choose_context(dockerfile_path: str, context_dir: str | None = None, cwd: str | None = None) -> ContextChoice:
@@ -81,7 +97,9 @@ def choose_context(dockerfile_path: str, context_dir: str | None = None, cwd: st
     if not builds:
         return ContextChoice(os.path.dirname(dockerfile), DOCKERFILE_DIRECTORY)
     chosen = [build for build in builds if build.context == builds[0].context]
-    return ContextChoice(builds[0].context, _origin(chosen), _targets(chosen))
+    services = [build for build in chosen if build.kind == "service"]
+    healthcheck = bool(services) and all(build.healthcheck for build in services)
+    return ContextChoice(builds[0].context, _origin(chosen), _targets(chosen), healthcheck)
 
 
 def _origin(builds: list[_Build]) -> str:
@@ -198,7 +216,8 @@ def _parse_compose(path: str) -> list[_Build]:
             continue
         found = _build(base, build.get("context", "."), build.get("dockerfile"), build.get("target"), os.environ)
         if found is not None:
-            builds.append(_Build(name, "service", str(service), *found))
+            healthcheck = isinstance(spec.get("healthcheck"), dict)
+            builds.append(_Build(name, "service", str(service), *found, healthcheck))
     return builds
 
 

@@ -247,3 +247,29 @@ def test_no_build_file_imports_no_yaml_or_hcl(tmp_path):
     modules = modules_after(tmp_path, "Dockerfile")
     assert "dockerlint_ml.buildfiles" in modules  # discovery really ran
     assert {m.split(".")[0] for m in modules} & {"yaml", "hcl2", "lark"} == set()
+
+
+def test_a_compose_healthcheck_for_every_service_silences_ml401(project, monkeypatch):
+    """pypiserver's compose file defines the healthcheck the image lacks; Compose's replaces the image's."""
+    from dockerlint_ml.app import Options, execute
+
+    (project / "docker" / "Dockerfile").write_text('FROM python:3.12-slim\nEXPOSE 8080\nCMD ["uvicorn", "app:app"]\n')
+    compose = """
+        services:
+          api:
+            build:
+              context: .
+              dockerfile: docker/Dockerfile
+            healthcheck:
+              test: ["CMD", "curl", "-f", "http://localhost:8080/health"]
+        """
+    write(project / "compose.yaml", compose)
+    monkeypatch.chdir(project)
+    assert choose(project).healthcheck is True
+    assert execute(Options(("docker/Dockerfile",), select=("ML401",), isolated=True)) == 0
+    buildfiles._CACHE.clear()
+    worker = "          worker:\n            build: {context: ., dockerfile: docker/Dockerfile}\n"
+    write(project / "compose.yaml", compose.rstrip(" ") + worker)
+    choice = choose(project)
+    assert "`worker`" in choice.origin and choice.healthcheck is False  # one service without its own check
+    assert execute(Options(("docker/Dockerfile",), select=("ML401",), isolated=True)) == 1

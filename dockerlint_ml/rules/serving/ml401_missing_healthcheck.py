@@ -33,6 +33,8 @@ class MissingHealthcheck(Rule):
         base = ctx.base_image
         if base is not None and base.healthcheck:
             return  # inherited from the base image
+        if getattr(getattr(ctx.build_context, "choice", None), "healthcheck", False):
+            return  # every Compose service building it defines its own `healthcheck:` (which replaces the image's)
         start = startup(ctx)
         evidence = serving_evidence(ctx, start)
         if evidence is None:
