@@ -125,3 +125,24 @@ def _name_kind(path: str) -> str | None:
                 return None  # a certificate or CA bundle, not a private key
             return f"`{base}`"
     return None
+
+
+def is_dotenv(path: str) -> bool:
+    """A dotenv file (`.env`, `.env.local`, `prod.env`): KEY=VALUE lines, often a committed template."""
+    name = path.rsplit("/", 1)[-1].lower()
+    return name == ".env" or name.startswith(".env.") or name.endswith(".env")
+
+
+def dotenv_holds_secret(text: str) -> bool:
+    """Whether a dotenv file sets a credential: a secret-named key with a literal value (`HF_TOKEN=hf_x...`,
+    `DB_PASSWORD=hunter2`) or a value in a known token format. A template (`API_KEY=`, `PORT=7860`) does not."""
+    from .secrets import find_credential, is_literal_secret_value, is_secret_name
+
+    for line in text.splitlines():
+        key, equals, value = line.strip().removeprefix("export ").partition("=")
+        if not equals or key.startswith("#"):
+            continue
+        value = value.strip().strip("\"'")
+        if (is_secret_name(key.strip()) and is_literal_secret_value(value)) or find_credential(value):
+            return True
+    return False

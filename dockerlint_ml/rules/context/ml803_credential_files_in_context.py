@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...analysis.secret_files import dotenv_holds_secret, is_dotenv
 from ...model import Severity
 from ..base import Problem, Rule, RuleContext
 from ._shared import WALK_OPTIONS, context_copies, context_walk, credential_files, partial_note
@@ -34,7 +35,7 @@ class CredentialFilesInContext(Rule):
         for copy in copies:
             if not copy.whole and copy.source not in walk.dirs:
                 continue
-            found = credential_files(walk, copy.source)
+            found = [path for path in credential_files(walk, copy.source) if _holds_credentials(ctx, path)]
             if not found:
                 continue
             shown = ", ".join(f"`{path}`" for path in sorted(found)[:5])
@@ -47,3 +48,12 @@ class CredentialFilesInContext(Rule):
                 f"{partial_note(walk)}; exclude them in `{walk.ignore_label or '.dockerignore'}` and pass secrets "
                 "at run time or with `RUN --mount=type=secret`",
             )
+
+
+def _holds_credentials(ctx: RuleContext, path: str) -> bool:
+    """A dotenv file counts only when it sets a credential (a committed `.env.local` with `API_KEY=` and
+    `PORT=7860` is a template); any other credential file counts by its name. Unreadable: it counts."""
+    if not is_dotenv(path) or ctx.build_context is None:
+        return True
+    text = ctx.build_context.read_text(path)
+    return text is None or dotenv_holds_secret(text)

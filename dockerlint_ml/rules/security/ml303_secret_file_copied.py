@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from ...analysis.secret_files import SECRET_DIRS as SECRET_DIRS
 from ...analysis.secret_files import SECRET_FILE_PATTERNS as SECRET_FILE_PATTERNS
 from ...analysis.secret_files import SECRET_PATH_SUFFIXES as SECRET_PATH_SUFFIXES
-from ...analysis.secret_files import secret_file_kind
+from ...analysis.secret_files import dotenv_holds_secret, is_dotenv, secret_file_kind
 from ...model import Severity
 from ..base import Problem, Rule, RuleContext
 from ..common import copy_source_words
@@ -37,7 +37,7 @@ class SecretFileCopied(Rule):
                 continue  # comes from another stage or image, not from the build context
             for source in copy_source_words(instruction):
                 kind = secret_file_kind(source.text)
-                if kind is None:
+                if kind is None or _template(ctx, source.text):
                     continue
                 yield self.problem(
                     source,
@@ -45,3 +45,12 @@ class SecretFileCopied(Rule):
                     f"not remove it): keep it out of the image and use {SECRET_MOUNT_HINT}, or mount it at run "
                     "time; add it to `.dockerignore`",
                 )
+
+
+def _template(ctx: RuleContext, path: str) -> bool:
+    """A dotenv file the build context shows sets no credential (`API_KEY=`, `PORT=7860`): a template. Without a
+    readable context, the name is all the evidence there is and the finding stands."""
+    if not is_dotenv(path) or ctx.build_context is None or any(c in path for c in "*?[$"):
+        return False
+    text = ctx.build_context.read_text(path)
+    return text is not None and not dotenv_holds_secret(text)

@@ -64,3 +64,13 @@ def test_ml303_bracket_expansion_is_bounded():
     assert expand_brackets("[a-c]x") == ["ax", "bx", "cx"]
     assert expand_brackets("[a-z][a-z]") == ["[a-z][a-z]"]  # too many: left as written (and matches nothing)
     assert expand_brackets("plain") == ["plain"]
+
+
+def test_ml303_a_dotenv_template_in_the_context_is_not_a_credential(tmp_path):
+    from ..context.helpers import lint_context, make
+
+    dockerfile = 'FROM python:3.11-slim\nCOPY .env /app/.env\nCMD ["python", "app.py"]\n'
+    make(tmp_path, {".env": "API_HOST=\nAPI_KEY=\nPORT=7860\n"})
+    assert lint_context(tmp_path, dockerfile, "ML303") == []
+    (tmp_path / ".env").write_text("API_KEY=0123456789abcdefXYZ\n")
+    assert len(lint_context(tmp_path, dockerfile, "ML303")) == 1
