@@ -413,6 +413,11 @@ def _manifest_message(manifest: ManifestInstall, unpinned: list[Dependency]) -> 
         advice = _MANIFEST_ADVICE[manifest.command]
     elif tool in ("conda", "mamba", "micromamba"):
         advice = f"pin each in {manifest.manifest} (`{unpinned[0].name}=X.Y`) or install from a conda-lock file"
+    elif manifest.manifest.endswith("pyproject.toml"):  # a package's ranges are its own business: constrain the image
+        advice = (
+            "install it with a constraints file compiled from it (`uv pip compile pyproject.toml -o constraints.txt`, "
+            "then `pip install -c constraints.txt .`), so the image is reproducible while the package keeps its ranges"
+        )
     else:
         advice = (
             f"give each a version in {manifest.manifest} (`{unpinned[0].name}~=X.Y`) or install with a constraints "

@@ -35,6 +35,22 @@ def _runtime_reference(image: ImageRef, devel: DevelImage) -> str | None:
     return f"{_without_tag(image)}:{tag}"
 
 
+#: packages that compile CUDA ops with nvcc when they run (DeepSpeed's fused ops): their image needs the toolkit
+_JIT_PACKAGES = frozenset({"deepspeed"})
+
+
+def _jit_compiles(ctx: RuleContext) -> bool:
+    """Whether the shipped image installs a package that JIT-compiles CUDA ops at run time (it needs `nvcc`)."""
+    from ...facts import facts_for
+
+    return any(
+        install.package in _JIT_PACKAGES
+        for stage in facts_for(ctx)
+        if ctx.is_shipped(stage.stage)
+        for install in stage.all_installs
+    )
+
+
 class DevelImageInFinalStage(Rule):
     """The final image is a CUDA/framework *devel* image: nvcc, headers and static libraries ship."""
 
@@ -54,7 +70,7 @@ class DevelImageInFinalStage(Rule):
             return
         root, image = found
         devel = kb.devel_image(full_name(image), image.tag)
-        if devel is None:
+        if devel is None or _jit_compiles(ctx):
             return
         runtime = _runtime_reference(image, devel)
         run_on = f"`{runtime}`" if runtime else "the matching runtime (non-devel) image"

@@ -99,3 +99,17 @@ def test_ml202_is_info_when_no_runtime_image_is_known():
     cuda = lint("FROM nvidia/cuda:12.1.0-devel-ubuntu22.04\n" + SERVICE_CMD, ["ML202"])
     assert [f.severity for f in paddle] == [Severity.INFO]
     assert [f.severity for f in cuda] == [Severity.WARNING] and "12.1.0-runtime-ubuntu22.04" in cuda[0].message
+
+
+def test_ml202_an_image_that_installs_deepspeed_needs_nvcc():
+    """DeepSpeed JIT-compiles its fused ops with nvcc when it runs: a runtime base would break it (Qwen's
+    images, judged noise)."""
+    text = """
+        FROM nvidia/cuda:12.1.0-cudnn8-devel-ubuntu22.04
+        RUN pip3 install --no-cache-dir "deepspeed==0.12.6"
+        EXPOSE 80
+        USER 1000
+        CMD ["python3", "web_demo.py"]
+        """
+    assert lint(text, ["ML202"]) == []
+    assert len(lint(text.replace('"deepspeed==0.12.6"', '"flask==3.0.0"'), ["ML202"])) == 1
