@@ -230,6 +230,12 @@ class PatternMatcher:
             pattern._compile()  # regexp errors surface here, not in the middle of a walk
             self.patterns.append(pattern)
 
+    @property
+    def allowlist(self) -> bool:
+        """An allowlist: everything excluded first (`*`), then what is sent named with `!` exceptions."""
+        first = self.patterns[0] if self.patterns else None
+        return first is not None and not first.exclusion and first.text in ("*", "**") and self.exclusions
+
     def matches_exact(self, path: str) -> bool:
         """``MatchesExact``: the last matching pattern decides, no parent directory matching."""
         matched = False

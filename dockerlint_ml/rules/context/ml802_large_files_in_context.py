@@ -53,6 +53,9 @@ class LargeFilesInContext(Rule):
             if not copy.whole and copy.source not in walk.dirs:
                 continue  # a single file, or a directory the walk did not reach
             items = large_items(walk, walk.under(copy.source), options, keep_git=keep_git)
+            if _allowlist(ctx):  # `*` then `!app`: what is sent was chosen; only a huge file is worth a word
+                limit = float(options["threshold-mib"]) * 1024 * 1024
+                items = [(path, size) for path, size in items if size >= limit or path.endswith("/")]
             if not items:
                 continue
             total = sum(size for _, size in items)
@@ -63,3 +66,10 @@ class LargeFilesInContext(Rule):
                 f"{partial_note(walk)}; they are sent on every build and baked into the image: add them to "
                 f"`{walk.ignore_label}`, or COPY only what the image needs",
             )
+
+
+def _allowlist(ctx: RuleContext) -> bool:
+    """Whether the ignore file excludes everything and names what to send (`*`, then `!app`)."""
+    ignore = ctx.build_context.ignore_file(ctx.dockerfile.path) if ctx.build_context is not None else None
+    matcher = ignore.matcher if ignore is not None else None
+    return matcher is not None and matcher.allowlist

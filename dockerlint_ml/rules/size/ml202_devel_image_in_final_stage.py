@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...images import full_name
-from ...model import ImageRef, Severity
+from ...model import ImageRef, Severity, Stage
 from ...roles import SERVICES
 from ..base import Problem, Rule, RuleContext
 from ..common import from_image_word
@@ -70,7 +70,7 @@ class DevelImageInFinalStage(Rule):
             return
         root, image = found
         devel = kb.devel_image(full_name(image), image.tag)
-        if devel is None or _jit_compiles(ctx):
+        if devel is None or _jit_compiles(ctx) or _explained(ctx, root):
             return
         runtime = _runtime_reference(image, devel)
         run_on = f"`{runtime}`" if runtime else "the matching runtime (non-devel) image"
@@ -81,3 +81,10 @@ class DevelImageInFinalStage(Rule):
             # without a runtime image the knowledge can name, the advice may not be followable: info
             severity=None if runtime else Severity.INFO,
         )
+
+
+def _explained(ctx: RuleContext, root: Stage) -> bool:
+    """A comment just above the FROM that gives a reason for the devel image (`# devel needed for bitsandbytes'
+    libcudart.so`): a deliberate choice, stated where a reader looks."""
+    line = root.from_instruction.line
+    return any(line - 3 <= at < line and "devel" in text.lower() for at, text in ctx.dockerfile.comments)

@@ -130,3 +130,19 @@ def test_package_data_beside_an_init_is_source_not_an_artifact(tmp_path):
     (finding,) = lint_context(tmp_path, APP, "ML802")
     assert "bpe_simple_vocab" not in finding.message
     assert "`exports/model.onnx`" in finding.message and "weights.safetensors" in finding.message
+
+
+def test_an_allowlist_ignore_file_chose_what_is_sent(tmp_path):
+    """InvokeAI's `.dockerignore` is `*` then `!invokeai`: a 2 MiB `tokenizer.json.gz` inside was sent on
+    purpose (the code loads it). Only a file over the size threshold is still worth a word."""
+    files = {
+        ".dockerignore": "*\n!app\n",
+        "app/tok.json.gz": 2 * MiB,
+        "app/main.py": "",
+    }
+    make(tmp_path, files)
+    dockerfile = 'FROM python:3.12-slim\nCOPY app /app\nCMD ["python", "/app/main.py"]\n'
+    assert lint_context(tmp_path, dockerfile, "ML802") == []
+    make(tmp_path, {"app/weights.safetensors": 80 * MiB})
+    (finding,) = lint_context(tmp_path, dockerfile, "ML802")
+    assert "weights.safetensors" in finding.message and "tok.json.gz" not in finding.message

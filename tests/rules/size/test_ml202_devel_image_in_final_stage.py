@@ -113,3 +113,15 @@ def test_ml202_an_image_that_installs_deepspeed_needs_nvcc():
         """
     assert lint(text, ["ML202"]) == []
     assert len(lint(text.replace('"deepspeed==0.12.6"', '"flask==3.0.0"'), ["ML202"])) == 1
+
+
+def test_ml202_a_comment_above_the_from_that_explains_the_devel_image():
+    text = """
+        # devel needed for bitsandbytes requirement of libcudart.so, otherwise runtime sufficient
+        FROM nvidia/cuda:12.1.1-cudnn8-devel-ubuntu22.04
+        EXPOSE 7860
+        USER 1000
+        CMD ["python3", "app.py"]
+        """
+    assert lint(text, ["ML202"]) == []
+    assert len(lint(text.replace("# devel needed for", "# needed for"), ["ML202"])) == 1
