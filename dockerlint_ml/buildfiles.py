@@ -35,7 +35,7 @@ DOCKERFILE_DIRECTORY = "the Dockerfile's directory"
 class ContextChoice(Frozen):
     """The build context chosen for one Dockerfile, and where the choice came from."""
 
-    _fields = ("directory", "origin", "targets", "healthcheck")
+    _fields = ("directory", "origin", "targets", "healthcheck", "user")
     __slots__ = _fields
     directory: str  # absolute path
     origin: str  # "--context", "compose.yaml service `api`", "the Dockerfile's directory"
@@ -43,20 +43,28 @@ class ContextChoice(Frozen):
     targets: tuple[str | None, ...]
     #: every Compose service building this Dockerfile defines (or disables) its own `healthcheck:`
     healthcheck: bool
+    #: every Compose service building this Dockerfile runs it as a non-root `user:`
+    user: bool
 
     def __init__(
-        self, directory: str, origin: str, targets: tuple[str | None, ...] = (), healthcheck: bool = False
+        self,
+        directory: str,
+        origin: str,
+        targets: tuple[str | None, ...] = (),
+        healthcheck: bool = False,
+        user: bool = False,
     ) -> None:
         setfield(self, "directory", directory)
         setfield(self, "origin", origin)
         setfield(self, "targets", targets)
         setfield(self, "healthcheck", healthcheck)
+        setfield(self, "user", user)
 
 
 class _Build(Frozen):
     """One build a Compose service or Bake target describes."""
 
-    _fields = ("file", "kind", "name", "context", "dockerfile", "target", "healthcheck")
+    _fields = ("file", "kind", "name", "context", "dockerfile", "target", "healthcheck", "user")
     __slots__ = _fields
     file: str  # "compose.yaml"
     kind: str  # "service" (Compose) or "target" (Bake)
@@ -65,6 +73,7 @@ class _Build(Frozen):
     dockerfile: str  # absolute
     target: str | None
     healthcheck: bool  # a Compose service with its own `healthcheck:` (it replaces the image's)
+    user: bool  # a Compose service that runs the image as a non-root `user:`
 
     def __init__(
         self,
@@ -75,6 +84,7 @@ class _Build(Frozen):
         dockerfile: str,
         target: str | None,
         healthcheck: bool = False,
+        user: bool = False,
     ) -> None:
         setfield(self, "file", file)
         setfield(self, "kind", kind)
@@ -83,6 +93,7 @@ class _Build(Frozen):
         setfield(self, "dockerfile", dockerfile)
         setfield(self, "target", target)
         setfield(self, "healthcheck", healthcheck)
+        setfield(self, "user", user)
 
 
 def choose_context(dockerfile_path: str, context_dir: str | None = None, cwd: str | None = None) -> ContextChoice:
@@ -99,7 +110,18 @@ def choose_context(dockerfile_path: str, context_dir: str | None = None, cwd: st
     chosen = [build for build in builds if build.context == builds[0].context]
     services = [build for build in chosen if build.kind == "service"]
     healthcheck = bool(services) and all(build.healthcheck for build in services)
-    return ContextChoice(builds[0].context, _origin(chosen), _targets(chosen), healthcheck)
+    user = bool(services) and all(build.user for build in services)
+    return ContextChoice(builds[0].context, _origin(chosen), _targets(chosen), healthcheck, user)
+
+
+def _non_root(user: object) -> bool:
+    """A Compose `user:` that is not root: `"6972:6972"`, `"${APP_UID:-6972}"`, `app` (not `root`, `0`, `0:0`)."""
+    if not isinstance(user, (str, int)):
+        return False
+    text = str(user).strip()
+    name = text[: text.index("}") + 1] if text.startswith("${") and "}" in text else text.split(":", 1)[0]
+    default = name[2:-1].split(":-", 1)[1] if name.startswith("${") and ":-" in name else name
+    return bool(default) and default not in ("root", "0") and not default.startswith("$")
 
 
 def _origin(builds: list[_Build]) -> str:
@@ -217,7 +239,7 @@ def _parse_compose(path: str) -> list[_Build]:
         found = _build(base, build.get("context", "."), build.get("dockerfile"), build.get("target"), os.environ)
         if found is not None:
             healthcheck = isinstance(spec.get("healthcheck"), dict)
-            builds.append(_Build(name, "service", str(service), *found, healthcheck))
+            builds.append(_Build(name, "service", str(service), *found, healthcheck, _non_root(spec.get("user"))))
     return builds
 
 

@@ -273,3 +273,29 @@ def test_a_compose_healthcheck_for_every_service_silences_ml401(project, monkeyp
     choice = choose(project)
     assert "`worker`" in choice.origin and choice.healthcheck is False  # one service without its own check
     assert execute(Options(("docker/Dockerfile",), select=("ML401",), isolated=True)) == 1
+
+
+@pytest.mark.parametrize(
+    ("user", "non_root"),
+    [('"6972:6972"', True), ('"${APP_RUNTIME_UID:-6972}:${APP_RUNTIME_GID:-6972}"', True), ("app", True),
+     ("root", False), ('"0:0"', False), ('"${UID}"', False)],
+)  # fmt: skip
+def test_a_compose_user_for_every_service_silences_ml301(project, monkeypatch, user, non_root):
+    """text-generation-webui's compose files run the image as `user: "${APP_RUNTIME_UID:-6972}:..."`."""
+    from dockerlint_ml.app import Options, execute
+
+    (project / "docker" / "Dockerfile").write_text('FROM python:3.12-slim\nEXPOSE 8080\nCMD ["uvicorn", "app:app"]\n')
+    write(
+        project / "compose.yaml",
+        f"""
+        services:
+          api:
+            build:
+              context: .
+              dockerfile: docker/Dockerfile
+            user: {user}
+        """,
+    )
+    monkeypatch.chdir(project)
+    assert choose(project).user is non_root
+    assert execute(Options(("docker/Dockerfile",), select=("ML301",), isolated=True)) == (0 if non_root else 1)

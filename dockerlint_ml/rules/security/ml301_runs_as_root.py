@@ -130,6 +130,8 @@ class RunsAsRoot(Rule):
         final = ctx.final_stage
         if final is None:
             return
+        if getattr(getattr(ctx.build_context, "choice", None), "user", False):
+            return  # every Compose service building it runs it as a non-root `user:`
         found = final_user(ctx)
         if found is None:
             image = ctx.lineage(final)[0].image
