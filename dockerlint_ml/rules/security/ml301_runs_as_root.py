@@ -14,7 +14,7 @@ from ...roles import SERVICES
 from ...runtime import startup as container_startup
 from ...variables import expand, expand_word
 from ..base import Problem, Rule, RuleContext
-from ..common import final_user, is_root_user, root_filesystem_source, workdir_before
+from ..common import context_sources, final_user, is_root_user, root_filesystem_source, workdir_before
 
 # ML301
 
@@ -87,6 +87,40 @@ def _free_uid(taken: Iterable[int]) -> int:
     return uid
 
 
+#: tools an entrypoint script ends with to run the command as another user
+_PRIVILEGE_DROPPERS = ("gosu", "su-exec", "setpriv", "runuser", "s6-setuidgid", "chpst")
+
+
+def _entrypoint_drops_privileges(ctx: RuleContext) -> bool:
+    """Whether the exec-form ENTRYPOINT is a script copied from the build context whose last command is
+    `exec gosu <user> "$@"` (or su-exec, setpriv...): the server runs as that user, root only sets up."""
+    final = ctx.final_stage
+    if final is None or ctx.build_context is None:
+        return False
+    lineage = ctx.lineage(final)
+    entrypoint = container_startup(lineage).entrypoint
+    if entrypoint is None or not entrypoint.exec_form:
+        return False
+    script = entrypoint.exec_form[0]
+    for stage in lineage:
+        for copy in stage.of("COPY", "ADD"):
+            sources = context_sources(copy)
+            if len(sources) != 1 or not copy.arguments or copy.flag("from") is not None:
+                continue
+            destination = copy.arguments[-1].text
+            if destination.endswith("/") or destination in (".", "./"):
+                destination = posixpath.join(destination, posixpath.basename(sources[0].text))
+            if not destination.startswith("/"):
+                destination = posixpath.join(workdir_before(ctx.dockerfile, stage, copy) or "/", destination)
+            if posixpath.normpath(destination) != posixpath.normpath(script):
+                continue
+            text = ctx.build_context.read_text(sources[0].text) or ""
+            lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+            words = lines[-1].split() if lines else []
+            return len(words) > 1 and words[0] == "exec" and posixpath.basename(words[1]) in _PRIVILEGE_DROPPERS
+    return False
+
+
 _JETSON_ENV = frozenset({"L4T_VERSION", "RUNNING_ON_JETSON", "JETPACK_VERSION"})
 
 
@@ -132,6 +166,8 @@ class RunsAsRoot(Rule):
             return
         if getattr(getattr(ctx.build_context, "choice", None), "user", False):
             return  # every Compose service building it runs it as a non-root `user:`
+        if _entrypoint_drops_privileges(ctx):
+            return  # the entrypoint script ends with `exec gosu app "$@"`: root only for its set-up
         found = final_user(ctx)
         if found is None:
             image = ctx.lineage(final)[0].image

@@ -245,3 +245,22 @@ def test_ml301_knows_a_jetson_image_by_what_it_copies_or_declares():
         """
     assert lint(copies, ["ML301"]) == [] and lint(declares, ["ML301"]) == []
     assert lint(declares.replace("RUNNING_ON_JETSON=True L4T_VERSION=38.4.0", "APP=1"), ["ML301"])
+
+
+def test_ml301_an_entrypoint_that_drops_privileges_with_gosu(tmp_path):
+    """InvokeAI's entrypoint ends with `exec gosu ${USER} "$@"`: root only for set-up (usermod, chown); adding
+    USER would break it."""
+    from ..context.helpers import lint_context, make
+
+    dockerfile = """\
+FROM ubuntu:24.04
+RUN apt-get update && apt-get install -y --no-install-recommends gosu && rm -rf /var/lib/apt/lists/*
+WORKDIR /opt/app
+COPY docker/docker-entrypoint.sh ./
+ENTRYPOINT ["/opt/app/docker-entrypoint.sh"]
+CMD ["python3", "-m", "http.server"]
+"""
+    make(tmp_path, {"docker/docker-entrypoint.sh": '#!/bin/sh\nchown -R app /data\n# drop root\nexec gosu app "$@"\n'})
+    assert lint_context(tmp_path, dockerfile, "ML301") == []
+    (tmp_path / "docker" / "docker-entrypoint.sh").write_text('#!/bin/sh\nexec "$@"\n')
+    assert len(lint_context(tmp_path, dockerfile, "ML301")) == 1
