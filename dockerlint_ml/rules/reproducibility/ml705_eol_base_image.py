@@ -66,12 +66,31 @@ class EolBaseImage(Rule):
             if found is None:
                 continue  # the ARG naming this base is already reported for an earlier stage
             at, origin = found
+            cuda = base.cuda if base.kind == "nvidia-cuda" else None
+            if (
+                cuda is not None
+                and (cuda.major, cuda.minor or 0) < _FIRST_CUDA_ON_JAMMY
+                and base.os == ("ubuntu", "20.04")
+            ):
+                # no image of this CUDA exists on a supported Ubuntu: the move is a CUDA upgrade, the file's call
+                yield self.problem(
+                    at,
+                    f"{_subject(stage, origin, keyword=False)} is based on {' and '.join(parts)}: no more security "
+                    f"fixes, and no CUDA {cuda.major}.{cuda.minor} image exists for a newer Ubuntu; if the CUDA "
+                    "version is not a hard requirement, move to CUDA 11.7 or later on `ubuntu22.04`",
+                    severity=Severity.INFO,
+                )
+                continue
             yield self.problem(
                 at,
                 f"{_subject(stage, origin, keyword=False)} is based on {' and '.join(parts)}: no more security "
                 "fixes; move to a supported release (e.g. `python:3.12-slim-bookworm`, `ubuntu:24.04`, an "
                 "`ubuntu24.04` CUDA tag)",
             )
+
+
+#: nvidia/cuda publishes `ubuntu22.04` images from CUDA 11.7 on (Docker Hub tags); older ones stop at 20.04
+_FIRST_CUDA_ON_JAMMY = (11, 7)
 
 
 def _as_of(configured: str) -> str:

@@ -91,3 +91,17 @@ def test_ml705_a_builder_on_the_shipped_base_is_one_finding_on_the_shipped_stage
     assert [f.span.line for f in lint(text, ["ML705"], rule_options={"ML705": {"as-of": "2026-11-25"}})] == [3]
     other = text.replace("FROM python:3.8-slim AS build", "FROM python:3.7-slim AS build")
     assert [f.span.line for f in lint(other, ["ML705"], rule_options={"ML705": {"as-of": "2026-11-25"}})] == [1, 3]
+
+
+def test_ml705_a_cuda_release_with_no_image_on_a_supported_ubuntu_is_info():
+    """nvidia/cuda 11.4 exists only up to Ubuntu 20.04: "move to a supported release" cannot be followed without
+    changing CUDA (Qwen's cu114 image exists to provide 11.4)."""
+    options = {"ML705": {"as-of": "2026-11-25"}}
+
+    def only(image: str):
+        [finding] = lint(f"FROM {image}\n", ["ML705"], dedent=False, rule_options=options)
+        return finding
+
+    finding = only("nvidia/cuda:11.4.3-cudnn8-runtime-ubuntu20.04")
+    assert finding.severity.value == "info" and "CUDA 11.7 or later" in finding.message
+    assert only("nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu20.04").severity.value == "warning"
