@@ -139,6 +139,8 @@ class PipUnpinned(Rule):
             if is_python_install(command) and command.invocation is not None and instruction.stage_index is not None:
                 settled.setdefault(instruction.stage_index, set()).update(_specified(ctx, instruction, command))
             manifest = _manifest(ctx, instruction, command)
+            if manifest is not None and _locked_before(ctx, instruction, command):
+                manifest = None  # `uv sync --frozen` installed the lock first: this install finds them all there
             if manifest is not None:  # `pip install .`, `uv sync`, `conda env create -f`: the file's dependencies
                 unpinned = [d for d in manifest.unpinned if d.key not in ignored and d.key not in kb.python_tooling()]
                 if unpinned and manifest.at is not None and reaches_image(ctx, instruction, command):
@@ -317,6 +319,19 @@ def _security_floor(ctx: RuleContext, instruction: Instruction, item: _Loose) ->
     minimum is the point, pinning it would freeze the fix (roboflow/inference)."""
     first, last = instruction.line - 5, item.word.span.line
     return any(first <= line <= last and _CVE.search(text) for line, text in ctx.dockerfile.comments)
+
+
+def _locked_before(ctx: RuleContext, instruction: Instruction, command: ShellCommand) -> bool:
+    """Whether an earlier command of the build installed the project's lock (`uv sync --frozen`/`--locked`)."""
+    stage = ctx.stage_of(instruction)
+    for member in ctx.lineage(stage) if stage is not None else ():
+        for earlier in member.instructions:
+            for shell in earlier.commands:
+                if shell is command:
+                    return False
+                if shell.tool == "uv" and shell.subcommand == "sync" and shell.has_flag("--frozen", "--locked"):
+                    return True
+    return False
 
 
 def _settled_before(ctx: RuleContext, instruction: Instruction, settled: dict[int, set[str]]) -> set[str]:

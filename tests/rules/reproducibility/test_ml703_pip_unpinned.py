@@ -352,3 +352,22 @@ def test_ml703_a_floor_a_comment_justifies_with_an_advisory_is_deliberate():
     assert lint(text, ["ML703"]) == []
     assert len(lint(text.replace("(CVE-2025-43859)", "(old)"), ["ML703"])) == 1
     assert len(lint(text.replace('"h11>=0.16.0"', "h11"), ["ML703"])) == 1  # a bare name is no floor
+
+
+def test_ml703_a_project_install_after_a_locked_sync_finds_its_dependencies_installed(tmp_path):
+    """InvokeAI: `uv sync --frozen` installs uv.lock, then `uv pip install -e .` resolves nothing new."""
+    dockerfile = """
+        FROM python:3.12-slim
+        COPY --from=ghcr.io/astral-sh/uv:0.6.9 /uv /bin/
+        WORKDIR /app
+        COPY pyproject.toml uv.lock ./
+        RUN uv sync --frozen
+        COPY . .
+        RUN uv pip install --system -e .
+        CMD ["python", "-m", "app"]
+        """
+    files = {"pyproject.toml": '[project]\nname = "app"\nversion = "1"\ndependencies = ["numpy", "requests"]\n'}
+    files["uv.lock"] = "version = 1\n"
+    assert _in_context(tmp_path, files, dockerfile) == []
+    unlocked = dockerfile.replace("RUN uv sync --frozen\n", "")
+    assert _in_context(tmp_path / "u", files, unlocked)
