@@ -299,12 +299,17 @@ def listening_port(argv: Sequence[str]) -> int | None:
 
 
 def _option_port(argv: Sequence[str], names: Sequence[str]) -> int | None:
+    for value in option_values(argv, names):
+        digits = value.rsplit(":", 1)[-1]
+        if digits.isdigit():
+            return int(digits)
+    return None
+
+
+def option_values(argv: Sequence[str], names: Sequence[str]) -> Iterator[str]:
+    """The value of each occurrence of an option in ``names``: `--port=8080` or `--port 8080` ("" when the
+    command line ends there)."""
     for index, arg in enumerate(argv):
         name, equals, value = arg.partition("=")
-        if not equals:
-            value = argv[index + 1] if index + 1 < len(argv) else ""
         if name in names:
-            digits = value.rsplit(":", 1)[-1]
-            if digits.isdigit():
-                return int(digits)
-    return None
+            yield value if equals else (argv[index + 1] if index + 1 < len(argv) else "")

@@ -145,16 +145,23 @@ def copy_source_words(instruction: Instruction) -> list[Word]:
     return [word for word in words[:-1] if not word.text.startswith("<<")]
 
 
+def copy_from_stage(dockerfile: Dockerfile, instruction: Instruction) -> Stage | None:
+    """The stage of this Dockerfile a ``COPY --from=NAME`` reads (its name or index, variables expanded); None
+    for no ``--from`` or an external image (``--from=ghcr.io/org/tools:1.2``)."""
+    flag = instruction.flag("from")
+    name = expand_word(flag.value, instruction.scope) if flag is not None and flag.value else None
+    return dockerfile.stage_named(name) if name else None
+
+
 def root_filesystem_source(dockerfile: Dockerfile, stage: Stage) -> Stage | None:
     """The stage whose whole filesystem ``stage`` copies (``COPY --from=build / /``, as a ``FROM scratch`` squash
     does), or None. The files (shell, ``useradd``, ``/etc/passwd``) come with it; its ``USER`` and ``ENV`` do not."""
     for instruction in stage.of("COPY"):
-        flag = instruction.flag("from")
         sources = copy_source_words(instruction)
-        if flag is None or not flag.value or len(sources) != 1 or not instruction.arguments:
+        if len(sources) != 1 or not instruction.arguments:
             continue
         if sources[0].text.rstrip("/") == "" and instruction.arguments[-1].text.rstrip("/") == "":
-            source = dockerfile.stage_named(expand_word(flag.value, instruction.scope) or "")
+            source = copy_from_stage(dockerfile, instruction)
             if source is not None and source.index < stage.index:
                 return source
     return None

@@ -49,11 +49,12 @@ class LargeFilesInContext(Rule):
             return  # no readable context, or no ignore file at all (ML801's case)
         options = ctx.options(self)
         keep_git = git_needed(ctx) is not None  # the build runs git on the copied tree: `.git` must stay
+        allowlist = _allowlist(ctx)
         for copy in copies:
             if not copy.whole and copy.source not in walk.dirs:
                 continue  # a single file, or a directory the walk did not reach
             items = large_items(walk, walk.under(copy.source), options, keep_git=keep_git)
-            if _allowlist(ctx):  # `*` then `!app`: what is sent was chosen; only a huge file is worth a word
+            if allowlist:  # `*` then `!app`: what is sent was chosen; only a huge file is worth a word
                 limit = float(options["threshold-mib"]) * 1024 * 1024
                 items = [(path, size) for path, size in items if size >= limit or path.endswith("/")]
             if not items:

@@ -136,8 +136,9 @@ class PipUnpinned(Rule):
             if instruction.stage_index not in needed:
                 continue  # a stage the build of the shipped image never runs or copies from
             before = _settled_before(ctx, instruction, settled)
+            read = _read_requirements(ctx, instruction, command)  # once: the files this install reads
             if is_python_install(command) and command.invocation is not None and instruction.stage_index is not None:
-                settled.setdefault(instruction.stage_index, set()).update(_specified(ctx, instruction, command))
+                settled.setdefault(instruction.stage_index, set()).update(_specified(command, read))
             manifest = _manifest(ctx, instruction, command)
             if manifest is not None and _locked_before(ctx, instruction, command):
                 manifest = None  # `uv sync --frozen` installed the lock first: this install finds them all there
@@ -151,7 +152,7 @@ class PipUnpinned(Rule):
                 continue  # a build-only tool in a builder whose environment is not copied into the image
             files = None
             if command.has_flag(*_FILE_OPTIONS):
-                files = _requirements_files(ctx, instruction, command)
+                files = _requirements_files(instruction, command, read)
                 if files is None:
                     continue  # constraints, hashes, or a file this cannot read: the versions live elsewhere
             scope = instruction.scope
@@ -293,21 +294,18 @@ def _classify(word: Word, text: str, via: str | None = None) -> _Loose | None:
 _UPGRADING = ("-U", "--upgrade", "--force-reinstall", "-I", "--ignore-installed")
 
 
-def _specified(ctx: RuleContext, instruction: Instruction, command: ShellCommand) -> set[str]:
-    """The packages ``command`` installs with a version specifier, on its line or in requirements files it
-    reads (all of a file's packages when constraints or hashes decide them)."""
+def _specified(command: ShellCommand, read: RequirementsInstall | None) -> set[str]:
+    """The packages ``command`` installs with a version specifier, on its line or in the requirements files it
+    reads (``read``; all of a file's packages when constraints or hashes decide them)."""
     keys = set()
     for word in command.invocation.positionals if command.invocation is not None else ():
         requirement = parse(word.text)
         if requirement is not None and requirement.specifier:
             keys.add(requirement.key)
-    stage = ctx.stage_of(instruction)
-    if command.has_flag(*_FILE_OPTIONS) and stage is not None and ctx.build_context is not None:
-        found = requirements_install(ctx.lineage(stage), instruction, command, ctx.build_context)
-        for _path, text in found.requirements if found is not None else ():
-            requirement = parse(text)
-            if requirement is not None and (requirement.specifier or found.decided):
-                keys.add(requirement.key)
+    for _path, text in read.requirements if read is not None else ():
+        requirement = parse(text)
+        if requirement is not None and (requirement.specifier or read.decided):
+            keys.add(requirement.key)
     return keys
 
 
@@ -342,18 +340,24 @@ def _settled_before(ctx: RuleContext, instruction: Instruction, settled: dict[in
     return set().union(*(settled.get(member.index, set()) for member in ctx.lineage(stage)))
 
 
+def _read_requirements(ctx: RuleContext, instruction: Instruction, command: ShellCommand) -> RequirementsInstall | None:
+    """The requirements files a `pip install -r FILE` reads, as the build context holds them (None: none named,
+    or one cannot be read)."""
+    stage = ctx.stage_of(instruction)
+    if not command.has_flag(*_FILE_OPTIONS) or stage is None or ctx.build_context is None:
+        return None
+    return requirements_install(ctx.lineage(stage), instruction, command, ctx.build_context)
+
+
 def _requirements_files(
-    ctx: RuleContext, instruction: Instruction, command: ShellCommand
+    instruction: Instruction, command: ShellCommand, read: RequirementsInstall | None
 ) -> RequirementsInstall | None:
-    """The requirements files of ``pip install -r FILE``, when every one of them can be read and nothing else
-    decides the versions (constraints or overrides, hash-checking mode, on the command line or in a file)."""
+    """``read`` (the requirements files of ``pip install -r FILE``), when every one of them can be read and
+    nothing else decides the versions (constraints or overrides, hash-checking mode, on the command line or in
+    a file)."""
     if command.has_flag(*_DECIDED_ON_COMMAND) or instruction.scope.get("PIP_REQUIRE_HASHES"):
         return None
-    stage = ctx.stage_of(instruction)
-    if stage is None or ctx.build_context is None:
-        return None
-    found = requirements_install(ctx.lineage(stage), instruction, command, ctx.build_context)
-    return None if found is None or found.decided else found
+    return None if read is None or read.decided else read
 
 
 def _pinned_keys(texts: Iterable[str]) -> set[str]:

@@ -14,7 +14,14 @@ from ...roles import SERVICES
 from ...runtime import startup as container_startup
 from ...variables import expand, expand_word
 from ..base import Problem, Rule, RuleContext
-from ..common import context_sources, final_user, is_root_user, root_filesystem_source, workdir_before
+from ..common import (
+    context_sources,
+    copy_from_stage,
+    final_user,
+    is_root_user,
+    root_filesystem_source,
+    workdir_before,
+)
 
 # ML301
 
@@ -137,8 +144,7 @@ def _jetson(ctx: RuleContext) -> bool:
             if any(key in _JETSON_ENV or key.startswith(("JETSON_", "JETPACK_")) for key, _, _ in instruction.pairs()):
                 return True
         for instruction in stage.of("COPY"):
-            flag = instruction.flag("from")
-            source = ctx.dockerfile.stage_named(expand_word(flag.value, instruction.scope) or "") if flag else None
+            source = copy_from_stage(ctx.dockerfile, instruction)
             if source is not None and is_jetson(ctx.lineage(source)[0].image):
                 return True
     return False

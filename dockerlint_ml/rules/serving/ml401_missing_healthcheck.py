@@ -6,10 +6,10 @@ Reference page: rules/ML401.md.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from ...model import Severity
-from ...runtime import HEALTH_ENDPOINTS, Startup, listening_port
+from ...runtime import HEALTH_ENDPOINTS, Startup, listening_port, option_values
 from ..base import Problem, Rule, RuleContext
 from ._shared import Serving, _lineage_instructions, _served_ports, _tool_provided, serving_evidence, startup
 
@@ -57,7 +57,8 @@ class MissingHealthcheck(Rule):
         if argv_port is None and port is not None and port in exposed:
             argv_port = port  # the server's own HTTP port among several exposed (TF Serving: 8500 gRPC, 8501 REST)
         port = argv_port or (exposed[0] if exposed else None) or port or 8000
-        model = next((value for _, argv in start.argvs() if (value := _option_value(argv, "--model_name"))), None)
+        models = (value for _, argv in start.argvs() for value in option_values(argv, ("--model_name",)) if value)
+        model = next(models, None)
         if "<model>" in path and model:
             path = path.replace("<model>", model)
         elif "<model>" in path and _image_env(ctx, "MODEL_NAME"):
@@ -83,14 +84,6 @@ def _image_env(ctx: RuleContext, name: str) -> bool:
     return final is not None and any(
         key == name for stage in ctx.lineage(final) for i in stage.of("ENV") for key, _, _ in i.pairs()
     )
-
-
-def _option_value(argv: Sequence[str], name: str) -> str | None:
-    for index, arg in enumerate(argv):
-        option, equals, value = arg.partition("=")
-        if option == name:
-            return value if equals else (argv[index + 1] if index + 1 < len(argv) else None)
-    return None
 
 
 #: servers whose routes the application defines: `/health` is a convention there, not a known endpoint

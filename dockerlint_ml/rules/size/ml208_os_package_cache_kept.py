@@ -68,8 +68,10 @@ def _apk_update_advice(instruction: Instruction, update: ShellCommand) -> str:
     )
 
 
-def _apk_cache_cleaned(instruction: Instruction, command: ShellCommand) -> bool:
-    return has_cache_mount(instruction, *_OS_CACHES["apk"]) or any_after(instruction, command, _OS_CLEANERS["apk"])
+def _cache_cleaned(family: str, instruction: Instruction, command: ShellCommand) -> bool:
+    """Whether ``family``'s cache never stays in the layer: a cache mount holds it, or a later command of the
+    RUN cleans it."""
+    return has_cache_mount(instruction, *_OS_CACHES[family]) or any_after(instruction, command, _OS_CLEANERS[family])
 
 
 class OsPackageCacheKept(Rule):
@@ -89,16 +91,12 @@ class OsPackageCacheKept(Rule):
             index_stored = False  # an `apk update` of this RUN stored the index: that is the one finding
             for command in instruction.commands:
                 if command.tool == "apk" and command.subcommand == "update":
-                    if not index_stored and not _apk_cache_cleaned(instruction, command):
+                    if not index_stored and not _cache_cleaned("apk", instruction, command):
                         index_stored = True
                         yield self.problem(command, _apk_update_advice(instruction, command))
                     continue
                 family = _cache_family(command)
-                if family is None or has_cache_mount(instruction, *_OS_CACHES[family]):
-                    continue
-                if family == "apk" and index_stored:
-                    continue
-                if any_after(instruction, command, _OS_CLEANERS[family]):
+                if family is None or (family == "apk" and index_stored) or _cache_cleaned(family, instruction, command):
                     continue
                 yield self.problem(command, _OS_ADVICE[family].format(tool=command.tool))
 

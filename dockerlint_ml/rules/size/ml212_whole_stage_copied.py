@@ -9,9 +9,8 @@ import posixpath
 from collections.abc import Iterator
 
 from ...model import Instruction, Severity, Stage
-from ...variables import expand_word
 from ..base import Problem, Rule, RuleContext
-from ..common import copy_source_words
+from ..common import copy_from_stage, copy_source_words
 
 #: what copying wholesale brings along, per source directory
 _WHOLE = {
@@ -61,8 +60,7 @@ class WholeStageCopied(Rule):
         flag = instruction.flag("from")
         if instruction.keyword != "COPY" or flag is None or not flag.value:
             return None
-        name = expand_word(flag.value, instruction.scope)
-        source = ctx.dockerfile.stage_named(name) if name else None
+        source = copy_from_stage(ctx.dockerfile, instruction)
         # an external image (`--from=ghcr.io/org/tools:1.2`) is not a builder of this file: its content is unknown
         if source is None or source.index >= stage.index or _from_scratch(ctx, source):
             return None
