@@ -36,7 +36,8 @@ def echo(text: str, *, err: bool = False) -> None:
     stream.flush()
 
 
-def _error(message: str) -> None:
+def error_line(message: str) -> None:
+    """The one-line error on stderr every usage or input problem gets."""
     echo(f"mllint: error: {message}\n", err=True)
 
 
@@ -253,7 +254,7 @@ def execute(options: Options) -> int:
     results = _lint_all(paths, settings, rules, stdin_filename, context_dir, options.jobs, options.timeout)
     for result in results:
         if result.error is not None:
-            _error(f"{result.path}: {result.error}")
+            error_line(f"{result.path}: {result.error}")
     _emit(_render(results, rules, options.output_format, output, **options.report_options()), output)
 
     from .lint import fails
@@ -320,7 +321,7 @@ def _facts_report(
             data = sys.stdin.buffer.read() if item.path == "-" else read(item.path)
             dockerfile = parse_bytes(data, stdin_filename or "-" if item.path == "-" else item.path)
         except (OSError, InputError) as error:
-            _error(f"{item.path}: {error}")
+            error_line(f"{item.path}: {error}")
             failed = True
             continue
         build_context = _build_context(item.path, context_dir, pool)
@@ -425,7 +426,7 @@ def _fix(
     )
     for result in run.results:
         if result.error is not None:
-            _error(f"{result.path}: {result.error}")
+            error_line(f"{result.path}: {result.error}")
     errors = any(result.error is not None for result in run.results)
     what = "Would fix" if diff else "Fixed"
     if not options["quiet"] and run.applied:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from .app import EXIT_ERROR, EXIT_OK, Options, UsageProblem, echo, execute
+from .app import EXIT_ERROR, EXIT_OK, Options, UsageProblem, error_line, execute
 
 
 def plain_paths(args: Sequence[str]) -> bool:
@@ -24,7 +24,7 @@ def run(args: Sequence[str]) -> int:
             return execute(Options(tuple(args)))
         return _run_click(args)
     except UsageProblem as problem:
-        echo(f"mllint: error: {problem}\n", err=True)
+        error_line(str(problem))
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
@@ -40,7 +40,7 @@ def _run_click(args: Sequence[str]) -> int:
     except click.exceptions.Exit as done:
         code = done.exit_code
     except click.ClickException as problem:
-        echo(f"mllint: error: {problem.format_message().replace(chr(10), ' ')}\n", err=True)
+        error_line(problem.format_message().replace("\n", " "))
         code = EXIT_ERROR
     except click.Abort:
         code = 130
